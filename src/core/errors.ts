@@ -1,0 +1,308 @@
+/**
+ * Every error this SDK throws or emits is an {@link IvsRealtimeError}: a literal `name`, a stable
+ * machine-readable `code`, a message that says what was wrong and what to do, and the original
+ * `cause` when one exists. Codes are unique across the SDK and never reused.
+ */
+
+/** Stable, unique error codes. */
+export type IvsErrorCode =
+  | 'VALIDATION'
+  | 'INVALID_STATE'
+  | 'ABORTED'
+  | 'TIMEOUT'
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_EXPIRED'
+  | 'TOKEN_NOT_ALLOWED'
+  | 'STAGE_JOIN_FAILED'
+  | 'STAGE_PUBLISH_FAILED'
+  | 'STAGE_SUBSCRIBE_FAILED'
+  | 'STAGE_UNSUPPORTED'
+  | 'MEDIA_DEVICE'
+  | 'CONTROL_PLANE'
+  | 'CHAT';
+
+export interface IvsRealtimeErrorOptions {
+  cause?: unknown;
+}
+
+/** Base class of every SDK error. `instanceof IvsRealtimeError` catches them all. */
+export class IvsRealtimeError extends Error {
+  override name = 'IvsRealtimeError';
+  readonly code: IvsErrorCode;
+
+  constructor(code: IvsErrorCode, message: string, options: IvsRealtimeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/** An argument was missing or out of range. Thrown before any network call; nothing was sent. */
+export class ValidationError extends IvsRealtimeError {
+  override name = 'ValidationError' as const;
+  /** The offending field, as a path (`capabilities[0]`, `tags.env`). */
+  readonly field: string;
+
+  constructor(field: string, message: string, options?: IvsRealtimeErrorOptions) {
+    super('VALIDATION', `${field}: ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** A method was called in a state that does not allow it (e.g. `join()` while connecting). */
+export class InvalidStateError extends IvsRealtimeError {
+  override name = 'InvalidStateError' as const;
+  readonly state: string;
+
+  constructor(state: string, message: string) {
+    super('INVALID_STATE', message);
+    this.state = state;
+  }
+}
+
+/** An operation was cancelled through its `AbortSignal`. */
+export class AbortedError extends IvsRealtimeError {
+  override name = 'AbortedError' as const;
+
+  constructor(message = 'The operation was aborted.', options?: IvsRealtimeErrorOptions) {
+    super('ABORTED', message, options);
+  }
+}
+
+/** An operation did not finish within its time limit. */
+export class TimeoutError extends IvsRealtimeError {
+  override name = 'TimeoutError' as const;
+  readonly timeoutMs: number;
+
+  constructor(what: string, timeoutMs: number) {
+    super('TIMEOUT', `${what} did not complete within ${timeoutMs} ms.`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Why a participant token was refused. */
+export type TokenErrorReason = 'malformed' | 'expired' | 'not-allowed';
+
+/** A participant token could not be used: malformed, expired, or lacking a capability. */
+export class TokenError extends IvsRealtimeError {
+  override name = 'TokenError' as const;
+  readonly reason: TokenErrorReason;
+
+  constructor(reason: TokenErrorReason, message: string, options?: IvsRealtimeErrorOptions) {
+    super(
+      reason === 'malformed' ? 'TOKEN_MALFORMED' : reason === 'expired' ? 'TOKEN_EXPIRED' : 'TOKEN_NOT_ALLOWED',
+      message,
+      options,
+    );
+    this.reason = reason;
+  }
+
+  static malformed(detail: string, cause?: unknown): TokenError {
+    return new TokenError(
+      'malformed',
+      `The participant token is malformed (${detail}). Pass the \`token\` string returned by CreateParticipantToken.`,
+      { cause },
+    );
+  }
+
+  static expired(expiredAt: Date): TokenError {
+    return new TokenError(
+      'expired',
+      `The participant token expired at ${expiredAt.toISOString()}. Mint a new token and join again.`,
+    );
+  }
+
+  static notAllowed(capability: 'PUBLISH' | 'SUBSCRIBE'): TokenError {
+    return new TokenError(
+      'not-allowed',
+      `The participant token does not grant ${capability}. Mint a token with the ${capability} capability.`,
+    );
+  }
+}
+
+/** Which part of the stage connection failed. */
+export type StageErrorCategory = 'join' | 'publish' | 'subscribe';
+
+/** A stage connection, publish or subscribe failed. */
+export class StageError extends IvsRealtimeError {
+  override name = 'StageError' as const;
+  readonly category: StageErrorCategory;
+  /** Remote participant concerned, for subscribe errors. */
+  readonly participantId: string | undefined;
+  /** Whether the session can keep going (false: the stage was left). */
+  readonly fatal: boolean;
+
+  constructor(
+    category: StageErrorCategory,
+    message: string,
+    options: IvsRealtimeErrorOptions & { participantId?: string; fatal?: boolean } = {},
+  ) {
+    super(
+      category === 'join' ? 'STAGE_JOIN_FAILED' : category === 'publish' ? 'STAGE_PUBLISH_FAILED' : 'STAGE_SUBSCRIBE_FAILED',
+      message,
+      options,
+    );
+    this.category = category;
+    this.participantId = options.participantId;
+    this.fatal = options.fatal ?? category === 'join';
+  }
+}
+
+/** The browser cannot run a stage (no WebRTC, insecure context, server-side rendering). */
+export class StageUnsupportedError extends IvsRealtimeError {
+  override name = 'StageUnsupportedError' as const;
+
+  constructor(message: string) {
+    super('STAGE_UNSUPPORTED', message);
+  }
+}
+
+/** Why a camera/microphone request failed. */
+export type MediaDeviceFailure =
+  | 'permission-denied'
+  | 'not-found'
+  | 'in-use'
+  | 'overconstrained'
+  | 'insecure-context'
+  | 'unsupported'
+  | 'aborted'
+  | 'unknown';
+
+/** getUserMedia/getDisplayMedia failed; `reason` normalizes the browser's DOMException names. */
+export class MediaDeviceError extends IvsRealtimeError {
+  override name = 'MediaDeviceError' as const;
+  readonly reason: MediaDeviceFailure;
+  /** For `overconstrained`: the constraint that could not be satisfied. */
+  readonly constraint: string | undefined;
+
+  constructor(reason: MediaDeviceFailure, message: string, options: IvsRealtimeErrorOptions & { constraint?: string } = {}) {
+    super('MEDIA_DEVICE', message, options);
+    this.reason = reason;
+    this.constraint = options.constraint;
+  }
+
+  /** Maps any value thrown by getUserMedia to a MediaDeviceError (the one place DOMExceptions are read). */
+  static from(error: unknown): MediaDeviceError {
+    if (error instanceof MediaDeviceError) return error;
+    const name = typeof error === 'object' && error !== null && 'name' in error ? String((error as { name: unknown }).name) : '';
+    const constraint =
+      typeof error === 'object' && error !== null && 'constraint' in error
+        ? String((error as { constraint: unknown }).constraint)
+        : undefined;
+    switch (name) {
+      case 'NotAllowedError':
+      case 'PermissionDeniedError':
+      case 'SecurityError':
+        return new MediaDeviceError(
+          'permission-denied',
+          'Camera/microphone permission was denied. Ask the user to allow access in the browser\'s site settings, then try again.',
+          { cause: error },
+        );
+      case 'NotFoundError':
+      case 'DevicesNotFoundError':
+        return new MediaDeviceError('not-found', 'No camera or microphone matching the request was found. Connect a device or pick another one.', { cause: error });
+      case 'NotReadableError':
+      case 'TrackStartError':
+        return new MediaDeviceError('in-use', 'The camera or microphone could not be started; another application may be using it.', { cause: error });
+      case 'OverconstrainedError':
+      case 'ConstraintNotSatisfiedError':
+        return new MediaDeviceError(
+          'overconstrained',
+          `No device satisfies the constraint ${constraint ?? '(unknown)'}. Relax the constraint or choose another device.`,
+          { cause: error, ...(constraint === undefined ? {} : { constraint }) },
+        );
+      case 'AbortError':
+        return new MediaDeviceError('aborted', 'The media request was aborted.', { cause: error });
+      case 'TypeError':
+        return new MediaDeviceError('unsupported', 'The media request was invalid or media devices are unavailable in this context.', { cause: error });
+      default:
+        return new MediaDeviceError('unknown', `The media request failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}
+
+/** A control-plane call failed. Carries the AWS (or backend) error name, HTTP status and request id. */
+export class ControlPlaneError extends IvsRealtimeError {
+  override name = 'ControlPlaneError' as const;
+  /** The operation that failed, e.g. `createStage`. */
+  readonly operation: string;
+  /** The service error name, e.g. `ResourceNotFoundException`, `AccessDeniedException`, or `NetworkError`. */
+  readonly errorName: string;
+  /** HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  /** Request id reported by the service, for support cases. */
+  readonly requestId: string | undefined;
+  /** Whether retrying the same call later may succeed (throttling, 5xx, network). */
+  readonly retryable: boolean;
+
+  constructor(init: {
+    operation: string;
+    errorName: string;
+    message: string;
+    status?: number | undefined;
+    requestId?: string | undefined;
+    retryable?: boolean;
+    cause?: unknown;
+  }) {
+    super('CONTROL_PLANE', `${init.operation} failed: ${init.errorName}: ${init.message}`, { cause: init.cause });
+    this.operation = init.operation;
+    this.errorName = init.errorName;
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.retryable = init.retryable ?? (init.status === undefined || init.status === 429 || init.status >= 500);
+  }
+}
+
+/** Why a chat operation failed. */
+export type ChatErrorReason =
+  | 'forbidden'
+  | 'not-found'
+  | 'too-large'
+  | 'rate-limited'
+  | 'bad-request'
+  | 'unauthorized'
+  | 'server-error'
+  | 'timeout'
+  | 'not-connected'
+  | 'queue-full'
+  | 'disposed';
+
+/** A chat request was refused by the server, timed out, or could not be sent. */
+export class ChatError extends IvsRealtimeError {
+  override name = 'ChatError' as const;
+  readonly reason: ChatErrorReason;
+  /** The server's numeric `ErrorCode` (403, 404, 413, 429, …) when it answered. */
+  readonly errorCode: number | undefined;
+  /** The `RequestId` of the failed request. */
+  readonly requestId: string | undefined;
+
+  constructor(
+    reason: ChatErrorReason,
+    message: string,
+    options: IvsRealtimeErrorOptions & { errorCode?: number; requestId?: string } = {},
+  ) {
+    super('CHAT', message, options);
+    this.reason = reason;
+    this.errorCode = options.errorCode;
+    this.requestId = options.requestId;
+  }
+
+  /** Maps a chat server `ErrorCode` to a reason. */
+  static reasonForCode(code: number): ChatErrorReason {
+    switch (code) {
+      case 400:
+        return 'bad-request';
+      case 401:
+        return 'unauthorized';
+      case 403:
+        return 'forbidden';
+      case 404:
+        return 'not-found';
+      case 413:
+        return 'too-large';
+      case 429:
+        return 'rate-limited';
+      default:
+        return 'server-error';
+    }
+  }
+}
