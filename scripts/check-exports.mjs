@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Post-build checks:
+// 1. every path named in package.json `exports` and `bin` exists;
+// 2. the `.` entry and every chunk it can load contain no `@aws-sdk` code and no static import of
+//    `amazon-ivs-web-broadcast` or `amazon-ivs-chat-messaging` (they must load on first use);
+// 3. importing `.` in plain Node (no window/navigator/document) succeeds: SSR-safe.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const failures = [];
+
+const paths = [];
+for (const [subpath, target] of Object.entries(pkg.exports)) {
+  if (typeof target === 'string') paths.push([subpath, target]);
+  else for (const [cond, file] of Object.entries(target)) paths.push([`${subpath} (${cond})`, file]);
+}
+for (const [name, file] of Object.entries(pkg.bin ?? {})) paths.push([`bin ${name}`, file]);
+for (const [what, file] of paths) if (!existsSync(file)) failures.push(`${what}: ${file} does not exist`);
+
+// Walk the static import graph of the browser entry (dynamic imports are allowed to reach heavy deps).
+const staticImport = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+const dynamicImport = /import\(\s*['"]([^'"]+)['"]\s*\)/g;
+function walk(file, seen, dynamicSeen) {
+  if (seen.has(file)) return;
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  for (const m of code.matchAll(staticImport)) {
+    const spec = m[1] ?? m[2];
+    if (spec.startsWith('.')) walk(resolve(dirname(file), spec), seen, dynamicSeen);
+    else if (/^(@aws-sdk\/|@smithy\/|amazon-ivs-web-broadcast|amazon-ivs-chat-messaging)/.test(spec))
+      failures.push(`${file} statically imports ${spec}; the "." entry must load it lazily or not at all`);
+  }
+  for (const m of code.matchAll(dynamicImport)) {
+    if (m[1].startsWith('.')) dynamicSeen.add(resolve(dirname(file), m[1]));
+  }
+  if (/@aws-sdk\//.test(code) && !/import\(\s*['"]@aws-sdk/.test(code)) {
+    if (/from\s*['"]@aws-sdk\//.test(code)) failures.push(`${file} contains @aws-sdk code`);
+  }
+}
+const seen = new Set();
+const lazy = new Set();
+walk(resolve('dist/index.js'), seen, lazy);
+// Lazily loaded chunks must not pull the AWS SDK either.
+for (const file of [...lazy]) {
+  const code = readFileSync(file, 'utf8');
+  if (/from\s*['"]@aws-sdk\//.test(code)) failures.push(`${file} (lazy chunk of ".") imports @aws-sdk`);
+}
+
+// SSR safety: import the entry with no DOM globals.
+for (const g of ['window', 'document', 'navigator']) {
+  if (g in globalThis && g !== 'navigator') failures.push(`unexpected global ${g} in the check process`);
+}
+try {
+  await import(pathToFileURL(join(process.cwd(), 'dist/index.js')).href);
+} catch (error) {
+  failures.push(`importing dist/index.js without a DOM failed: ${error instanceof Error ? error.message : error}`);
+}
+
+if (failures.length) {
+  console.error(`check-exports: ${failures.length} problem(s)\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+console.log(`check-exports: ${paths.length} export paths exist; "." reaches ${seen.size} module(s) statically, no @aws-sdk code, no static media/chat SDK import; imports without a DOM.`);
