@@ -24,6 +24,12 @@ export type StageGridTileOrder = 'local-first' | 'join-order';
 export interface StageGridOptions {
   /** Show a tile for the local participant. Default `true`. */
   showLocal?: boolean;
+  /**
+   * Which participants get a tile, checked on every snapshot (a tile appears or goes when the
+   * answer changes). Default: all. Example: `(p) => p.isPublishing || p.isLocal` for a stage with
+   * many subscribe-only participants.
+   */
+  filter?: (participant: Participant) => boolean;
   /** Mirror the local participant's video (like a mirror, as users expect of a selfie view). Default `true`. */
   mirrorLocalVideo?: boolean;
   /** Show names, mute marks, initials and the connection banner. Default `true`; see {@link StageGrid.setOverlay}. */
@@ -91,9 +97,8 @@ const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 're
 export class StageGrid extends TypedEmitter<StageGridEvents> {
   /** The grid's root element (child of the container). */
   readonly element: HTMLDivElement;
-  #container: HTMLElement;
   #session: StageGridSource;
-  #options: Required<Pick<StageGridOptions, 'showLocal' | 'tileOrder' | 'aspectRatio' | 'gap'>> & Pick<StageGridOptions, 'maxColumns'>;
+  #options: Required<Pick<StageGridOptions, 'showLocal' | 'tileOrder' | 'aspectRatio' | 'gap' | 'filter'>> & Pick<StageGridOptions, 'maxColumns'>;
   #context: TileContext;
   #list: HTMLDivElement;
   #banner: HTMLDivElement;
@@ -116,6 +121,9 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     if (!session || typeof session.on !== 'function' || !Array.isArray(session.participants)) {
       throw new ValidationError('session', 'expected a StageSession (an object with `participants`, `state` and `on()`).');
     }
+    if (options.filter !== undefined && typeof options.filter !== 'function') {
+      throw new ValidationError('filter', 'expected a function (participant) => boolean.');
+    }
     if (options.tileOrder !== undefined && options.tileOrder !== 'local-first' && options.tileOrder !== 'join-order') {
       throw new ValidationError('tileOrder', `expected 'local-first' or 'join-order', got ${String(options.tileOrder)}.`);
     }
@@ -124,10 +132,10 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     // Validates aspectRatio, gap and maxColumns once, with the same messages as the layout function.
     computeGridLayout({ count: 0, width: 0, height: 0, aspectRatio, gap, ...(options.maxColumns === undefined ? {} : { maxColumns: options.maxColumns }) });
 
-    this.#container = container;
     this.#session = session;
     this.#options = {
       showLocal: options.showLocal ?? true,
+      filter: options.filter ?? (() => true),
       tileOrder: options.tileOrder ?? 'local-first',
       aspectRatio,
       gap,
@@ -272,7 +280,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   }
 
   #shows(participant: Participant): boolean {
-    return this.#options.showLocal || !participant.isLocal;
+    return (this.#options.showLocal || !participant.isLocal) && this.#options.filter(participant);
   }
 
   #reconcile(force: boolean): void {
@@ -288,7 +296,11 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   }
 
   #upsert(participant: Participant, force = false): void {
-    if (this.destroyed || !this.#shows(participant)) return;
+    if (this.destroyed) return;
+    if (!this.#shows(participant)) {
+      this.#remove(participant.id);
+      return;
+    }
     const existing = this.#tiles.get(participant.id);
     if (existing) {
       existing.update(participant, force);

@@ -89,6 +89,17 @@ describe('tiles follow the session', () => {
     expect(tileIds()).toEqual(['r']);
   });
 
+  test('filter decides on every snapshot which participants get a tile', () => {
+    source.set([participant('viewer'), publisher('host')]);
+    const grid = mount({ filter: (p) => p.isPublishing });
+    expect(tileIds()).toEqual(['host']);
+    source.update('viewer', { videoTrack: fakeTrack('video') });
+    expect(tileIds()).toEqual(['host', 'viewer']);
+    source.update('host', { videoTrack: undefined, audioTrack: undefined, isPublishing: false });
+    expect(tileIds()).toEqual(['viewer']);
+    expect(grid.layout.columns).toBe(1);
+  });
+
   test("tileOrder 'local-first' puts a late local participant before earlier remotes; 'join-order' does not", () => {
     mount();
     source.join(publisher('r1'));
@@ -632,6 +643,7 @@ describe('bad input', () => {
     ['a text node as container', () => new StageGrid(document.createTextNode('x') as unknown as HTMLElement, source), 'container'],
     ['something that is not a session', () => new StageGrid(container, {} as TestSource), 'session'],
     ['an unknown tileOrder', () => new StageGrid(container, source, { tileOrder: 'random' as 'join-order' }), 'tileOrder'],
+    ['a filter that is not a function', () => new StageGrid(container, source, { filter: true as unknown as () => boolean }), 'filter'],
     ['a negative gap', () => new StageGrid(container, source, { gap: -1 }), 'gap'],
     ['a zero aspectRatio', () => new StageGrid(container, source, { aspectRatio: 0 }), 'aspectRatio'],
   ])('rejects %s with a ValidationError and adds nothing to the page', (_what, create, field) => {
