@@ -1,0 +1,141 @@
+/**
+ * The local participant's media: acquires camera/microphone tracks (or takes the caller's), wraps them
+ * in the driver's local streams, applies mute, and stops exactly the tracks it started.
+ */
+import { AbortedError, MediaDeviceError, StageError, ValidationError } from '../core/errors';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../media/media-devices';
+import type { DriverLocalStream, DriverStreamConfig, StageDriver } from './driver';
+
+/** What to publish. */
+export interface PublishMediaOptions {
+  /** Capture the microphone: `true` (default) or constraints; `false` to publish no audio. */
+  audio?: boolean | MediaTrackConstraints;
+  /** Capture the camera: `true` (default) or constraints; `false` to publish no video. */
+  video?: boolean | MediaTrackConstraints;
+  /**
+   * Publish these tracks instead of capturing (screen share, canvas, processed camera…). When given,
+   * `audio`/`video` are ignored. The caller owns these tracks: the session never stops them; stop them
+   * yourself after `leave()` or `setPublishing(false)`.
+   */
+  tracks?: MediaStreamTrack[];
+}
+
+/** Per-kind publish settings handed to the driver's local stream constructor. */
+export interface PublishConfig {
+  audio?: DriverStreamConfig;
+  video?: DriverStreamConfig;
+}
+
+/** Validates {@link PublishMediaOptions}. @internal */
+export function validateMediaOptions(media: unknown, field = 'media'): asserts media is PublishMediaOptions | undefined {
+  if (media === undefined) return;
+  if (typeof media !== 'object' || media === null) throw new ValidationError(field, 'must be an object like { audio: true, video: true }.');
+  const { audio, video, tracks } = media as PublishMediaOptions;
+  for (const [key, value] of [['audio', audio], ['video', video]] as const) {
+    if (value !== undefined && typeof value !== 'boolean' && (typeof value !== 'object' || value === null)) {
+      throw new ValidationError(`${field}.${key}`, 'must be a boolean or MediaTrackConstraints.');
+    }
+  }
+  if (tracks !== undefined) {
+    if (!Array.isArray(tracks)) throw new ValidationError(`${field}.tracks`, 'must be an array of MediaStreamTrack.');
+    tracks.forEach((t, i) => {
+      if (typeof t !== 'object' || t === null || (t.kind !== 'audio' && t.kind !== 'video')) {
+        throw new ValidationError(`${field}.tracks[${i}]`, 'must be an audio or video MediaStreamTrack.');
+      }
+    });
+    if (tracks.length === 0) throw new ValidationError(`${field}.tracks`, 'is empty; pass at least one track, or omit `tracks` to capture the camera/microphone.');
+  } else if (audio === false && video === false) {
+    throw new ValidationError(field, 'publishing needs audio or video; both are false.');
+  }
+}
+
+/** @internal */
+export class LocalMedia {
+  readonly #getDevices: () => MediaDevicesLike;
+  #owned = new Set<MediaStreamTrack>();
+  #streams: DriverLocalStream[] = [];
+  /** Bumped by release(): an acquire that was in flight then throws AbortedError and stops what it got. */
+  #generation = 0;
+
+  constructor(getDevices: () => MediaDevicesLike) {
+    this.#getDevices = getDevices;
+  }
+
+  /** The local streams currently published (empty when not publishing). */
+  get streams(): readonly DriverLocalStream[] {
+    return this.#streams;
+  }
+
+  /** Tracks this object started and will stop. */
+  get ownedTracks(): readonly MediaStreamTrack[] {
+    return [...this.#owned];
+  }
+
+  /**
+   * Acquires tracks and creates the driver streams, muted per `muted`. Replaces any previous media
+   * (which is released). On failure nothing stays acquired.
+   * @throws {MediaDeviceError} from getUserMedia; {@link AbortedError} if released or aborted meanwhile.
+   */
+  async acquire(
+    options: PublishMediaOptions | undefined,
+    driver: StageDriver,
+    config: PublishConfig,
+    muted: { audio: boolean; video: boolean },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    this.release();
+    const generation = this.#generation;
+    let tracks: MediaStreamTrack[];
+    const owned: MediaStreamTrack[] = [];
+    if (options?.tracks) {
+      tracks = [...options.tracks];
+    } else {
+      const audio = options?.audio ?? true;
+      const video = options?.video ?? true;
+      let stream: { getTracks(): MediaStreamTrack[] };
+      try {
+        stream = await this.#getDevices().getUserMedia({ audio, video });
+      } catch (error) {
+        throw MediaDeviceError.from(error);
+      }
+      tracks = stream.getTracks();
+      owned.push(...tracks);
+    }
+    if (generation !== this.#generation || signal?.aborted) {
+      stopTracks(owned);
+      throw new AbortedError('Publishing was cancelled before the camera/microphone were ready.', { cause: signal?.reason });
+    }
+    const streams: DriverLocalStream[] = [];
+    try {
+      for (const track of tracks) {
+        const kind = track.kind === 'audio' ? 'audio' : 'video';
+        const stream = driver.createLocalStream(track, config[kind]);
+        if (muted[kind]) stream.setMuted(true);
+        streams.push(stream);
+      }
+    } catch (cause) {
+      stopTracks(owned);
+      throw new StageError('publish', `Could not create a local stream: ${cause instanceof Error ? cause.message : String(cause)}`, {
+        cause,
+        fatal: false,
+      });
+    }
+    for (const track of owned) this.#owned.add(track);
+    this.#streams = streams;
+  }
+
+  /** Mutes/unmutes the streams of one kind. */
+  setMuted(kind: 'audio' | 'video', muted: boolean): void {
+    for (const stream of this.#streams) {
+      if (stream.streamType === kind && stream.isMuted !== muted) stream.setMuted(muted);
+    }
+  }
+
+  /** Drops the streams and stops every track this object started. Idempotent. */
+  release(): void {
+    this.#generation++;
+    this.#streams = [];
+    stopTracks(this.#owned);
+    this.#owned.clear();
+  }
+}

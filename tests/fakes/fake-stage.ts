@@ -1,0 +1,331 @@
+/**
+ * Thin fakes for the one thing unit tests cannot reach offline: the Amazon IVS stage media service.
+ * `FakeStage` implements the driver contract (`src/stage/driver.ts`, a structural subset of the public
+ * `amazon-ivs-web-broadcast` Stage API); tests drive it by emitting the events the real Stage emits and
+ * read back the calls the session made. Fake tracks and `mediaDevices` stand in for a camera/microphone.
+ */
+import type {
+  DriverConnectionState,
+  DriverLeftReason,
+  DriverLocalStream,
+  DriverParticipantInfo,
+  DriverPublishState,
+  DriverStage,
+  DriverStageError,
+  DriverStageEventMap,
+  DriverStrategy,
+  DriverStream,
+  DriverStreamConfig,
+  DriverSubscribeState,
+  StageDriver,
+} from '../../src/stage/driver';
+import type { MediaDevicesLike } from '../../src/media/media-devices';
+
+type AnyListener = (...args: never[]) => void;
+
+/** A `Stage` that tests drive by hand. */
+export class FakeStage implements DriverStage {
+  readonly token: string;
+  strategy: DriverStrategy;
+  readonly calls = { join: 0, leave: 0, refreshStrategy: 0, replaceStrategy: 0, exchangeToken: [] as string[] };
+  /** What `join()` returns; replace to make it reject or hang. */
+  joinResult: () => Promise<void> = () => Promise.resolve();
+  /** What `exchangeToken()` returns. */
+  exchangeResult: (token: string) => Promise<void> = () => Promise.resolve();
+  readonly #listeners = new Map<string, Set<AnyListener>>();
+  readonly #autoConnect: boolean;
+
+  constructor(token: string, strategy: DriverStrategy, options: { autoConnect?: boolean } = {}) {
+    this.token = token;
+    this.strategy = strategy;
+    this.#autoConnect = options.autoConnect ?? false;
+  }
+
+  join(): Promise<void> {
+    this.calls.join++;
+    const result = this.joinResult();
+    if (this.#autoConnect) {
+      queueMicrotask(() => {
+        this.emitConnectionState('connecting');
+        this.emitConnectionState('connected');
+      });
+    }
+    return result;
+  }
+
+  leave(): void {
+    this.calls.leave++;
+  }
+
+  refreshStrategy(): void {
+    this.calls.refreshStrategy++;
+  }
+
+  replaceStrategy(strategy: DriverStrategy): void {
+    this.calls.replaceStrategy++;
+    this.strategy = strategy;
+  }
+
+  exchangeToken(token: string): Promise<void> {
+    this.calls.exchangeToken.push(token);
+    return this.exchangeResult(token);
+  }
+
+  on<E extends keyof DriverStageEventMap>(event: E, listener: DriverStageEventMap[E]): void {
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(listener as AnyListener);
+  }
+
+  off<E extends keyof DriverStageEventMap>(event: E, listener: DriverStageEventMap[E]): void {
+    this.#listeners.get(event)?.delete(listener as AnyListener);
+  }
+
+  /** Listeners currently registered (for one event, or all). */
+  listenerCount(event?: keyof DriverStageEventMap): number {
+    if (event) return this.#listeners.get(event)?.size ?? 0;
+    let total = 0;
+    for (const set of this.#listeners.values()) total += set.size;
+    return total;
+  }
+
+  emit<E extends keyof DriverStageEventMap>(event: E, ...args: Parameters<DriverStageEventMap[E]>): void {
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) (listener as (...a: unknown[]) => void)(...args);
+  }
+
+  emitConnectionState(state: DriverConnectionState): void {
+    this.emit('stageConnectionStateChanged', state);
+  }
+
+  /** `connecting` then `connected`, as a successful join reports. */
+  connect(): void {
+    this.emitConnectionState('connecting');
+    this.emitConnectionState('connected');
+  }
+
+  emitJoined(info: DriverParticipantInfo): void {
+    this.emit('stageParticipantJoined', info);
+  }
+
+  emitParticipantLeft(info: DriverParticipantInfo): void {
+    this.emit('stageParticipantLeft', info);
+  }
+
+  emitStreamsAdded(info: DriverParticipantInfo, streams: DriverStream[]): void {
+    this.emit('stageParticipantStreamsAdded', info, streams);
+  }
+
+  emitStreamsRemoved(info: DriverParticipantInfo, streams: DriverStream[]): void {
+    this.emit('stageParticipantStreamsRemoved', info, streams);
+  }
+
+  emitMuteChanged(info: DriverParticipantInfo, stream: DriverStream): void {
+    this.emit('stageStreamMuteChanged', info, stream);
+  }
+
+  emitPublishState(info: DriverParticipantInfo, state: DriverPublishState): void {
+    this.emit('stageParticipantPublishStateChanged', info, state);
+  }
+
+  emitSubscribeState(info: DriverParticipantInfo, state: DriverSubscribeState): void {
+    this.emit('stageParticipantSubscribeStateChanged', info, state);
+  }
+
+  emitSubscriberCount(count: number): void {
+    this.emit('stageSubscriberCountChanged', count);
+  }
+
+  emitMetadataChanged(info: DriverParticipantInfo): void {
+    this.emit('stageParticipantMetadataChanged', info);
+  }
+
+  emitError(error: DriverStageError): void {
+    this.emit('error', error);
+  }
+
+  emitLeft(reason: DriverLeftReason): void {
+    this.emit('stageLeft', reason);
+  }
+}
+
+/** A `LocalStageStream` stand-in. */
+export class FakeLocalStream implements DriverLocalStream {
+  readonly id: string;
+  readonly streamType: 'audio' | 'video';
+  readonly mediaStreamTrack: MediaStreamTrack;
+  readonly config: DriverStreamConfig | undefined;
+  isMuted = false;
+  readonly muteCalls: boolean[] = [];
+
+  constructor(track: MediaStreamTrack, config?: DriverStreamConfig) {
+    this.id = `local-${track.id}`;
+    this.streamType = track.kind === 'audio' ? 'audio' : 'video';
+    this.mediaStreamTrack = track;
+    this.config = config;
+  }
+
+  setMuted(muted: boolean): void {
+    this.muteCalls.push(muted);
+    this.isMuted = muted;
+  }
+}
+
+/** A driver whose stages are {@link FakeStage}s; records every stage and local stream it made. */
+export class FakeStageDriver implements StageDriver {
+  readonly kind = 'fake';
+  readonly stages: FakeStage[] = [];
+  readonly localStreams: FakeLocalStream[] = [];
+  /** Called with each new stage before the session uses it (set `joinResult` etc. here). */
+  onStageCreated: ((stage: FakeStage) => void) | undefined;
+  readonly #autoConnect: boolean;
+
+  constructor(options: { autoConnect?: boolean } = {}) {
+    this.#autoConnect = options.autoConnect ?? false;
+  }
+
+  /** The most recently created stage. */
+  get stage(): FakeStage {
+    const stage = this.stages.at(-1);
+    if (!stage) throw new Error('No stage was created yet.');
+    return stage;
+  }
+
+  createStage(token: string, strategy: DriverStrategy): FakeStage {
+    const stage = new FakeStage(token, strategy, { autoConnect: this.#autoConnect });
+    this.stages.push(stage);
+    this.onStageCreated?.(stage);
+    return stage;
+  }
+
+  createLocalStream(track: MediaStreamTrack, config?: DriverStreamConfig): FakeLocalStream {
+    const stream = new FakeLocalStream(track, config);
+    this.localStreams.push(stream);
+    return stream;
+  }
+}
+
+let trackSeq = 0;
+
+/** The parts of `MediaStreamTrack` the SDK uses; `stop()` ends the track as a real one does. */
+export class FakeMediaStreamTrack {
+  readonly id: string;
+  readonly kind: 'audio' | 'video';
+  readonly label: string;
+  enabled = true;
+  readyState: MediaStreamTrackState = 'live';
+
+  constructor(kind: 'audio' | 'video', label = `fake ${kind}`) {
+    this.id = `track-${++trackSeq}`;
+    this.kind = kind;
+    this.label = label;
+  }
+
+  stop(): void {
+    this.readyState = 'ended';
+  }
+
+  /** This object typed as the DOM track it stands in for. */
+  asTrack(): MediaStreamTrack {
+    return this as unknown as MediaStreamTrack;
+  }
+}
+
+/** A fake track, typed as `MediaStreamTrack`. */
+export function fakeTrack(kind: 'audio' | 'video'): MediaStreamTrack {
+  return new FakeMediaStreamTrack(kind).asTrack();
+}
+
+/** `navigator.mediaDevices` stand-in: records getUserMedia calls and every track it handed out. */
+export class FakeMediaDevices implements MediaDevicesLike {
+  readonly calls: MediaStreamConstraints[] = [];
+  readonly tracks: FakeMediaStreamTrack[] = [];
+  /** When set, getUserMedia rejects with this value. */
+  failWith: unknown;
+  /** When set, getUserMedia waits for this promise before answering. */
+  gate: Promise<void> | undefined;
+  devices: MediaDeviceInfo[] = [];
+
+  async getUserMedia(constraints: MediaStreamConstraints): Promise<{ getTracks(): MediaStreamTrack[] }> {
+    this.calls.push(constraints);
+    if (this.gate) await this.gate;
+    if (this.failWith !== undefined) throw this.failWith;
+    const made: FakeMediaStreamTrack[] = [];
+    if (constraints.audio) made.push(new FakeMediaStreamTrack('audio'));
+    if (constraints.video) made.push(new FakeMediaStreamTrack('video'));
+    this.tracks.push(...made);
+    return { getTracks: () => made.map((t) => t.asTrack()) };
+  }
+
+  async enumerateDevices(): Promise<MediaDeviceInfo[]> {
+    if (this.failWith !== undefined) throw this.failWith;
+    return this.devices;
+  }
+
+  /** Tracks handed out that are still live. */
+  get liveTracks(): FakeMediaStreamTrack[] {
+    return this.tracks.filter((t) => t.readyState === 'live');
+  }
+}
+
+/** A `StageParticipantInfo`-shaped object. */
+export function participantInfo(init: Partial<Omit<DriverParticipantInfo, 'capabilities'>> & { id: string; capabilities?: string[] }): DriverParticipantInfo {
+  return {
+    userId: '',
+    attributes: {},
+    isLocal: false,
+    videoStopped: false,
+    audioMuted: false,
+    isPublishing: false,
+    ...init,
+    capabilities: new Set(init.capabilities ?? ['publish', 'subscribe']),
+  };
+}
+
+/** A remote stream, as the driver reports it. */
+export function remoteStream(kind: 'audio' | 'video', init: { id?: string; isMuted?: boolean; track?: MediaStreamTrack } = {}): DriverStream {
+  const track = init.track ?? fakeTrack(kind);
+  return { id: init.id ?? `remote-${track.id}`, streamType: kind, mediaStreamTrack: track, isMuted: init.isMuted ?? false };
+}
+
+/** A `StageError`-shaped object. */
+export function stageError(code: number, category: DriverStageError['category'] = 'JOIN_ERROR', message = 'fake stage error'): DriverStageError {
+  return { name: 'StageError', code, category, message };
+}
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/**
+ * An unsigned participant token with IVS claim names (the session decodes claims; only the media
+ * server verifies signatures). Defaults: participant `p-local`, publish + subscribe, valid for an hour.
+ */
+export function participantToken(
+  claims: {
+    participantId?: string;
+    publish?: boolean;
+    subscribe?: boolean;
+    userId?: string;
+    attributes?: Record<string, string>;
+    expiresInSeconds?: number;
+    stageArn?: string;
+    extra?: Record<string, unknown>;
+  } = {},
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = {
+    jti: claims.participantId ?? 'p-local',
+    exp: now + (claims.expiresInSeconds ?? 3600),
+    iat: now,
+    resource: claims.stageArn ?? 'arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGHijkl',
+    topic: 'abcdEFGHijkl',
+    whip_url: 'https://example.global-bm.whip.live-video.net',
+    events_url: 'wss://global.events.live-video.net',
+    capabilities: { allow_publish: claims.publish ?? true, allow_subscribe: claims.subscribe ?? true },
+    ...(claims.userId === undefined ? {} : { user_id: claims.userId }),
+    attributes: claims.attributes ?? {},
+    version: '1.0',
+    ...claims.extra,
+  };
+  return `${base64url({ alg: 'ES384', typ: 'JWT' })}.${base64url(payload)}.c2lnbmF0dXJl`;
+}
