@@ -3,7 +3,7 @@ import { InvalidStateError, ValidationError } from '../core/errors';
 import type { Participant, StageSessionEvents, StageSessionState } from '../stage/types';
 import { computeGridLayout, type GridLayout } from './layout';
 import { observeSize, type Size } from './resize';
-import { acquireGridStyles } from './styles';
+import { acquireGridStyles, styleScopeOf } from './styles';
 import { DEFAULT_STAGE_GRID_LABELS, StageTile, defaultDisplayName, type StageGridLabels, type TileContext } from './tile';
 
 /**
@@ -42,7 +42,10 @@ export interface StageGridOptions {
   gap?: number;
   /** At most this many columns. Default: no limit. */
   maxColumns?: number;
-  /** Insert the default stylesheet (`<style data-ivs-grid>`, once per document). Default `true`. */
+  /**
+   * Insert the default stylesheet (`<style data-ivs-grid>`) once per document, or once per shadow
+   * root when the container is in a shadow tree. Default `true`.
+   */
   injectStyles?: boolean;
   /** `nonce` for the injected `<style>`, for pages with a strict Content-Security-Policy. */
   styleNonce?: string;
@@ -166,7 +169,6 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     this.#banner.hidden = true;
     this.element.append(this.#list, this.#banner);
 
-    if (options.injectStyles ?? true) this.#releaseStyles = acquireGridStyles(doc, options.styleNonce);
     this.#setStyle('--ivs-grid-gap', `${gap}px`);
 
     const signal = this.#abort.signal;
@@ -183,6 +185,8 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     listen('left', () => this.#reconcile(false));
 
     container.append(this.element);
+    // After mounting: the scope (document or shadow root) is where the grid actually lives.
+    if (options.injectStyles ?? true) this.#releaseStyles = acquireGridStyles(styleScopeOf(this.element), options.styleNonce);
     const stopObserving = observeSize(this.element, (size) => this.#resize(size));
     signal.addEventListener('abort', stopObserving, { once: true });
 

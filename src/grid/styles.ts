@@ -40,27 +40,40 @@ export const STAGE_GRID_CSS = `
 `;
 
 const STYLE_ATTRIBUTE = 'data-ivs-grid';
-/** How many grids of this module use the stylesheet it inserted into a document. */
-const users = new WeakMap<Document, { element: HTMLStyleElement; count: number }>();
+/** How many grids of this module use the stylesheet it inserted into a document or shadow root. */
+const users = new WeakMap<Document | ShadowRoot, { element: HTMLStyleElement; count: number }>();
 
 /**
- * Inserts the default stylesheet into `doc` once (idempotent: a `<style data-ivs-grid>` already
- * present, from this or another copy of the library, is reused). Returns a release function: the
- * stylesheet this module inserted is removed when the last grid using it releases it; one it did
- * not insert is never removed.
+ * The node whose stylesheet reaches `element`: its shadow root when it lives in a shadow tree
+ * (document styles do not cross that boundary), else its document.
  * @internal
  */
-export function acquireGridStyles(doc: Document, nonce?: string): () => void {
-  let entry = users.get(doc);
+export function styleScopeOf(element: Element): Document | ShadowRoot {
+  const root = element.getRootNode();
+  const ShadowRootClass = element.ownerDocument.defaultView?.ShadowRoot;
+  return ShadowRootClass && root instanceof ShadowRootClass ? root : element.ownerDocument;
+}
+
+/**
+ * Inserts the default stylesheet into `scope` (a document's `<head>`, or a shadow root) once
+ * (idempotent: a `<style data-ivs-grid>` already present, from this or another copy of the
+ * library, is reused). Returns a release function: the stylesheet this module inserted is removed
+ * when the last grid using it releases it; one it did not insert is never removed.
+ * @internal
+ */
+export function acquireGridStyles(scope: Document | ShadowRoot, nonce?: string): () => void {
+  let entry = users.get(scope);
   if (!entry) {
-    if (doc.querySelector(`style[${STYLE_ATTRIBUTE}]`)) return () => {};
+    if (scope.querySelector(`style[${STYLE_ATTRIBUTE}]`)) return () => {};
+    const doc = 'createElement' in scope ? scope : scope.ownerDocument;
     const element = doc.createElement('style');
     element.setAttribute(STYLE_ATTRIBUTE, '');
     if (nonce) element.nonce = nonce;
     element.textContent = STAGE_GRID_CSS;
-    (doc.head ?? doc.documentElement).append(element);
+    if ('head' in scope) (scope.head ?? scope.documentElement).append(element);
+    else scope.prepend(element);
     entry = { element, count: 0 };
-    users.set(doc, entry);
+    users.set(scope, entry);
   }
   entry.count++;
   const acquired = entry;
@@ -71,7 +84,7 @@ export function acquireGridStyles(doc: Document, nonce?: string): () => void {
     acquired.count--;
     if (acquired.count === 0) {
       acquired.element.remove();
-      if (users.get(doc) === acquired) users.delete(doc);
+      if (users.get(scope) === acquired) users.delete(scope);
     }
   };
 }

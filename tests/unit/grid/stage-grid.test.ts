@@ -558,6 +558,20 @@ describe('styles', () => {
     expect(own.isConnected).toBe(true);
   });
 
+  test('inside a shadow tree the stylesheet goes into that shadow root', () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const shadow = host.attachShadow({ mode: 'open' });
+    const inner = document.createElement('div');
+    shadow.append(inner);
+    const grid = mount({}, inner);
+    expect(shadow.querySelectorAll('style[data-ivs-grid]')).toHaveLength(1);
+    expect(document.querySelector('style[data-ivs-grid]')).toBeNull();
+    grid.destroy();
+    expect(shadow.querySelector('style[data-ivs-grid]')).toBeNull();
+    host.remove();
+  });
+
   test('styleNonce is set on the injected stylesheet', () => {
     mount({ styleNonce: 'abc123' });
     expect(document.querySelector<HTMLStyleElement>('style[data-ivs-grid]')!.nonce).toBe('abc123');
