@@ -1,0 +1,27 @@
+/**
+ * Vite config of the demo app. `npm run demo` (scripts/demo.mjs) uses it and adds the `/api`
+ * middleware; `vite build demo` builds the page alone.
+ *
+ * The demo imports the SDK the way an app does (`aws-ivs-realtime`, `aws-ivs-realtime/sigv4`);
+ * the aliases below point those names at the sources so the demo always runs the current code.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const source = (file: string) => fileURLToPath(new URL(`../src/${file}`, import.meta.url));
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  // One network rule for the whole project: loopback only.
+  server: { host: '127.0.0.1', fs: { allow: [repoRoot] } },
+  preview: { host: '127.0.0.1' },
+  resolve: {
+    alias: [
+      { find: /^aws-ivs-realtime\/sigv4$/, replacement: source('sigv4.ts') },
+      { find: /^aws-ivs-realtime$/, replacement: source('index.ts') },
+    ],
+  },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  clearScreen: false,
+});
