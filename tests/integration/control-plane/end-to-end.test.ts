@@ -60,7 +60,7 @@ function client(role: Role | undefined, user = `${role ?? 'nobody'}-1`, url = ba
     baseUrl: url,
     region: ivs.region,
     fetch: recordingFetch,
-    headers: () => (role === undefined ? {} : { 'x-test-role': role, 'x-test-user': user }),
+    headers: (): Record<string, string> => (role === undefined ? {} : { 'x-test-role': role, 'x-test-user': user }),
   });
 }
 
