@@ -63,8 +63,10 @@ export interface LocalHubEvents {
   [event: string]: object | undefined;
   roomUpdated: { roomArn: string; limits: RoomLimits };
   roomDeleted: { roomArn: string };
-  chatSendEvent: { roomArn: string; eventName: string; attributes: Record<string, string> };
-  chatDeleteMessage: { roomArn: string; messageId: string; reason: string | undefined };
+  /** `id` is the event id SendEvent returned (use it as the EVENT frame's `Id`). */
+  chatSendEvent: { id: string; roomArn: string; eventName: string; attributes: Record<string, string> };
+  /** `id` is the operation id DeleteMessage returned (use it as the EVENT frame's `Id`). */
+  chatDeleteMessage: { id: string; roomArn: string; messageId: string; reason: string | undefined };
   chatDisconnectUser: { roomArn: string; userId: string; reason: string | undefined };
   stageDeleted: { stageArn: string };
   participantDisconnect: { stageArn: string; participantId: string; reason: string | undefined };
@@ -101,3 +103,17 @@ export interface LocalModule {
   handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean;
   close?(): Promise<void>;
 }
+
+/** What a module factory receives when ivs-local starts (after the server listens). */
+export interface LocalModuleContext {
+  hub: LocalHub;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `ws://127.0.0.1:PORT` */
+  wsUrl: string;
+  region: string;
+  accountId: string;
+}
+
+/** Creates a {@link LocalModule}; listed in `src/local/default-modules.ts` or passed to `startLocalIvs({ modules })`. */
+export type LocalModuleFactory = (context: LocalModuleContext) => LocalModule | Promise<LocalModule>;

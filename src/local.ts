@@ -1,0 +1,27 @@
+/**
+ * `aws-ivs-realtime/local`: ivs-local, an offline emulator of the documented IVS Real-Time and IVS
+ * Chat APIs for development and CI. Node only.
+ *
+ * - {@link startLocalIvs} starts one loopback HTTP server with both control planes (any AWS SDK
+ *   works against it with `endpoint: url` and the emulator's credentials), the chat WebSocket
+ *   (`/chat`) and the local stage media server (`/stage/<stageId>/...`).
+ * - Participant tokens it mints are ES384 JWTs with IVS claim names plus `ivs_local: true`, so
+ *   `StageSession` routes them to the local stage driver.
+ */
+export { startLocalIvs, DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './local/server';
+export type { StartLocalIvsOptions, LocalIvs, LocalCredentials } from './local/server';
+export { LocalDataFileError } from './local/persistence';
+export type { LocalDataFileProblem } from './local/persistence';
+export { ParticipantTokenRejectedError } from './local/hub';
+export type {
+  LocalHub,
+  LocalModule,
+  LocalModuleContext,
+  LocalModuleFactory,
+  ChatTokenGrant,
+  ParticipantGrant,
+  ParticipantStateUpdate,
+  ParticipantTokenRejection,
+  RoomLimits,
+  LocalHubEvents,
+} from './local/hub';

@@ -1,0 +1,326 @@
+/**
+ * ivs-local's state: stages, stage sessions, participants, chat rooms, chat-token grants and the
+ * participant-token signing key. Implements {@link LocalHub} for the data-plane modules and is
+ * snapshotted to the data file (see `persistence.ts`).
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  LocalHubEmitter,
+  ParticipantTokenRejectedError,
+  type ChatTokenGrant,
+  type LocalHub,
+  type ParticipantGrant,
+  type ParticipantStateUpdate,
+  type RoomLimits,
+} from './hub';
+import { stageSessionId } from './ids';
+import { TokenVerificationError, type ParticipantTokenSigner, type SigningKeyJwk } from './participant-tokens';
+
+/** Participant events recorded per session (the subset ivs-local can observe). */
+export type ParticipantEventName = 'JOINED' | 'LEFT' | 'PUBLISH_STARTED' | 'PUBLISH_STOPPED';
+
+export interface ParticipantEventRecord {
+  name: ParticipantEventName;
+  participantId: string;
+  eventTime: string;
+}
+
+export interface ParticipantRecord {
+  participantId: string;
+  userId: string;
+  attributes: Record<string, string>;
+  state: 'CONNECTED' | 'DISCONNECTED';
+  firstJoinTime: string;
+  /** Whether the participant ever published in this session (IVS semantics). */
+  published: boolean;
+  /** Whether it is publishing right now. */
+  publishing: boolean;
+  disconnectionReason?: string;
+}
+
+export interface StageSessionRecord {
+  sessionId: string;
+  startTime: string;
+  endTime?: string;
+  participants: ParticipantRecord[];
+  events: ParticipantEventRecord[];
+}
+
+export interface StageRecord {
+  /** Creation order; pagination cursors are built on it. */
+  seq: number;
+  id: string;
+  arn: string;
+  name: string;
+  tags: Record<string, string>;
+  autoParticipantRecordingConfiguration: Record<string, unknown>;
+  createTime: string;
+  activeSessionId?: string;
+  /** Oldest first. */
+  sessions: StageSessionRecord[];
+}
+
+export interface MessageReviewHandlerRecord {
+  uri?: string;
+  fallbackResult?: 'ALLOW' | 'DENY';
+}
+
+export interface RoomRecord {
+  seq: number;
+  id: string;
+  arn: string;
+  name: string;
+  createTime: string;
+  updateTime: string;
+  maximumMessageRatePerSecond: number;
+  maximumMessageLength: number;
+  messageReviewHandler?: MessageReviewHandlerRecord;
+  tags: Record<string, string>;
+  loggingConfigurationIdentifiers: string[];
+}
+
+/** The data file's content. */
+export interface PersistedState {
+  format: 'ivs-local-data';
+  version: 1;
+  region: string;
+  accountId: string;
+  seq: number;
+  signingKey: SigningKeyJwk;
+  stages: StageRecord[];
+  rooms: RoomRecord[];
+}
+
+export interface LocalStateOptions {
+  region: string;
+  accountId: string;
+  signer: ParticipantTokenSigner;
+  /** Called after every change that should reach the data file. */
+  onChange?: () => void;
+}
+
+/** Unused chat-token grants are swept once the map grows past this size. */
+const GRANT_SWEEP_THRESHOLD = 1024;
+
+export class LocalIvsState implements LocalHub {
+  readonly events = new LocalHubEmitter((error, event) => {
+    console.error(`[ivs-local] a "${event}" hub listener threw:`, error);
+  });
+  readonly region: string;
+  readonly accountId: string;
+  readonly signer: ParticipantTokenSigner;
+  readonly stages = new Map<string, StageRecord>();
+  readonly rooms = new Map<string, RoomRecord>();
+  readonly #chatGrants = new Map<string, ChatTokenGrant>();
+  #seq = 0;
+  #onChange: (() => void) | undefined;
+  /** Base URLs of the running server (set once it listens). */
+  url = 'http://127.0.0.1';
+  wsUrl = 'ws://127.0.0.1';
+
+  constructor(options: LocalStateOptions) {
+    this.region = options.region;
+    this.accountId = options.accountId;
+    this.signer = options.signer;
+    this.#onChange = options.onChange;
+  }
+
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  /** Marks the state as changed (schedules a data-file write). */
+  changed(): void {
+    this.#onChange?.();
+  }
+
+  stageArn(id: string): string {
+    return `arn:aws:ivs:${this.region}:${this.accountId}:stage/${id}`;
+  }
+
+  roomArn(id: string): string {
+    return `arn:aws:ivschat:${this.region}:${this.accountId}:room/${id}`;
+  }
+
+  /** The stage's local media endpoints (also the token's `whip_url` / `events_url`). */
+  stageEndpoints(stageId: string): { events: string; whip: string } {
+    return { events: `${this.wsUrl}/stage/${stageId}/events`, whip: `${this.url}/stage/${stageId}/whip` };
+  }
+
+  // ----- chat tokens -------------------------------------------------------------------------
+
+  /** Issues an opaque, subprotocol-safe chat token and records its grant. */
+  issueChatToken(grant: Omit<ChatTokenGrant, 'token'>, now = new Date()): ChatTokenGrant {
+    if (this.#chatGrants.size >= GRANT_SWEEP_THRESHOLD) this.#sweepGrants(now);
+    // base64url: only RFC 7230 tchar characters, so it is a valid WebSocket subprotocol.
+    const token = `ivslocal.${randomBytes(32).toString('base64url')}`;
+    const full: ChatTokenGrant = { ...grant, token };
+    this.#chatGrants.set(token, full);
+    return full;
+  }
+
+  #sweepGrants(now: Date): void {
+    for (const [token, grant] of this.#chatGrants) {
+      if (grant.tokenExpiresAt.getTime() <= now.getTime()) this.#chatGrants.delete(token);
+    }
+  }
+
+  takeChatToken(token: string, now: Date = new Date()): ChatTokenGrant | undefined {
+    const grant = this.#chatGrants.get(token);
+    if (!grant) return undefined;
+    this.#chatGrants.delete(token);
+    if (grant.tokenExpiresAt.getTime() <= now.getTime()) return undefined;
+    if (!this.rooms.has(grant.roomArn)) return undefined;
+    return grant;
+  }
+
+  /** Forgets the unused grants of a deleted room. */
+  dropChatGrants(roomArn: string): void {
+    for (const [token, grant] of this.#chatGrants) if (grant.roomArn === roomArn) this.#chatGrants.delete(token);
+  }
+
+  getRoomLimits(roomArn: string): RoomLimits | undefined {
+    const room = this.rooms.get(roomArn);
+    return room
+      ? { maximumMessageLength: room.maximumMessageLength, maximumMessageRatePerSecond: room.maximumMessageRatePerSecond }
+      : undefined;
+  }
+
+  // ----- participant tokens and participants ------------------------------------------------
+
+  async verifyParticipantToken(token: string, now: Date = new Date()): Promise<ParticipantGrant> {
+    let claims;
+    try {
+      claims = await this.signer.verify(token, now);
+    } catch (error) {
+      if (error instanceof TokenVerificationError) throw new ParticipantTokenRejectedError(error.reason, error.message);
+      throw new ParticipantTokenRejectedError('malformed', 'The participant token could not be verified.');
+    }
+    if (!this.stages.has(claims.stageArn)) {
+      throw new ParticipantTokenRejectedError('stage-not-found', `The stage ${claims.stageArn} does not exist (it was deleted).`);
+    }
+    return {
+      token,
+      participantId: claims.participantId,
+      stageArn: claims.stageArn,
+      stageId: claims.stageId,
+      userId: claims.userId,
+      attributes: claims.attributes,
+      capabilities: { publish: claims.publish, subscribe: claims.subscribe },
+      expiresAt: claims.expiresAt,
+    };
+  }
+
+  updateParticipant(update: ParticipantStateUpdate): void {
+    const now = new Date().toISOString();
+    if (update.kind === 'joined') {
+      const stage = this.stages.get(update.grant.stageArn);
+      if (!stage) return;
+      let session = this.activeSession(stage);
+      if (!session) {
+        session = { sessionId: stageSessionId(), startTime: now, participants: [], events: [] };
+        stage.sessions.push(session);
+        stage.activeSessionId = session.sessionId;
+      }
+      const { grant } = update;
+      const existing = session.participants.find((p) => p.participantId === grant.participantId);
+      if (existing) {
+        existing.state = 'CONNECTED';
+        existing.publishing = false;
+        delete existing.disconnectionReason;
+      } else {
+        session.participants.push({
+          participantId: grant.participantId,
+          userId: grant.userId,
+          attributes: { ...grant.attributes },
+          state: 'CONNECTED',
+          firstJoinTime: now,
+          published: false,
+          publishing: false,
+        });
+      }
+      session.events.push({ name: 'JOINED', participantId: grant.participantId, eventTime: now });
+      this.changed();
+      return;
+    }
+    const stage = this.stages.get(update.stageArn);
+    if (!stage) return;
+    const session = this.activeSession(stage);
+    const participant = session?.participants.find((p) => p.participantId === update.participantId);
+    if (!session || !participant) return;
+    if (update.kind === 'published') {
+      if (update.published && !participant.publishing) {
+        participant.published = true;
+        participant.publishing = true;
+        session.events.push({ name: 'PUBLISH_STARTED', participantId: participant.participantId, eventTime: now });
+      } else if (!update.published && participant.publishing) {
+        participant.publishing = false;
+        session.events.push({ name: 'PUBLISH_STOPPED', participantId: participant.participantId, eventTime: now });
+      }
+      this.changed();
+      return;
+    }
+    if (participant.state === 'DISCONNECTED') return;
+    if (participant.publishing) {
+      participant.publishing = false;
+      session.events.push({ name: 'PUBLISH_STOPPED', participantId: participant.participantId, eventTime: now });
+    }
+    participant.state = 'DISCONNECTED';
+    participant.disconnectionReason = update.reason;
+    session.events.push({ name: 'LEFT', participantId: participant.participantId, eventTime: now });
+    // IVS ends the session when the last participant leaves (AWS: a few minutes later; here: at once).
+    if (!session.participants.some((p) => p.state === 'CONNECTED')) this.#endSession(stage, session, now);
+    this.changed();
+  }
+
+  activeSession(stage: StageRecord): StageSessionRecord | undefined {
+    if (!stage.activeSessionId) return undefined;
+    return stage.sessions.find((s) => s.sessionId === stage.activeSessionId);
+  }
+
+  #endSession(stage: StageRecord, session: StageSessionRecord, now: string): void {
+    session.endTime = now;
+    if (stage.activeSessionId === session.sessionId) delete stage.activeSessionId;
+  }
+
+  /** Ends the stage's active session, marking everyone disconnected (stage deleted, restart). */
+  endActiveSession(stage: StageRecord, reason: string): void {
+    const session = this.activeSession(stage);
+    if (!session) return;
+    const now = new Date().toISOString();
+    for (const p of session.participants) {
+      if (p.state === 'CONNECTED') {
+        p.state = 'DISCONNECTED';
+        p.publishing = false;
+        p.disconnectionReason = reason;
+        session.events.push({ name: 'LEFT', participantId: p.participantId, eventTime: now });
+      }
+    }
+    this.#endSession(stage, session, now);
+  }
+
+  // ----- persistence ---------------------------------------------------------------------------
+
+  snapshot(): PersistedState {
+    return {
+      format: 'ivs-local-data',
+      version: 1,
+      region: this.region,
+      accountId: this.accountId,
+      seq: this.#seq,
+      signingKey: this.signer.toJwk(),
+      stages: [...this.stages.values()],
+      rooms: [...this.rooms.values()],
+    };
+  }
+
+  /** Loads a snapshot. Sessions that were live when the process stopped are ended. */
+  restore(data: PersistedState): void {
+    this.#seq = data.seq;
+    for (const stage of data.stages) {
+      this.stages.set(stage.arn, stage);
+      this.endActiveSession(stage, 'ivs-local restarted');
+    }
+    for (const room of data.rooms) this.rooms.set(room.arn, room);
+  }
+}

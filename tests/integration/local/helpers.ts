@@ -1,0 +1,28 @@
+/** Shared setup for ivs-local control-plane tests: a running emulator and real AWS SDK clients. */
+import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
+import { IvschatClient } from '@aws-sdk/client-ivschat';
+import { startLocalIvs, type LocalIvs, type StartLocalIvsOptions } from '../../../src/local';
+
+export interface Emulator {
+  ivs: LocalIvs;
+  realtime: IVSRealTimeClient;
+  chat: IvschatClient;
+}
+
+/** Starts ivs-local with no data-plane modules and returns SDK clients pointed at it. */
+export async function startEmulator(options: StartLocalIvsOptions = {}): Promise<Emulator> {
+  const ivs = await startLocalIvs({ modules: [], ...options });
+  return { ivs, ...clientsFor(ivs) };
+}
+
+export function clientsFor(ivs: LocalIvs, credentials = ivs.credentials): { realtime: IVSRealTimeClient; chat: IvschatClient } {
+  const config = { endpoint: ivs.url, region: ivs.region, credentials, maxAttempts: 1 };
+  return { realtime: new IVSRealTimeClient(config), chat: new IvschatClient(config) };
+}
+
+export async function stopEmulator(emulator: Emulator | undefined): Promise<void> {
+  if (!emulator) return;
+  emulator.realtime.destroy();
+  emulator.chat.destroy();
+  await emulator.ivs.close();
+}
