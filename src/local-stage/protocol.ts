@@ -1,0 +1,114 @@
+/**
+ * The ivs-local stage protocol: JSON frames on the events WebSocket (`/stage/<stageId>/events`) and
+ * the error bodies of the WHIP/WHEP endpoints. Shared, as types only, by the emulator's stage media
+ * server (Node) and the browser `LocalStage` driver. The normative description is
+ * `docs/local-stage-protocol.md`; keep both in step.
+ */
+
+/** Version announced in `welcome`; bumped on incompatible changes. */
+export const LOCAL_STAGE_PROTOCOL_VERSION = 1;
+
+/** Media kinds a participant can publish. */
+export type LocalMediaKind = 'audio' | 'video';
+
+/** A published track, as announced to the other participants. */
+export interface LocalStreamInfo {
+  kind: LocalMediaKind;
+  /** Negotiated codec, e.g. `video/VP8`, `video/H264`, `audio/opus`. */
+  mimeType: string;
+  /** The codec's fmtp parameters as negotiated (H.264 profile, packetization mode), '' when none. */
+  sdpFmtpLine: string;
+}
+
+/** A participant as seen on the events socket. */
+export interface LocalParticipantView {
+  id: string;
+  userId: string;
+  attributes: Record<string, string>;
+  capabilities: { publish: boolean; subscribe: boolean };
+  /** Whether a WHIP session of this participant is connected and forwarding media. */
+  published: boolean;
+  /** The tracks of the connected WHIP session (empty when not published). */
+  streams: LocalStreamInfo[];
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+/** Why the server ended a participant's session (`left` frame). */
+export type LocalLeftReason =
+  | 'user'
+  | 'stage-deleted'
+  | 'participant-disconnected'
+  | 'token-reused'
+  | 'token-expired'
+  | 'error';
+
+/** Machine-readable error codes of `error` frames and of WHIP/WHEP error bodies. */
+export type LocalStageErrorCode =
+  | 'bad-request'
+  | 'token-malformed'
+  | 'token-forged'
+  | 'token-expired'
+  | 'token-wrong-stage'
+  | 'stage-not-found'
+  | 'participant-disconnected'
+  | 'participant-mismatch'
+  | 'capability-missing'
+  | 'not-joined'
+  | 'already-joined'
+  | 'stage-at-capacity'
+  | 'publisher-not-found'
+  | 'codec-mismatch'
+  | 'unsupported-media-type'
+  | 'payload-too-large'
+  | 'method-not-allowed'
+  | 'not-found'
+  | 'internal';
+
+/** Body of a WHIP/WHEP error response (`Content-Type: application/json`). */
+export interface LocalStageHttpError {
+  code: LocalStageErrorCode;
+  message: string;
+}
+
+/** Frames sent by the client. The first frame must be `join`. */
+export type ClientFrame =
+  | { type: 'join'; token: string }
+  | { type: 'mute'; kind: LocalMediaKind; muted: boolean }
+  | { type: 'exchangeToken'; token: string; requestId?: string }
+  | { type: 'leave' };
+
+/** Frames sent by the server. */
+export type ServerFrame =
+  | {
+      type: 'welcome';
+      protocolVersion: number;
+      /** The joined participant (`isLocal` on the client side). */
+      self: LocalParticipantView;
+      /** Every other participant currently in the stage. */
+      participants: LocalParticipantView[];
+      /** Participants subscribed to `self`'s published media. */
+      subscriberCount: number;
+    }
+  | { type: 'participantJoined'; participant: LocalParticipantView }
+  | { type: 'participantLeft'; participantId: string; reason: LocalLeftReason }
+  | { type: 'publishStateChanged'; participantId: string; published: boolean }
+  | { type: 'streamsChanged'; participantId: string; streams: LocalStreamInfo[] }
+  | { type: 'muteChanged'; participantId: string; kind: LocalMediaKind; muted: boolean }
+  | { type: 'metadataChanged'; participant: LocalParticipantView }
+  | { type: 'tokenExchanged'; requestId?: string; self: LocalParticipantView }
+  | { type: 'subscriberCount'; count: number }
+  | { type: 'left'; reason: LocalLeftReason; message?: string }
+  | { type: 'error'; code: LocalStageErrorCode; message: string; requestId?: string };
+
+/** WebSocket close codes used by the server (4000–4999 are application codes). */
+export const LocalCloseCode = {
+  /** The session ended normally (`left` was sent first). */
+  LEFT: 4000,
+  /** The join was refused (an `error` frame was sent first). */
+  JOIN_REFUSED: 4001,
+  /** The client broke the protocol (an `error` frame was sent first). */
+  PROTOCOL_ERROR: 4002,
+  /** The heartbeat was not answered. */
+  HEARTBEAT_TIMEOUT: 4003,
+} as const;

@@ -1,0 +1,87 @@
+import {
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  useNACK,
+  useOPUS,
+  usePLI,
+  useSdesMid,
+  useVP8,
+} from 'werift';
+import type { LocalStreamInfo } from '../../local-stage/protocol';
+
+/** werift settings shared by every peer connection of the stage media server. */
+export interface PeerSettings {
+  /**
+   * Host addresses to gather ICE candidates on. `['127.0.0.1']` (the default) keeps media on
+   * loopback; `'all'` gathers on every IPv4 interface plus loopback.
+   */
+  hostAddresses: readonly string[] | 'all';
+  /** Resolve the SDP answer after at most this long even if ICE gathering is not complete. */
+  iceGatheringTimeoutMs: number;
+}
+
+/** Builds a werift codec from a negotiated stream description. */
+export function codecFromStream(stream: Pick<LocalStreamInfo, 'mimeType' | 'sdpFmtpLine' | 'kind'>): RTCRtpCodecParameters {
+  const isVideo = stream.kind === 'video';
+  return new RTCRtpCodecParameters({
+    mimeType: stream.mimeType,
+    clockRate: isVideo ? 90000 : 48000,
+    ...(isVideo ? {} : { channels: 2 }),
+    ...(stream.sdpFmtpLine ? { parameters: stream.sdpFmtpLine } : {}),
+    rtcpFeedback: isVideo ? [useNACK(), usePLI()] : [],
+  });
+}
+
+/**
+ * Creates a werift peer connection configured for loopback media: no STUN/TURN servers, no IPv6,
+ * host candidates only on the configured addresses (werift offers no usable loopback candidate
+ * without `iceAdditionalHostAddresses`).
+ */
+export function createPeer(
+  settings: PeerSettings,
+  codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] },
+): RTCPeerConnection {
+  const all = settings.hostAddresses === 'all';
+  return new RTCPeerConnection({
+    iceServers: [],
+    iceUseIpv4: all,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: all ? ['127.0.0.1'] : [...(settings.hostAddresses as readonly string[])],
+    bundlePolicy: 'max-bundle',
+    codecs,
+    headerExtensions: { audio: [useSdesMid()], video: [useSdesMid()] },
+  });
+}
+
+/** Default publish-side codecs: Opus; VP8 and H.264 (the offer is narrowed to one of them first). */
+export function publishCodecs(): { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] } {
+  return {
+    audio: [useOPUS()],
+    video: [
+      useVP8(),
+      new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: [useNACK(), usePLI()] }),
+    ],
+  };
+}
+
+/** Sets the local answer and waits until ICE gathering completes (non-trickle WHIP/WHEP). */
+export async function answerWhenGathered(pc: RTCPeerConnection, timeoutMs: number): Promise<string> {
+  const answer = await pc.createAnswer();
+  await pc.setLocalDescription(answer);
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      const { unSubscribe } = pc.iceGatheringStateChange.subscribe((state) => {
+        if (state === 'complete') done();
+      });
+      function done() {
+        clearTimeout(timer);
+        unSubscribe();
+        resolve();
+      }
+    });
+  }
+  const sdp = pc.localDescription?.sdp;
+  if (!sdp) throw new Error('werift produced no local description');
+  return sdp;
+}

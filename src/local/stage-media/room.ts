@@ -1,0 +1,87 @@
+import type { WebSocket } from 'ws';
+import type { ParticipantGrant } from '../hub';
+import type { LocalMediaKind, LocalParticipantView, ServerFrame } from '../../local-stage/protocol';
+import type { Publisher } from './publisher';
+import type { Subscriber } from './subscriber';
+
+/** A participant joined through the events socket. */
+export class Member {
+  grant: ParticipantGrant;
+  readonly socket: WebSocket;
+  readonly muted: Record<LocalMediaKind, boolean> = { audio: false, video: false };
+  publisher: Publisher | undefined;
+  /** WHEP sessions this participant opened (it is the subscriber). */
+  readonly subscriptions = new Set<Subscriber>();
+  expiryTimer: NodeJS.Timeout | undefined;
+  /** Last subscriber count sent to this participant. */
+  lastSubscriberCount = 0;
+  /** Set once the member has been removed (guards against double cleanup). */
+  removed = false;
+
+  constructor(grant: ParticipantGrant, socket: WebSocket) {
+    this.grant = grant;
+    this.socket = socket;
+  }
+
+  get id(): string {
+    return this.grant.participantId;
+  }
+
+  /** Whether this participant's WHIP session is connected. */
+  get published(): boolean {
+    return this.publisher?.state === 'connected';
+  }
+
+  /** Distinct participants with a connected WHEP session on this participant's media. */
+  subscriberCount(): number {
+    if (!this.publisher) return 0;
+    const ids = new Set<string>();
+    for (const subscriber of this.publisher.subscribers) if (subscriber.state === 'connected') ids.add(subscriber.participantId);
+    return ids.size;
+  }
+
+  view(): LocalParticipantView {
+    const published = this.published;
+    return {
+      id: this.id,
+      userId: this.grant.userId,
+      attributes: { ...this.grant.attributes },
+      capabilities: { ...this.grant.capabilities },
+      published,
+      streams: published ? this.publisher!.streams.map((s) => ({ ...s })) : [],
+      audioMuted: this.muted.audio,
+      videoMuted: this.muted.video,
+    };
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+  }
+}
+
+/** The participants currently joined to one stage. */
+export class StageRoom {
+  readonly stageId: string;
+  readonly stageArn: string;
+  readonly members = new Map<string, Member>();
+
+  constructor(stageId: string, stageArn: string) {
+    this.stageId = stageId;
+    this.stageArn = stageArn;
+  }
+
+  /** Sends a frame to every member except `except`. */
+  broadcast(frame: ServerFrame, except?: Member): void {
+    const data = JSON.stringify(frame);
+    for (const member of this.members.values()) {
+      if (member !== except && member.socket.readyState === member.socket.OPEN) member.socket.send(data);
+    }
+  }
+
+  /** Members holding a WHIP session (connecting or connected), other than `except`. */
+  publisherCount(except?: Member): number {
+    let count = 0;
+    for (const member of this.members.values()) if (member !== except && member.publisher && member.publisher.state !== 'closed') count++;
+    return count;
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { MediaStreamTrack as WeriftTrack, useOPUS, useVP8, type RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
+import type { LocalMediaKind } from '../../local-stage/protocol';
+import { answerWhenGathered, codecFromStream, createPeer, type PeerSettings } from './peer';
+import type { Publisher } from './publisher';
+import { matchPublisherCodec, narrowOffer, SdpError } from './sdp';
+
+export type SubscriberState = 'connecting' | 'connected' | 'closed';
+
+/**
+ * One WHEP session: a werift peer connection sending one publisher's tracks to one subscribing
+ * participant. RTP is written only once the connection is up.
+ */
+export class Subscriber {
+  readonly resourceId = randomUUID();
+  readonly participantId: string;
+  readonly publisher: Publisher;
+  #state: SubscriberState = 'connecting';
+  #pc: RTCPeerConnection;
+  #tracks = new Map<LocalMediaKind, WeriftTrack>();
+  #settings: PeerSettings;
+  #connectTimer: NodeJS.Timeout | undefined;
+  #onStateChange: (subscriber: Subscriber, state: SubscriberState) => void;
+
+  constructor(
+    participantId: string,
+    publisher: Publisher,
+    settings: PeerSettings,
+    onStateChange: (subscriber: Subscriber, state: SubscriberState) => void,
+  ) {
+    this.participantId = participantId;
+    this.publisher = publisher;
+    this.#settings = settings;
+    this.#onStateChange = onStateChange;
+    const video = publisher.streams.find((s) => s.kind === 'video');
+    const audio = publisher.streams.find((s) => s.kind === 'audio');
+    const codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] } = {
+      audio: [audio ? codecFromStream(audio) : useOPUS()],
+      video: [video ? codecFromStream(video) : useVP8()],
+    };
+    this.#pc = createPeer(settings, codecs);
+    for (const stream of publisher.streams) {
+      const track = new WeriftTrack({ kind: stream.kind });
+      this.#tracks.set(stream.kind, track);
+      const transceiver = this.#pc.addTransceiver(track, { direction: 'sendonly' });
+      if (stream.kind === 'video') {
+        // Forward the subscriber's keyframe requests upstream.
+        transceiver.sender.onPictureLossIndication.subscribe(() => this.publisher.requestKeyframe());
+      }
+    }
+    this.#pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected' && this.#state === 'connecting') {
+        clearTimeout(this.#connectTimer);
+        this.#state = 'connected';
+        this.#onStateChange(this, 'connected');
+        this.publisher.requestKeyframe();
+      } else if (state === 'failed' || state === 'closed') {
+        this.close();
+      }
+    });
+  }
+
+  get state(): SubscriberState {
+    return this.#state;
+  }
+
+  /** The track to write `kind` RTP to, or `undefined` while not connected / not subscribed. */
+  trackFor(kind: LocalMediaKind): WeriftTrack | undefined {
+    return this.#state === 'connected' ? this.#tracks.get(kind) : undefined;
+  }
+
+  /**
+   * Applies a WHEP offer (recvonly) and returns the answer. Sections of a kind the publisher sends
+   * are narrowed to the publisher's exact codec; others are answered inactive.
+   */
+  async negotiate(offer: string, connectTimeoutMs: number): Promise<string> {
+    const narrowed = narrowOffer(offer, (section) => {
+      if (section.direction === 'sendonly' || section.direction === 'inactive') {
+        throw new SdpError('bad-request', `Media section ${section.index} is ${section.direction}: a WHEP offer receives media (recvonly).`);
+      }
+      const stream = this.publisher.streams.find((s) => s.kind === section.kind);
+      if (stream) return matchPublisherCodec(section, stream);
+      // Nothing to send for this kind: keep a codec werift knows so the section is answered inactive.
+      const fallback = section.kind === 'audio' ? 'audio/opus' : 'video/vp8';
+      return section.codecs.find((c) => c.mimeType.toLowerCase() === fallback);
+    });
+    if (![...narrowed.chosen.keys()].some((index) => this.publisher.streams.some((s) => s.kind === narrowed.sections[index]!.kind))) {
+      throw new SdpError('bad-request', 'The offer receives none of the kinds this participant publishes.');
+    }
+    try {
+      await this.#pc.setRemoteDescription({ type: 'offer', sdp: narrowed.sdp });
+    } catch (error) {
+      throw new SdpError('bad-request', `The SDP offer could not be applied: ${(error as Error).message}`);
+    }
+    const answer = await answerWhenGathered(this.#pc, this.#settings.iceGatheringTimeoutMs);
+    if (this.#state === 'connecting') {
+      this.#connectTimer = setTimeout(() => this.close(), connectTimeoutMs);
+      this.#connectTimer.unref?.();
+    }
+    return answer;
+  }
+
+  /** Stops sending. Idempotent. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    clearTimeout(this.#connectTimer);
+    this.#state = 'closed';
+    this.publisher.removeSubscriber(this);
+    this.#onStateChange(this, 'closed');
+    this.#pc.close().catch(() => {});
+  }
+}

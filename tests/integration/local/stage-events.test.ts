@@ -1,0 +1,369 @@
+/**
+ * The local stage events WebSocket against a real ivs-local, with tokens minted through the real
+ * IVSRealTimeClient. No media moves in these tests.
+ */
+import {
+  CreateParticipantTokenCommand,
+  CreateStageCommand,
+  DeleteStageCommand,
+  DisconnectParticipantCommand,
+  GetStageCommand,
+  ListParticipantsCommand,
+  type ParticipantTokenCapability,
+} from '@aws-sdk/client-ivs-realtime';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createStageMediaModule, type StageMediaOptions } from '../../../src/local/stage-media';
+import type { ServerFrame } from '../../../src/local-stage/protocol';
+import { startEmulator, stopEmulator, type Emulator } from './helpers';
+
+let emulator: Emulator | undefined;
+let clockOffsetMs = 0;
+const sockets: WebSocket[] = [];
+
+async function start(options: StageMediaOptions = {}): Promise<Emulator> {
+  emulator = await startEmulator({
+    modules: [(context) => createStageMediaModule(context.hub, { heartbeatIntervalMs: 1000, now: () => new Date(Date.now() + clockOffsetMs), ...options })],
+  });
+  return emulator;
+}
+
+beforeEach(() => {
+  clockOffsetMs = 0;
+});
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await stopEmulator(emulator);
+  emulator = undefined;
+});
+
+async function createStage(e: Emulator): Promise<{ arn: string; id: string }> {
+  const { stage } = await e.realtime.send(new CreateStageCommand({ name: 'events-test' }));
+  const arn = stage!.arn!;
+  return { arn, id: arn.split('/').pop()! };
+}
+
+async function mint(
+  e: Emulator,
+  stageArn: string,
+  options: { userId?: string; capabilities?: ParticipantTokenCapability[]; attributes?: Record<string, string>; duration?: number } = {},
+): Promise<{ token: string; participantId: string }> {
+  const { participantToken } = await e.realtime.send(
+    new CreateParticipantTokenCommand({
+      stageArn,
+      userId: options.userId ?? 'user',
+      capabilities: options.capabilities ?? ['PUBLISH', 'SUBSCRIBE'],
+      attributes: options.attributes ?? {},
+      duration: options.duration ?? 60,
+    }),
+  );
+  return { token: participantToken!.token!, participantId: participantToken!.participantId! };
+}
+
+/** A raw events-socket client that records every frame it receives. */
+class Client {
+  readonly frames: ServerFrame[] = [];
+  readonly ws: WebSocket;
+  closeCode: number | undefined;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<number>;
+
+  constructor(e: Emulator, stageId: string) {
+    this.ws = new WebSocket(`${e.ivs.wsUrl}/stage/${stageId}/events`);
+    sockets.push(this.ws);
+    this.ws.on('message', (data) => this.frames.push(JSON.parse(String(data)) as ServerFrame));
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.closed = new Promise((resolve) => this.ws.once('close', (code) => resolve((this.closeCode = code))));
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Resolves with the first recorded frame (past or future) matching `predicate`. */
+  async next<T extends ServerFrame['type']>(
+    type: T,
+    predicate: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.frames.find((f) => f.type === type && predicate(f as Extract<ServerFrame, { type: T }>));
+      if (found) return found as Extract<ServerFrame, { type: T }>;
+      if (Date.now() > deadline) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+async function joinStage(e: Emulator, stageId: string, token: string): Promise<Client> {
+  const client = new Client(e, stageId);
+  await client.opened;
+  client.send({ type: 'join', token });
+  await client.next('welcome');
+  return client;
+}
+
+describe('local stage events socket', () => {
+  it('welcomes a joining participant with itself, the roster and its subscriber count', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn, { userId: 'alice', attributes: { role: 'host' } });
+    const bob = await mint(e, stage.arn, { userId: 'bob', capabilities: ['SUBSCRIBE'] });
+
+    const a = await joinStage(e, stage.id, alice.token);
+    const welcomeA = await a.next('welcome');
+    expect(welcomeA.self).toMatchObject({
+      id: alice.participantId,
+      userId: 'alice',
+      attributes: { role: 'host' },
+      capabilities: { publish: true, subscribe: true },
+      published: false,
+      streams: [],
+    });
+    expect(welcomeA.participants).toEqual([]);
+    expect(welcomeA.subscriberCount).toBe(0);
+
+    const b = await joinStage(e, stage.id, bob.token);
+    const welcomeB = await b.next('welcome');
+    expect(welcomeB.self).toMatchObject({ id: bob.participantId, capabilities: { publish: false, subscribe: true } });
+    expect(welcomeB.participants.map((p) => p.id)).toEqual([alice.participantId]);
+
+    const joined = await a.next('participantJoined');
+    expect(joined.participant).toMatchObject({ id: bob.participantId, userId: 'bob' });
+  });
+
+  it('refuses a forged token with token-forged and closes with 4001', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const { token } = await mint(e, stage.arn);
+    const [header, claims, signature] = token.split('.');
+    const forged = `${header}.${claims}.${signature!.slice(0, -4)}AAAA`;
+    const client = new Client(e, stage.id);
+    await client.opened;
+    client.send({ type: 'join', token: forged });
+    const error = await client.next('error');
+    expect(error.code).toBe('token-forged');
+    expect(await client.closed).toBe(4001);
+  });
+
+  it('refuses an expired token with token-expired', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const { token } = await mint(e, stage.arn, { duration: 1 });
+    clockOffsetMs = 2 * 60_000;
+    const client = new Client(e, stage.id);
+    await client.opened;
+    client.send({ type: 'join', token });
+    expect((await client.next('error')).code).toBe('token-expired');
+    expect(await client.closed).toBe(4001);
+  });
+
+  it('refuses a token minted for another stage', async () => {
+    const e = await start();
+    const one = await createStage(e);
+    const two = await createStage(e);
+    const { token } = await mint(e, one.arn);
+    const client = new Client(e, two.id);
+    await client.opened;
+    client.send({ type: 'join', token });
+    expect((await client.next('error')).code).toBe('token-wrong-stage');
+  });
+
+  it('answers a non-JSON frame with an error frame and keeps the session', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const { token } = await mint(e, stage.arn);
+    const client = await joinStage(e, stage.id, token);
+    client.send('not json');
+    expect((await client.next('error')).code).toBe('bad-request');
+    client.send({ type: 'teleport' });
+    await client.next('error', (f) => f.message.includes('teleport'));
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closes a socket whose first frame is not join', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const client = new Client(e, stage.id);
+    await client.opened;
+    client.send({ type: 'mute', kind: 'audio', muted: true });
+    expect((await client.next('error')).code).toBe('bad-request');
+    expect(await client.closed).toBe(4002);
+  });
+
+  it('a second join with the same token ends the first with token-reused', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn);
+    const bob = await mint(e, stage.arn);
+    const first = await joinStage(e, stage.id, alice.token);
+    const watcher = await joinStage(e, stage.id, bob.token);
+    const second = await joinStage(e, stage.id, alice.token);
+    expect((await first.next('left')).reason).toBe('token-reused');
+    expect(await first.closed).toBe(4000);
+    expect((await second.next('welcome')).self.id).toBe(alice.participantId);
+    // The participant stays in the stage: no participantLeft for it.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(watcher.frames.some((f) => f.type === 'participantLeft')).toBe(false);
+  });
+
+  it('relays mute changes to the other participants', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn);
+    const bob = await mint(e, stage.arn);
+    const a = await joinStage(e, stage.id, alice.token);
+    const b = await joinStage(e, stage.id, bob.token);
+    a.send({ type: 'mute', kind: 'video', muted: true });
+    const change = await b.next('muteChanged');
+    expect(change).toEqual({ type: 'muteChanged', participantId: alice.participantId, kind: 'video', muted: true });
+    const c = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const late = (await c.next('welcome')).participants.find((p) => p.id === alice.participantId);
+    expect(late).toMatchObject({ videoMuted: true, audioMuted: false });
+  });
+
+  it('DeleteStage ends every session with left stage-deleted', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const a = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    await e.realtime.send(new DeleteStageCommand({ arn: stage.arn }));
+    expect((await a.next('left')).reason).toBe('stage-deleted');
+    expect((await b.next('left')).reason).toBe('stage-deleted');
+    expect(await a.closed).toBe(4000);
+  });
+
+  it('DisconnectParticipant ends that session with participant-disconnected and tells the others', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn);
+    const a = await joinStage(e, stage.id, alice.token);
+    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    await e.realtime.send(new DisconnectParticipantCommand({ stageArn: stage.arn, participantId: alice.participantId, reason: 'moderated' }));
+    const left = await a.next('left');
+    expect(left.reason).toBe('participant-disconnected');
+    const seen = await b.next('participantLeft');
+    expect(seen).toEqual({ type: 'participantLeft', participantId: alice.participantId, reason: 'participant-disconnected' });
+    // The token is revoked: joining again is refused.
+    const again = new Client(e, stage.id);
+    await again.opened;
+    again.send({ type: 'join', token: alice.token });
+    expect((await again.next('error')).code).toBe('participant-disconnected');
+    expect(await again.closed).toBe(4001);
+  });
+
+  it('ListParticipants and the stage session reflect joins and leaves', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn, { userId: 'alice' });
+    const a = await joinStage(e, stage.id, alice.token);
+    const { stage: live } = await e.realtime.send(new GetStageCommand({ arn: stage.arn }));
+    expect(live?.activeSessionId).toBeTruthy();
+    const sessionId = live!.activeSessionId!;
+    const connected = await e.realtime.send(new ListParticipantsCommand({ stageArn: stage.arn, sessionId }));
+    expect(connected.participants?.map((p) => [p.participantId, p.state])).toEqual([[alice.participantId, 'CONNECTED']]);
+
+    a.send({ type: 'leave' });
+    expect(await a.closed).toBe(1000);
+    await expect
+      .poll(async () => (await e.realtime.send(new ListParticipantsCommand({ stageArn: stage.arn, sessionId }))).participants?.[0]?.state)
+      .toBe('DISCONNECTED');
+  });
+
+  it('removes a participant whose socket is destroyed without a close frame, and tells the others', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const ghost = await mint(e, stage.arn);
+    const g = await joinStage(e, stage.id, ghost.token);
+    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const started = Date.now();
+    (g.ws as unknown as { _socket: { destroy(): void } })._socket.destroy();
+    const left = await b.next('participantLeft', (f) => f.participantId === ghost.participantId, 5000);
+    expect(left.reason).toBe('error');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('removes a participant that stops answering heartbeats within 5 s', async () => {
+    const e = await start({ heartbeatIntervalMs: 1500 });
+    const stage = await createStage(e);
+    const ghost = await mint(e, stage.arn);
+    const g = await joinStage(e, stage.id, ghost.token);
+    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    // Stop reading from the socket: pings go unanswered, as with a frozen or vanished client.
+    const started = Date.now();
+    g.ws.pause();
+    const left = await b.next('participantLeft', (f) => f.participantId === ghost.participantId, 6000);
+    expect(left.participantId).toBe(ghost.participantId);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('ends the session with token-expired when the token expires', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const { token } = await mint(e, stage.arn, { duration: 1 });
+    clockOffsetMs = 60_000 - 700; // the token has 0.7 s left
+    const client = await joinStage(e, stage.id, token);
+    expect((await client.next('left', () => true, 3000)).reason).toBe('token-expired');
+    expect(await client.closed).toBe(4000);
+  });
+
+  it('exchangeToken applies new attributes and capabilities and tells the others with metadataChanged', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ivs-local-stage-'));
+    const dataFile = join(dir, 'state.json');
+    emulator = await startEmulator({
+      dataFile,
+      modules: [(context) => createStageMediaModule(context.hub, { heartbeatIntervalMs: 1000 })],
+    });
+    const e = emulator;
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn, { attributes: { role: 'guest' }, capabilities: ['SUBSCRIBE'] });
+    const a = await joinStage(e, stage.id, alice.token);
+    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+
+    // A token for another participant is refused and the session goes on.
+    a.send({ type: 'exchangeToken', token: (await mint(e, stage.arn)).token, requestId: 'r1' });
+    expect(await a.next('error', (f) => f.requestId === 'r1')).toMatchObject({ code: 'participant-mismatch' });
+    expect(a.ws.readyState).toBe(WebSocket.OPEN);
+
+    // The same participant promoted to publisher with new attributes (what an app backend's
+    // exchange would produce), signed with the emulator's own key from its data file.
+    const promoted = await resign(dataFile, alice.token, {
+      attributes: { role: 'host' },
+      capabilities: { allow_publish: true, allow_subscribe: true },
+    });
+    a.send({ type: 'exchangeToken', token: promoted, requestId: 'r2' });
+    const exchanged = await a.next('tokenExchanged', (f) => f.requestId === 'r2');
+    expect(exchanged.self).toMatchObject({ id: alice.participantId, attributes: { role: 'host' }, capabilities: { publish: true, subscribe: true } });
+    const meta = await b.next('metadataChanged');
+    expect(meta.participant).toMatchObject({ id: alice.participantId, attributes: { role: 'host' }, capabilities: { publish: true } });
+    await stopEmulator(emulator);
+    emulator = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+/** Re-signs a token's claims with changes, using the signing key ivs-local keeps in its data file. */
+async function resign(dataFile: string, token: string, changes: Record<string, unknown>): Promise<string> {
+  let key: { privateJwk: JWK } | undefined;
+  for (let i = 0; i < 100 && !key; i++) {
+    try {
+      key = (JSON.parse(await readFile(dataFile, 'utf8')) as { signingKey?: { privateJwk: JWK } }).signingKey;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  if (!key) throw new Error('ivs-local wrote no signing key');
+  const header = decodeProtectedHeader(token);
+  const claims = { ...decodeJwt(token), ...changes };
+  const privateKey = await importJWK(key.privateJwk, 'ES384');
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES384', typ: 'JWT', ...(header.kid ? { kid: header.kid } : {}) }).sign(privateKey);
+}
