@@ -1,0 +1,128 @@
+// @vitest-environment happy-dom
+// amazon-ivs-web-broadcast reads browser globals (`self`) when it is evaluated, so this file runs under happy-dom.
+// The expectTypeOf assertions are checked by `tsc --noEmit -p .` (they compile to no-ops at run time).
+import type {
+  LocalStageStream as IvsLocalStageStream,
+  Stage as IvsStage,
+  StageError as IvsStageError,
+  StageParticipantInfo as IvsParticipantInfo,
+  StageStream as IvsStageStream,
+} from 'amazon-ivs-web-broadcast';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  DriverErrorCode,
+  DriverStageEvents,
+  type DriverConnectionState,
+  type DriverLeftReason,
+  type DriverLocalStream,
+  type DriverParticipantInfo,
+  type DriverPublishState,
+  type DriverStage,
+  type DriverStageError,
+  type DriverStageEventMap,
+  type DriverStream,
+  type DriverStreamType,
+  type DriverSubscribeState,
+  type DriverSubscribeType,
+} from '../../../src/stage/driver';
+import { createIvsDriver, loadIvsDriver, toIvsStreamConfig } from '../../../src/stage/ivs-driver';
+import { FakeMediaStreamTrack } from '../../fakes/fake-stage';
+
+describe('the driver contract mirrors the public amazon-ivs-web-broadcast types', () => {
+  it('SDK objects are assignable to the driver types', () => {
+    expectTypeOf<IvsParticipantInfo>().toExtend<DriverParticipantInfo>();
+    expectTypeOf<IvsLocalStageStream>().toExtend<DriverLocalStream>();
+    expectTypeOf<IvsStageStream>().toExtend<DriverStream>();
+    expectTypeOf<IvsStageError>().toExtend<DriverStageError>();
+    // Stage: every method but on/off/replaceStrategy is assignable as is; those three differ only in
+    // the SDK's nominal enums (StageEvents.X vs the literal 'x'), whose values are checked below.
+    type PlainMethods = 'join' | 'leave' | 'refreshStrategy' | 'exchangeToken';
+    expectTypeOf<Pick<IvsStage, PlainMethods>>().toExtend<Pick<DriverStage, PlainMethods>>();
+    expectTypeOf<keyof DriverStageEventMap>().toExtend<`${import('amazon-ivs-web-broadcast').StageEvents}`>();
+  });
+
+  it('SDK listener parameters are the driver listener parameters (enums are nominal, values checked below)', () => {
+    type Listener<E extends keyof DriverStageEventMap> = Parameters<DriverStageEventMap[E]>;
+    expectTypeOf<IvsParticipantInfo>().toExtend<Listener<'stageParticipantJoined'>[0]>();
+    expectTypeOf<IvsStageStream[]>().toExtend<Listener<'stageParticipantStreamsAdded'>[1]>();
+    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageConnectionState}`>().toEqualTypeOf<DriverConnectionState>();
+    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageLeftReason}`>().toEqualTypeOf<DriverLeftReason>();
+    expectTypeOf<`${import('amazon-ivs-web-broadcast').SubscribeType}`>().toEqualTypeOf<DriverSubscribeType>();
+    expectTypeOf<`${import('amazon-ivs-web-broadcast').StreamType}`>().toEqualTypeOf<DriverStreamType>();
+    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageParticipantPublishState}`>().toEqualTypeOf<DriverPublishState>();
+    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageParticipantSubscribeState}`>().toEqualTypeOf<DriverSubscribeState>();
+  });
+
+  it('the literal enum values equal the SDK enums at runtime', async () => {
+    const sdk = await import('amazon-ivs-web-broadcast');
+    for (const [key, value] of Object.entries(DriverStageEvents)) {
+      expect(sdk.StageEvents[key as keyof typeof sdk.StageEvents], key).toBe(value);
+    }
+    for (const [key, value] of Object.entries(DriverErrorCode)) {
+      expect(sdk.StageErrorCode[key as keyof typeof sdk.StageErrorCode], key).toBe(value);
+    }
+    const values = (e: object) => Object.values(e).filter((v) => typeof v === 'string').sort();
+    expect(values(sdk.StageConnectionState)).toEqual(['connected', 'connecting', 'disconnected', 'errored']);
+    expect(values(sdk.StageLeftReason)).toEqual(
+      [
+        'unknown',
+        'user-initiated',
+        'token-reused',
+        'participant-disconnected',
+        'stage-deleted',
+        'failed-exchange',
+        'real-time-connection-forced-leave',
+        'real-time-connection-token-revocation',
+      ].sort(),
+    );
+    expect(values(sdk.SubscribeType)).toEqual(['audio_only', 'audio_video', 'none']);
+    expect(values(sdk.StreamType)).toEqual(['audio', 'subtitle', 'video']);
+    expect(values(sdk.StageErrorCategory)).toEqual(['JOIN_ERROR', 'PUBLISH_ERROR', 'SUBSCRIBE_ERROR']);
+    expect(values(sdk.StageParticipantPublishState)).toEqual(['attempting_publish', 'errored', 'not_published', 'published']);
+    expect(values(sdk.StageParticipantSubscribeState)).toEqual(['attempting_subscribe', 'errored', 'not_subscribed', 'subscribed']);
+  });
+});
+
+describe('loadIvsDriver', () => {
+  it('loads the SDK lazily once and returns the ivs driver', async () => {
+    const first = loadIvsDriver();
+    const second = loadIvsDriver();
+    expect(second).toBe(first);
+    const driver = await first;
+    expect(driver.kind).toBe('ivs');
+    expect(typeof driver.createStage).toBe('function');
+  });
+
+  it('hands the token and our strategy to the SDK Stage and the track and mapped config to LocalStageStream', () => {
+    const made: unknown[][] = [];
+    const driver = createIvsDriver({
+      Stage: class {
+        constructor(...args: unknown[]) {
+          made.push(['stage', ...args]);
+        }
+      } as never,
+      LocalStageStream: class {
+        streamType = 'video';
+        constructor(...args: unknown[]) {
+          made.push(['stream', ...args]);
+        }
+      } as never,
+    });
+    const strategy = { stageStreamsToPublish: () => [], shouldPublishParticipant: () => false, shouldSubscribeToParticipant: () => 'none' as const };
+    driver.createStage('tok', strategy);
+    const track = new FakeMediaStreamTrack('video').asTrack();
+    driver.createLocalStream(track, { maxBitrate: 1200, maxFramerate: 24, simulcast: { enabled: true } });
+    expect(made).toEqual([
+      ['stage', 'tok', strategy],
+      ['stream', track, { maxVideoBitrateKbps: 1200, maxFramerate: 24, simulcast: { enabled: true } }],
+    ]);
+  });
+});
+
+describe('toIvsStreamConfig', () => {
+  it('maps audio settings and leaves out unset fields', () => {
+    expect(toIvsStreamConfig('audio', { maxAudioBitrateKbps: 96, stereo: true, maxBitrate: 1 })).toEqual({ maxAudioBitrateKbps: 96, stereo: true });
+    expect(toIvsStreamConfig('video', {})).toEqual({});
+    expect(toIvsStreamConfig('video', undefined)).toBeUndefined();
+  });
+});
