@@ -73,6 +73,8 @@ if (args.aws && !hasAwsEnv) {
   fail('--aws needs AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials).');
 }
 const mode = args.local ? 'local' : hasAwsEnv ? 'aws' : 'local';
+// Against the emulator the AWS SDK's Node-version notice is noise; on AWS it is kept.
+if (mode === 'local') env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** The first existing file among the candidates (entry files may be `src/x.ts` or `src/x/index.ts`). */
 function sourceFile(...candidates) {
@@ -199,7 +201,7 @@ try {
       mode: 'local',
       region: emulator.region,
       emulatorUrl: emulator.url,
-      chatUrl: `${emulator.url.replace(/^http/, 'ws')}/chat`,
+      chatUrl: `${emulator.wsUrl}/chat`,
       // The emulator's public test credentials: they open nothing but this local emulator.
       onDeviceSigV4: { accessKeyId: emulator.credentials.accessKeyId, secretAccessKey: emulator.credentials.secretAccessKey },
     };

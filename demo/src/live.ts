@@ -294,7 +294,8 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
       void chat.connect();
     }
 
-    grid = new StageGrid(gridContainer, session, { overlay: true });
+    // Tiles for who is on stage (and our own camera); viewers are listed under People.
+    grid = new StageGrid(gridContainer, session, { overlay: true, filter: (p) => p.isPublishing || (p.isLocal && publisher) });
     try {
       const { token } = await controlPlane.mintParticipantToken(
         {

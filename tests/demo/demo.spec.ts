@@ -1,0 +1,201 @@
+/**
+ * The demo as a user drives it: a host goes live from the lobby, a viewer finds the live, watches
+ * and chats, the host mutes the camera and finally ends the live for everyone. Two browser
+ * contexts (two users), real Chromium with a fake camera/microphone, the demo on ivs-local.
+ *
+ * The viewer's display name and one of its chat messages are an HTML payload: they must show up
+ * as text and run nothing.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../.artifacts/screenshots/', import.meta.url));
+const XSS = '<img src=x onerror=window.__xss=1>';
+const HOST_NAME = 'Hana Host';
+const TITLE = `Morning show ${Date.now().toString(36)}`;
+const DESCRIPTION = 'Coffee, news and a live chat.';
+
+function demoUrl(): string {
+  const url = process.env.DEMO_URL;
+  if (!url) throw new Error('DEMO_URL is not set: run through tests/demo/playwright.config.ts.');
+  return url;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+let hostContext: BrowserContext;
+let viewerContext: BrowserContext;
+let host: Page;
+let viewer: Page;
+const pageErrors: string[] = [];
+
+async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = `${SCREENSHOTS}${name}.png`;
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Frames decoded so far by the video of the first remote tile. */
+function remoteFrames(page: Page): Promise<number> {
+  return page
+    .locator('.ivs-tile:not(.ivs-tile--local) video')
+    .first()
+    .evaluate((video: HTMLVideoElement) => video.getVideoPlaybackQuality().totalVideoFrames);
+}
+
+test.beforeAll(async ({ browser }) => {
+  hostContext = await browser.newContext();
+  viewerContext = await browser.newContext();
+  host = await hostContext.newPage();
+  viewer = await viewerContext.newPage();
+  for (const [who, page] of [['host', host], ['viewer', viewer]] as const) {
+    page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+  }
+});
+
+test.afterAll(async () => {
+  await hostContext?.close();
+  await viewerContext?.close();
+});
+
+test('a newcomer sees an empty lobby, previews the camera and goes live', async () => {
+  await host.goto(demoUrl());
+  await expect(host.getByText('No one is live yet')).toBeVisible();
+  await expect(host.locator('.mode')).toHaveText(/ivs-local/);
+
+  await host.getByLabel('Display name').fill(HOST_NAME);
+  await host.getByLabel('Title').fill(TITLE);
+  await host.getByLabel('Description').fill(DESCRIPTION);
+  await host.getByRole('button', { name: 'Turn on camera and microphone' }).click();
+  const preview = host.getByLabel('Camera preview');
+  await expect.poll(() => preview.evaluate((video: HTMLVideoElement) => video.videoWidth)).toBeGreaterThan(0);
+  await expect(host.getByLabel('Camera', { exact: true }).locator('option')).not.toHaveCount(0);
+  await expect(host.getByLabel('Microphone', { exact: true }).locator('option')).not.toHaveCount(0);
+  await screenshot(host, 'lobby');
+
+  await host.getByRole('button', { name: 'Go live' }).click();
+  await expect(host).toHaveURL(/#\/live\//);
+  await expect(host.locator('.live__title')).toHaveText(TITLE);
+  await expect(host.locator('.ivs-tile--local')).toBeVisible();
+  await expect(host.getByTestId('on-stage-count')).toHaveText('1');
+  await expect(host.getByRole('button', { name: 'Publish' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(host.locator('.banner')).toBeHidden();
+});
+
+test('a viewer (signing on-device against ivs-local) finds the live in the lobby and sees the host video advancing', async () => {
+  await viewer.goto(demoUrl());
+  await viewer.getByLabel('Control plane').selectOption('sigv4');
+  await viewer.getByLabel('Display name').fill(XSS);
+  await viewer.getByRole('button', { name: 'Refresh the list of lives' }).click();
+  const card = viewer.locator('.stage-card', { hasText: TITLE });
+  await expect(card).toBeVisible();
+  await expect(card.locator('.badge')).toHaveText('Live');
+  await expect(card).toContainText(`Host: ${HOST_NAME}`);
+  await expect(card).toContainText(DESCRIPTION);
+
+  await card.getByRole('button', { name: `Watch ${TITLE}` }).click();
+  await expect(viewer).toHaveURL(/#\/live\//);
+  await expect(viewer.locator('.ivs-tile:not(.ivs-tile--local) video')).toHaveCount(1, { timeout: 30_000 });
+  await expect.poll(() => remoteFrames(viewer), { timeout: 30_000 }).toBeGreaterThan(0);
+  const before = await remoteFrames(viewer);
+  await expect.poll(() => remoteFrames(viewer), { timeout: 10_000 }).toBeGreaterThan(before + 10);
+  // A viewer gets no publishing controls and cannot end the live.
+  await expect(viewer.getByRole('button', { name: 'End for everyone' })).toHaveCount(0);
+  await expect(viewer.getByRole('button', { name: 'Publish' })).toHaveCount(0);
+  await expect(host.getByTestId('watching-count')).toHaveText('1');
+});
+
+test('chat messages go both ways with sender names, own messages marked', async () => {
+  await expect(host.locator('.chat__state')).toHaveText('Connected');
+  await expect(viewer.locator('.chat__state')).toHaveText('Connected');
+
+  await host.getByLabel('Message', { exact: true }).fill('Welcome, everyone!');
+  await host.getByLabel('Message', { exact: true }).press('Enter');
+  const hostOwn = host.locator('.msg--own', { hasText: 'Welcome, everyone!' });
+  await expect(hostOwn).toBeVisible();
+  await expect(hostOwn).not.toHaveClass(/msg--pending/);
+  const atViewer = viewer.locator('.msg--other', { hasText: 'Welcome, everyone!' });
+  await expect(atViewer.locator('.msg__sender')).toHaveText(HOST_NAME);
+  await expect(atViewer.locator('time')).toHaveAttribute('datetime', /\d{4}-\d{2}-\d{2}T/);
+
+  await viewer.getByLabel('Message', { exact: true }).fill('Hi from the audience');
+  await viewer.getByRole('button', { name: 'Send' }).click();
+  await expect(host.locator('.msg--other', { hasText: 'Hi from the audience' }).locator('.msg__sender')).toHaveText(XSS);
+  // The host moderates: its messages from others offer delete and remove.
+  await expect(host.locator('.msg--other', { hasText: 'Hi from the audience' }).getByRole('button', { name: 'Delete' })).toBeVisible();
+  await expect(viewer.locator('.msg').getByRole('button', { name: 'Delete' })).toHaveCount(0);
+});
+
+test('a display name and a chat message containing HTML render as text and run nothing', async () => {
+  await viewer.getByLabel('Message', { exact: true }).fill(XSS);
+  await viewer.getByLabel('Message', { exact: true }).press('Enter');
+  const atHost = host.locator('.msg--other .msg__text', { hasText: XSS });
+  await expect(atHost).toHaveText(XSS);
+  await expect(viewer.locator('.msg--own .msg__text', { hasText: XSS })).toHaveText(XSS);
+  // The name shows as text in the host's participant list and on the viewer's own entry.
+  await expect(host.locator('.participant__name', { hasText: XSS })).toHaveText(XSS);
+  await expect(viewer.locator('.participant__name', { hasText: XSS })).toHaveText(`${XSS} (you)`);
+  for (const page of [host, viewer]) {
+    expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+    await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  }
+
+  await screenshot(viewer, 'live-viewer');
+  const hostShot = await screenshot(host, 'live-host');
+  if (process.env.DEMO_UPDATE_DOCS_SCREENSHOT === '1') {
+    copyFileSync(hostShot, fileURLToPath(new URL('../../docs/screenshot-live.png', import.meta.url)));
+  }
+});
+
+test('when the host turns the camera off and mutes the mic, the viewer sees both', async () => {
+  const camera = host.getByRole('button', { name: 'Camera off' });
+  const mic = host.getByRole('button', { name: 'Mute mic' });
+  await camera.click();
+  await mic.click();
+  await expect(camera).toHaveAttribute('aria-pressed', 'true');
+  await expect(mic).toHaveAttribute('aria-pressed', 'true');
+
+  const hostEntry = viewer.locator('.participant', { hasText: HOST_NAME });
+  await expect(hostEntry).toHaveAttribute('data-video-muted', 'true');
+  await expect(hostEntry).toHaveAttribute('data-audio-muted', 'true');
+  await expect(hostEntry).toContainText('Camera off');
+  await expect(viewer.locator('.ivs-tile:not(.ivs-tile--local)')).toHaveClass(/ivs-tile--no-video/);
+
+  await camera.click();
+  await expect(camera).toHaveAttribute('aria-pressed', 'false');
+  await expect(hostEntry).toHaveAttribute('data-video-muted', 'false');
+  await expect(viewer.locator('.ivs-tile:not(.ivs-tile--local)')).not.toHaveClass(/ivs-tile--no-video/);
+});
+
+test('the host ends the live for everyone: the viewer sees it has ended and the lobby no longer lists it', async () => {
+  await host.getByRole('button', { name: 'End for everyone' }).click();
+  const dialog = host.getByRole('dialog', { name: 'End this live for everyone?' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(viewer.locator('.banner')).toBeHidden();
+
+  await host.getByRole('button', { name: 'End for everyone' }).click();
+  await dialog.getByRole('button', { name: 'End live' }).click();
+  await expect(host.locator('.banner')).toHaveText('You ended this live.');
+  await expect(viewer.locator('.banner')).toHaveText('This live has ended.', { timeout: 20_000 });
+  await expect(viewer.locator('.chat__messages')).toContainText('This live has ended.');
+  await expect(viewer.getByLabel('Message', { exact: true })).toBeDisabled();
+
+  await viewer.getByRole('button', { name: 'Back to the lobby' }).click();
+  await expect(viewer.getByRole('heading', { name: 'Lives' })).toBeVisible();
+  await expect(viewer.getByText('No one is live yet')).toBeVisible();
+  await expect(viewer.locator('.stage-card', { hasText: TITLE })).toHaveCount(0);
+});
+
+test('the lobby fits a phone screen', async () => {
+  await viewer.setViewportSize({ width: 390, height: 844 });
+  await viewer.getByRole('button', { name: 'Refresh the list of lives' }).click();
+  await expect(viewer.getByRole('button', { name: 'Go live' })).toBeVisible();
+  const overflow = await viewer.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await screenshot(viewer, 'lobby-phone');
+  expect(pageErrors).toEqual([]);
+});
