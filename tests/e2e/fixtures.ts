@@ -1,0 +1,291 @@
+/**
+ * Fixtures of the end-to-end suite: a control-plane client (the real AWS SDK v3 `IVSRealTimeClient`
+ * pointed at ivs-local), a fresh stage per test, and `HarnessPage`s, each a Chromium page running
+ * the harness application.
+ */
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import {
+  CreateParticipantTokenCommand,
+  CreateStageCommand,
+  DeleteStageCommand,
+  DisconnectParticipantCommand,
+  IVSRealTimeClient,
+  type ParticipantTokenCapability,
+} from '@aws-sdk/client-ivs-realtime';
+import { readFile } from 'node:fs/promises';
+import { importJWK, SignJWT, type JWK } from 'jose';
+import type {
+  HarnessError,
+  HarnessEvent,
+  HarnessJoinOptions,
+  HarnessParticipant,
+  HarnessResult,
+  HarnessSnapshot,
+  HarnessStats,
+  HarnessTile,
+} from './harness/api';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through scripts/e2e.sh (global setup sets it).`);
+  return value;
+}
+
+/** A minted participant token. */
+export interface MintedToken {
+  token: string;
+  participantId: string;
+  userId: string;
+}
+
+/** A stage created for one test (deleted afterwards). */
+export class TestStage {
+  constructor(
+    readonly client: IVSRealTimeClient,
+    readonly arn: string,
+  ) {}
+
+  /** CreateParticipantToken through the AWS SDK. */
+  async token(options: { userId: string; capabilities?: ParticipantTokenCapability[]; duration?: number }): Promise<MintedToken> {
+    const out = await this.client.send(
+      new CreateParticipantTokenCommand({
+        stageArn: this.arn,
+        userId: options.userId,
+        capabilities: options.capabilities ?? ['PUBLISH', 'SUBSCRIBE'],
+        ...(options.duration === undefined ? {} : { duration: options.duration }),
+      }),
+    );
+    const token = out.participantToken?.token;
+    const participantId = out.participantToken?.participantId;
+    if (!token || !participantId) throw new Error('CreateParticipantToken returned no token');
+    return { token, participantId, userId: options.userId };
+  }
+
+  /**
+   * A new token for the participant of `previous` (same participant id, stage and endpoints) with
+   * other capabilities: what `exchangeToken` takes. CreateParticipantToken always makes a new
+   * participant, so, as IVS documents for self-signed tokens, the token is signed here: with the
+   * emulator's signing key, read from its data file (`startLocalIvs({ dataFile })`).
+   */
+  async reissue(previous: MintedToken, capabilities: ParticipantTokenCapability[]): Promise<string> {
+    const data = JSON.parse(await readFile(env('E2E_IVS_DATA_FILE'), 'utf8')) as { signingKey: { privateJwk: JWK } };
+    const key = await importJWK(data.signingKey.privateJwk, 'ES384');
+    const [rawHeader, rawClaims] = previous.token.split('.');
+    const header = JSON.parse(Buffer.from(rawHeader!, 'base64url').toString('utf8')) as { kid?: string };
+    const claims = JSON.parse(Buffer.from(rawClaims!, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      ...claims,
+      capabilities: { allow_publish: capabilities.includes('PUBLISH'), allow_subscribe: capabilities.includes('SUBSCRIBE') },
+    })
+      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', ...(header.kid ? { kid: header.kid } : {}) })
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(key);
+  }
+
+  async delete(): Promise<void> {
+    await this.client.send(new DeleteStageCommand({ arn: this.arn }));
+  }
+
+  async disconnect(participantId: string, reason?: string): Promise<void> {
+    await this.client.send(new DisconnectParticipantCommand({ stageArn: this.arn, participantId, ...(reason ? { reason } : {}) }));
+  }
+}
+
+/**
+ * Returns `token` with some claims replaced and the original signature kept: the result decodes
+ * fine but is no longer validly signed (a forged token), unless only client-side checks apply.
+ */
+export function withClaims(token: string, patch: Record<string, unknown>): string {
+  const [header, payload, signature] = token.split('.');
+  if (!header || !payload || signature === undefined) throw new Error('not a JWT');
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+  const forged = Buffer.from(JSON.stringify({ ...claims, ...patch }), 'utf8').toString('base64url');
+  return `${header}.${forged}.${signature}`;
+}
+
+/** Throws with the SDK error's details when a harness action failed. */
+export function expectOk(result: HarnessResult, what: string): void {
+  if (!result.ok) {
+    const e = result.error;
+    throw new Error(`${what} failed: ${e.name} (${e.code ?? 'no code'}${e.reason ? `, ${e.reason}` : ''}): ${e.message}`);
+  }
+}
+
+/** The error of a failed action; throws if it succeeded. */
+export function failure(result: HarnessResult, what: string): HarnessError {
+  if (result.ok) throw new Error(`${what} succeeded, but it was expected to fail`);
+  return result.error;
+}
+
+/** One Chromium page running the harness application. */
+export class HarnessPage {
+  readonly pageErrors: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    readonly name: string,
+  ) {
+    page.on('pageerror', (error) => this.pageErrors.push(`${error.name}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.pageErrors.push(`console: ${message.text()}`);
+    });
+  }
+
+  static async open(context: BrowserContext, name: string): Promise<HarnessPage> {
+    const page = await context.newPage();
+    const harness = new HarnessPage(page, name);
+    await page.goto(env('E2E_HARNESS_URL'));
+    await page.waitForFunction(() => document.documentElement.dataset['harness'] === 'ready');
+    return harness;
+  }
+
+  join(options: HarnessJoinOptions): Promise<HarnessResult> {
+    return this.page.evaluate((o) => window.harness.join(o), options);
+  }
+
+  /** Mounts the grid and joins; throws if the join fails. */
+  async joinWithGrid(options: HarnessJoinOptions): Promise<void> {
+    expectOk(await this.page.evaluate(() => window.harness.mountGrid()), `${this.name}: mountGrid`);
+    expectOk(await this.join(options), `${this.name}: join`);
+  }
+
+  leave(): Promise<HarnessResult> {
+    return this.page.evaluate(() => window.harness.leave());
+  }
+
+  dispose(): Promise<HarnessResult> {
+    return this.page.evaluate(() => window.harness.dispose());
+  }
+
+  setMuted(muted: { audio?: boolean; video?: boolean }): Promise<HarnessResult> {
+    return this.page.evaluate((m) => window.harness.setMuted(m), muted);
+  }
+
+  setPublishing(on: boolean): Promise<HarnessResult> {
+    return this.page.evaluate((o) => window.harness.setPublishing(o), on);
+  }
+
+  exchangeToken(token: string): Promise<HarnessResult> {
+    return this.page.evaluate((t) => window.harness.exchangeToken(t), token);
+  }
+
+  probeWhipPublish(token: string): Promise<{ status: number; body: string }> {
+    return this.page.evaluate((t) => window.harness.probeWhipPublish(t), token);
+  }
+
+  snapshot(): Promise<HarnessSnapshot> {
+    return this.page.evaluate(() => window.harness.snapshot());
+  }
+
+  stats(): Promise<HarnessStats> {
+    return this.page.evaluate(() => window.harness.stats());
+  }
+
+  async participant(id: string): Promise<HarnessParticipant | undefined> {
+    return (await this.snapshot()).participants.find((p) => p.id === id);
+  }
+
+  async tile(participantId: string): Promise<HarnessTile | undefined> {
+    return (await this.snapshot()).tiles.find((t) => t.participantId === participantId);
+  }
+
+  async events(type?: string): Promise<HarnessEvent[]> {
+    const all = (await this.snapshot()).events;
+    return type === undefined ? all : all.filter((e) => e.type === type);
+  }
+
+  /**
+   * Media flowing from `participantId` into this page, as counters: frames presented by its tile,
+   * frames decoded and audio packets received for its tracks.
+   */
+  async mediaFrom(participantId: string): Promise<{ framesPresented: number; framesDecoded: number; audioPackets: number; width: number }> {
+    const [snap, stats] = await Promise.all([this.snapshot(), this.stats()]);
+    const p = snap.participants.find((x) => x.id === participantId);
+    const tile = snap.tiles.find((t) => t.participantId === participantId);
+    const video = stats.inbound.find((s) => s.kind === 'video' && p?.videoTrackId !== undefined && s.trackId === p.videoTrackId);
+    const audio = stats.inbound.find((s) => s.kind === 'audio' && p?.audioTrackId !== undefined && s.trackId === p.audioTrackId);
+    return {
+      framesPresented: tile?.framesPresented ?? 0,
+      framesDecoded: video?.framesDecoded ?? 0,
+      audioPackets: audio?.packetsReceived ?? 0,
+      width: tile?.videoWidth ?? 0,
+    };
+  }
+
+  /** Waits until video frames and audio packets from `participantId` keep arriving (both advance). */
+  async expectMediaFlowing(participantId: string, options: { frames?: number; packets?: number; timeout?: number } = {}): Promise<void> {
+    const frames = options.frames ?? 10;
+    const packets = options.packets ?? 20;
+    const timeout = options.timeout ?? 15_000;
+    await expect
+      .poll(async () => (await this.mediaFrom(participantId)).framesPresented, {
+        message: `${this.name}: first frames of ${participantId}'s tile`,
+        timeout,
+      })
+      .toBeGreaterThan(0);
+    const before = await this.mediaFrom(participantId);
+    await expect
+      .poll(
+        async () => {
+          const now = await this.mediaFrom(participantId);
+          return {
+            framesPresented: now.framesPresented - before.framesPresented >= frames,
+            framesDecoded: now.framesDecoded - before.framesDecoded >= frames,
+            audioPackets: now.audioPackets - before.audioPackets >= packets,
+          };
+        },
+        { message: `${this.name}: video frames and audio packets from ${participantId} advance`, timeout },
+      )
+      .toEqual({ framesPresented: true, framesDecoded: true, audioPackets: true });
+  }
+}
+
+interface Fixtures {
+  control: IVSRealTimeClient;
+  stage: TestStage;
+  /** Opens a harness page (in this test's browser context). */
+  openHarness: (name: string) => Promise<HarnessPage>;
+}
+
+export const test = base.extend<Fixtures>({
+  control: async ({}, use) => {
+    const client = new IVSRealTimeClient({
+      endpoint: env('E2E_IVS_URL'),
+      region: env('E2E_IVS_REGION'),
+      credentials: { accessKeyId: env('E2E_IVS_ACCESS_KEY_ID'), secretAccessKey: env('E2E_IVS_SECRET_ACCESS_KEY') },
+      maxAttempts: 1,
+    });
+    await use(client);
+    client.destroy();
+  },
+
+  stage: async ({ control }, use, testInfo) => {
+    const name = `e2e-${testInfo.testId}`.replace(/[^a-zA-Z0-9-_]/g, '-').slice(0, 128);
+    const out = await control.send(new CreateStageCommand({ name }));
+    const arn = out.stage?.arn;
+    if (!arn) throw new Error('CreateStage returned no stage ARN');
+    const stage = new TestStage(control, arn);
+    await use(stage);
+    await stage.delete().catch(() => {}); // Some tests delete it themselves.
+  },
+
+  openHarness: async ({ context }, use, testInfo) => {
+    const pages: HarnessPage[] = [];
+    await use(async (name) => {
+      const page = await HarnessPage.open(context, name);
+      pages.push(page);
+      return page;
+    });
+    for (const page of pages) {
+      if (page.pageErrors.length > 0) {
+        await testInfo.attach(`${page.name}-page-errors`, { body: page.pageErrors.join('\n'), contentType: 'text/plain' });
+        if (testInfo.status !== testInfo.expectedStatus) console.log(`[${page.name}] page errors:\n  ${page.pageErrors.join('\n  ')}`);
+      }
+      await page.dispose().catch(() => {});
+    }
+  },
+});
+
+export { expect };

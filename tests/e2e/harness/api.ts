@@ -1,0 +1,145 @@
+/**
+ * The test API the harness page exposes on `window.harness`. Types only: shared by the page and
+ * the specs (which call it through `page.evaluate`).
+ */
+
+/** An error thrown by the SDK, flattened for transfer out of the page. */
+export interface HarnessError {
+  name: string;
+  message: string;
+  /** `IvsRealtimeError.code`, e.g. `TOKEN_EXPIRED`, `STAGE_JOIN_FAILED`. */
+  code: string | undefined;
+  /** `TokenError.reason`, `MediaDeviceError.reason`, … */
+  reason: string | undefined;
+  /** `StageError.category`. */
+  category: string | undefined;
+  isIvsRealtimeError: boolean;
+}
+
+/** Outcome of an action; `at` is the wall-clock time (`Date.now()`) when it was called. */
+export type HarnessResult = { ok: true; at: number; ms: number } | { ok: false; at: number; ms: number; error: HarnessError };
+
+export interface HarnessJoinOptions {
+  token: string;
+  publish: boolean;
+  /** Video constraints for a publisher (e.g. `{ width: 1280, height: 720, frameRate: 30 }`). */
+  video?: MediaTrackConstraints | boolean;
+  audio?: MediaTrackConstraints | boolean;
+}
+
+export interface HarnessParticipant {
+  id: string;
+  userId: string;
+  isLocal: boolean;
+  isPublishing: boolean;
+  publishState: string;
+  subscribeState: string;
+  capabilities: { publish: boolean; subscribe: boolean };
+  audioMuted: boolean;
+  videoMuted: boolean;
+  audioTrackId: string | undefined;
+  videoTrackId: string | undefined;
+  audioTrackState: string | undefined;
+  videoTrackState: string | undefined;
+}
+
+export interface HarnessTile {
+  participantId: string;
+  /** `<video>` elements in the tile. */
+  videos: number;
+  /** Frames presented by the tile's `<video>` (requestVideoFrameCallback), since it was created. */
+  framesPresented: number;
+  videoWidth: number;
+  videoHeight: number;
+  /** Whether the tile shows its "camera off" mark. */
+  cameraOffShown: boolean;
+}
+
+export interface HarnessInbound {
+  /** Remote track id (`trackIdentifier`). */
+  trackId: string;
+  kind: 'audio' | 'video';
+  packetsReceived: number;
+  framesDecoded: number;
+  framesPerSecond: number;
+}
+
+export interface HarnessOutbound {
+  kind: 'audio' | 'video';
+  packetsSent: number;
+  framesEncoded: number;
+  framesPerSecond: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+export interface HarnessEvent {
+  /** Wall-clock time (`Date.now()`), comparable across pages of one machine. */
+  at: number;
+  type: string;
+  detail: Record<string, unknown>;
+}
+
+export interface HarnessSnapshot {
+  hasSession: boolean;
+  state: string;
+  leftReason: string | undefined;
+  publishing: boolean;
+  muted: { audio: boolean; video: boolean };
+  participants: HarnessParticipant[];
+  tiles: HarnessTile[];
+  /** `<video>` / `<audio>` elements anywhere in the document. */
+  videoElements: number;
+  audioElements: number;
+  /** Media tracks the page ever saw (captured, cloned or received) that are still `live`. */
+  liveTracks: number;
+  liveTrackKinds: string[];
+  /** RTCPeerConnections created / not yet closed. */
+  peerConnectionsCreated: number;
+  peerConnectionsOpen: number;
+  /** WebSockets created (ever) and still open, with the paths they were opened on. */
+  webSocketsCreated: number;
+  webSocketsOpen: number;
+  webSocketPaths: string[];
+  events: HarnessEvent[];
+}
+
+export interface HarnessStats {
+  inbound: HarnessInbound[];
+  outbound: HarnessOutbound[];
+}
+
+export interface HarnessApi {
+  /** Creates the StageSession (if none) and joins. */
+  join(options: HarnessJoinOptions): Promise<HarnessResult>;
+  leave(): Promise<HarnessResult>;
+  /** Leaves, destroys the grid and drops the session. */
+  dispose(): Promise<HarnessResult>;
+  setMuted(muted: { audio?: boolean; video?: boolean }): HarnessResult;
+  setPublishing(on: boolean): Promise<HarnessResult>;
+  exchangeToken(token: string): Promise<HarnessResult>;
+  /** Mounts a StageGrid for the session into `#stage` (creating the session if needed). */
+  mountGrid(): HarnessResult;
+  snapshot(): HarnessSnapshot;
+  /** `getStats()` of every open RTCPeerConnection, reduced to inbound/outbound RTP figures. */
+  stats(): Promise<HarnessStats>;
+  /**
+   * Resolves with ms from now until the first frame of a remote participant's tile is presented.
+   * Must be called before `join()`.
+   */
+  armFirstRemoteFrame(): void;
+  firstRemoteFrame(): Promise<number>;
+  /**
+   * Publishes straight to the token's `whip_url` with a plain RTCPeerConnection (no SDK), to check
+   * what the media server itself allows. Returns the HTTP status and body; releases everything.
+   */
+  probeWhipPublish(token: string): Promise<{ status: number; body: string }>;
+  /** Clears the event log. */
+  clearEvents(): void;
+}
+
+declare global {
+  interface Window {
+    harness: HarnessApi;
+  }
+}

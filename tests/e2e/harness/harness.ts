@@ -1,0 +1,276 @@
+/**
+ * The e2e harness page: an application of `aws-ivs-realtime` (imported like any app would), with a
+ * small test API on `window.harness` (see `api.ts`). The specs drive it from Playwright.
+ */
+import { observed } from './instrument';
+import { IvsRealtimeError, StageGrid, StageSession } from './sdk';
+import type { Participant } from './sdk';
+import type {
+  HarnessApi,
+  HarnessError,
+  HarnessEvent,
+  HarnessInbound,
+  HarnessOutbound,
+  HarnessResult,
+  HarnessSnapshot,
+  HarnessStats,
+} from './api';
+
+const container = document.querySelector<HTMLElement>('#stage')!;
+let session: StageSession | undefined;
+let grid: StageGrid | undefined;
+const events: HarnessEvent[] = [];
+
+// ---- frames presented by every <video>, counted with requestVideoFrameCallback ----------------
+
+const framesPresented = new WeakMap<HTMLVideoElement, number>();
+/** Armed by `armFirstRemoteFrame()`; resolved by the first frame of a remote tile. */
+let firstFrame: { start: number; resolve: (ms: number) => void } | undefined;
+let firstFramePromise: Promise<number> | undefined;
+
+function watchVideo(video: HTMLVideoElement): void {
+  if (framesPresented.has(video)) return;
+  framesPresented.set(video, 0);
+  const onFrame: VideoFrameRequestCallback = () => {
+    framesPresented.set(video, (framesPresented.get(video) ?? 0) + 1);
+    if (firstFrame && !video.closest('.ivs-tile--local')) {
+      firstFrame.resolve(performance.now() - firstFrame.start);
+      firstFrame = undefined;
+    }
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
+new MutationObserver((records) => {
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node instanceof HTMLVideoElement) watchVideo(node);
+      else if (node instanceof HTMLElement) node.querySelectorAll('video').forEach(watchVideo);
+    }
+  }
+}).observe(document.body, { childList: true, subtree: true });
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+function flatten(error: unknown): HarnessError {
+  const record = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    name: str(record['name']) ?? typeof error,
+    message: str(record['message']) ?? String(error),
+    code: str(record['code']),
+    reason: str(record['reason']),
+    category: str(record['category']),
+    isIvsRealtimeError: error instanceof IvsRealtimeError,
+  };
+}
+
+async function run(action: () => unknown): Promise<HarnessResult> {
+  const at = Date.now();
+  const start = performance.now();
+  try {
+    await action();
+    return { ok: true, at, ms: performance.now() - start };
+  } catch (error) {
+    return { ok: false, at, ms: performance.now() - start, error: flatten(error) };
+  }
+}
+
+function runSync(action: () => unknown): HarnessResult {
+  const at = Date.now();
+  const start = performance.now();
+  try {
+    action();
+    return { ok: true, at, ms: performance.now() - start };
+  } catch (error) {
+    return { ok: false, at, ms: performance.now() - start, error: flatten(error) };
+  }
+}
+
+function record(type: string, detail: Record<string, unknown>): void {
+  events.push({ at: Date.now(), type, detail });
+  if (events.length > 2000) events.splice(0, events.length - 2000);
+}
+
+function describe(p: Participant) {
+  return { id: p.id, isLocal: p.isLocal, audioMuted: p.audioMuted, videoMuted: p.videoMuted, isPublishing: p.isPublishing };
+}
+
+function ensureSession(): StageSession {
+  if (session) return session;
+  const created = new StageSession();
+  created.on('stateChanged', ({ state, previous }) => record('stateChanged', { state, previous }));
+  created.on('participantJoined', ({ participant }) => record('participantJoined', describe(participant)));
+  created.on('participantLeft', ({ participant }) => record('participantLeft', describe(participant)));
+  created.on('participantUpdated', ({ participant, changes }) => record('participantUpdated', { ...describe(participant), changes }));
+  created.on('streamsChanged', ({ participant, added, removed }) =>
+    record('streamsChanged', { id: participant.id, added: added.map((s) => s.kind), removed: removed.map((s) => s.kind) }),
+  );
+  created.on('muteChanged', ({ participant, kind, muted }) => record('muteChanged', { id: participant.id, isLocal: participant.isLocal, kind, muted }));
+  created.on('publishingChanged', ({ publishing }) => record('publishingChanged', { publishing }));
+  created.on('subscriberCountChanged', ({ count }) => record('subscriberCountChanged', { count }));
+  created.on('error', ({ error }) => record('error', { ...flatten(error) }));
+  created.on('left', ({ reason, error }) => record('left', { reason, error: error ? flatten(error) : undefined }));
+  session = created;
+  return created;
+}
+
+function mediaOption(value: MediaTrackConstraints | boolean | undefined) {
+  return value === undefined ? undefined : value;
+}
+
+// ---- the API ------------------------------------------------------------------------------------
+
+const harness: HarnessApi = {
+  join: ({ token, publish, video, audio }) =>
+    run(async () => {
+      const media = video === undefined && audio === undefined ? undefined : { video: mediaOption(video), audio: mediaOption(audio) };
+      await ensureSession().join({ token, publish, ...(media ? { media } : {}) });
+    }),
+
+  leave: () => run(() => session?.leave()),
+
+  dispose: () =>
+    run(async () => {
+      grid?.destroy();
+      grid = undefined;
+      await session?.dispose();
+      session = undefined;
+    }),
+
+  setMuted: (muted) => runSync(() => ensureSession().setMuted(muted)),
+
+  setPublishing: (on) => run(() => ensureSession().setPublishing(on)),
+
+  exchangeToken: (token) => run(() => ensureSession().exchangeToken(token)),
+
+  mountGrid: () =>
+    runSync(() => {
+      grid ??= new StageGrid(container, ensureSession());
+    }),
+
+  snapshot: (): HarnessSnapshot => {
+    const seen = observed();
+    const participants = (session?.participants ?? []).map((p) => ({
+      id: p.id,
+      userId: p.userId,
+      isLocal: p.isLocal,
+      isPublishing: p.isPublishing,
+      publishState: p.publishState,
+      subscribeState: p.subscribeState,
+      capabilities: { ...p.capabilities },
+      audioMuted: p.audioMuted,
+      videoMuted: p.videoMuted,
+      audioTrackId: p.audioTrack?.id,
+      videoTrackId: p.videoTrack?.id,
+      audioTrackState: p.audioTrack?.readyState,
+      videoTrackState: p.videoTrack?.readyState,
+    }));
+    const tiles = [...container.querySelectorAll<HTMLElement>('[data-participant-id]')].map((tile) => {
+      const videos = [...tile.querySelectorAll('video')];
+      const video = videos[0];
+      return {
+        participantId: tile.dataset['participantId'] ?? '',
+        videos: videos.length,
+        framesPresented: video ? (framesPresented.get(video) ?? 0) : 0,
+        videoWidth: video?.videoWidth ?? 0,
+        videoHeight: video?.videoHeight ?? 0,
+        cameraOffShown: tile.classList.contains('ivs-tile--no-video'),
+      };
+    });
+    return {
+      hasSession: session !== undefined,
+      state: session?.state ?? 'none',
+      leftReason: session?.leftReason,
+      publishing: session?.publishing ?? false,
+      muted: session?.muted ?? { audio: false, video: false },
+      participants,
+      tiles,
+      videoElements: document.querySelectorAll('video').length,
+      audioElements: document.querySelectorAll('audio').length,
+      liveTracks: seen.liveTracks.length,
+      liveTrackKinds: seen.liveTracks.map((t) => t.kind),
+      peerConnectionsCreated: seen.peerConnectionsCreated,
+      peerConnectionsOpen: seen.openPeerConnections.length,
+      webSocketsCreated: seen.webSocketsCreated,
+      webSocketsOpen: seen.webSocketsOpen,
+      webSocketPaths: seen.webSocketPaths,
+      events: [...events],
+    };
+  },
+
+  stats: async (): Promise<HarnessStats> => {
+    const inbound: HarnessInbound[] = [];
+    const outbound: HarnessOutbound[] = [];
+    for (const pc of observed().openPeerConnections) {
+      const report = await pc.getStats();
+      report.forEach((s: Record<string, unknown>) => {
+        const num = (key: string) => (typeof s[key] === 'number' ? (s[key] as number) : 0);
+        const kind = s['kind'] === 'audio' ? 'audio' : 'video';
+        if (s['type'] === 'inbound-rtp') {
+          inbound.push({
+            trackId: String(s['trackIdentifier'] ?? ''),
+            kind,
+            packetsReceived: num('packetsReceived'),
+            framesDecoded: num('framesDecoded'),
+            framesPerSecond: num('framesPerSecond'),
+          });
+        } else if (s['type'] === 'outbound-rtp') {
+          outbound.push({
+            kind,
+            packetsSent: num('packetsSent'),
+            framesEncoded: num('framesEncoded'),
+            framesPerSecond: num('framesPerSecond'),
+            frameWidth: num('frameWidth'),
+            frameHeight: num('frameHeight'),
+          });
+        }
+      });
+    }
+    return { inbound, outbound };
+  },
+
+  armFirstRemoteFrame: () => {
+    let resolve!: (ms: number) => void;
+    firstFramePromise = new Promise<number>((r) => (resolve = r));
+    firstFrame = { start: performance.now(), resolve };
+  },
+
+  firstRemoteFrame: () => {
+    if (!firstFramePromise) return Promise.reject(new Error('armFirstRemoteFrame() was not called.'));
+    return firstFramePromise;
+  },
+
+  probeWhipPublish: async (token) => {
+    const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { whip_url?: string };
+    if (!claims.whip_url) throw new Error('the token has no whip_url claim');
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    try {
+      for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((resolve) => {
+        if (pc.iceGatheringState === 'complete') return resolve();
+        pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+        setTimeout(resolve, 2000);
+      });
+      const response = await fetch(claims.whip_url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sdp', authorization: `Bearer ${token}` },
+        body: pc.localDescription!.sdp,
+      });
+      return { status: response.status, body: await response.text() };
+    } finally {
+      pc.close();
+      stream.getTracks().forEach((t) => t.stop());
+    }
+  },
+
+  clearEvents: () => {
+    events.length = 0;
+  },
+};
+
+window.harness = harness;
+document.documentElement.dataset['harness'] = 'ready';
