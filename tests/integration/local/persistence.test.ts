@@ -1,0 +1,98 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateParticipantTokenCommand, CreateStageCommand, GetStageCommand, ListStagesCommand, ListStageSessionsCommand } from '@aws-sdk/client-ivs-realtime';
+import { CreateRoomCommand, GetRoomCommand } from '@aws-sdk/client-ivschat';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { LocalDataFileError, startLocalIvs } from '../../../src/local';
+import { startEmulator, stopEmulator } from './helpers';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ivs-local-data-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('--data persistence', () => {
+  test('stages, rooms, tags and the signing key survive a restart: tokens minted before still verify', async () => {
+    const dataFile = join(dir, 'state.json');
+    const first = await startEmulator({ dataFile });
+    const { stage } = await first.realtime.send(new CreateStageCommand({ name: 'kept', tags: { env: 'test' } }));
+    const room = await first.chat.send(new CreateRoomCommand({ name: 'kept-room', maximumMessageLength: 42, tags: { t: '1' } }));
+    const { participantToken } = await first.realtime.send(new CreateParticipantTokenCommand({ stageArn: stage!.arn, userId: 'u1' }));
+    // A session that is live when the process stops is ended on restart.
+    first.ivs.hub.updateParticipant({ kind: 'joined', grant: await first.ivs.hub.verifyParticipantToken(participantToken!.token!) });
+    const port = first.ivs.port;
+    await stopEmulator(first);
+
+    const second = await startEmulator({ dataFile, port });
+    try {
+      const { stages } = await second.realtime.send(new ListStagesCommand({}));
+      expect(stages!.map((s) => [s.arn, s.name, s.tags])).toEqual([[stage!.arn, 'kept', { env: 'test' }]]);
+      const { stage: got } = await second.realtime.send(new GetStageCommand({ arn: stage!.arn }));
+      expect(got!.activeSessionId).toBeUndefined();
+      const { stageSessions } = await second.realtime.send(new ListStageSessionsCommand({ stageArn: stage!.arn }));
+      expect(stageSessions).toHaveLength(1);
+      expect(stageSessions![0]!.endTime).toBeInstanceOf(Date);
+      const gotRoom = await second.chat.send(new GetRoomCommand({ identifier: room.arn }));
+      expect(gotRoom).toMatchObject({ name: 'kept-room', maximumMessageLength: 42, tags: { t: '1' } });
+      const grant = await second.ivs.hub.verifyParticipantToken(participantToken!.token!);
+      expect(grant).toMatchObject({ participantId: participantToken!.participantId, userId: 'u1', stageArn: stage!.arn });
+    } finally {
+      await stopEmulator(second);
+    }
+  });
+
+  test('writes are atomic: the file is always complete JSON and no temporary files are left behind', async () => {
+    const dataFile = join(dir, 'state.json');
+    const e = await startEmulator({ dataFile });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => e.realtime.send(new CreateStageCommand({ name: `s${i}` }))));
+    await stopEmulator(e);
+    const saved = JSON.parse(await readFile(dataFile, 'utf8')) as { stages: unknown[]; format: string };
+    expect(saved.format).toBe('ivs-local-data');
+    expect(saved.stages).toHaveLength(20);
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  test('a file that is not JSON is reported as corrupt and left untouched', async () => {
+    const dataFile = join(dir, 'broken.json');
+    await writeFile(dataFile, '{"format": "ivs-local-data", "stages": [');
+    const error = await startLocalIvs({ dataFile, modules: [] }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(LocalDataFileError);
+    expect((error as LocalDataFileError).problem).toBe('corrupt');
+    expect((error as Error).message).toContain(dataFile);
+    expect((error as Error).message).toContain('not valid JSON');
+    expect(await readFile(dataFile, 'utf8')).toBe('{"format": "ivs-local-data", "stages": [');
+  });
+
+  test('JSON that is not an ivs-local data file is reported as corrupt with the reason', async () => {
+    const dataFile = join(dir, 'other.json');
+    await writeFile(dataFile, JSON.stringify({ hello: 'world' }));
+    await expect(startLocalIvs({ dataFile, modules: [] })).rejects.toMatchObject({ name: 'LocalDataFileError', problem: 'corrupt', message: expect.stringContaining('"format"') });
+  });
+
+  test('a data file of another region is refused with advice, not reused', async () => {
+    const dataFile = join(dir, 'state.json');
+    const e = await startEmulator({ dataFile, region: 'eu-west-1' });
+    await stopEmulator(e);
+    await expect(startLocalIvs({ dataFile, modules: [] })).rejects.toMatchObject({
+      problem: 'mismatch',
+      message: expect.stringContaining('--region eu-west-1'),
+    });
+  });
+
+  test('an unusable signing key in the file is reported as corrupt', async () => {
+    const dataFile = join(dir, 'state.json');
+    const e = await startEmulator({ dataFile });
+    await stopEmulator(e);
+    const saved = JSON.parse(await readFile(dataFile, 'utf8')) as { signingKey: { privateJwk: Record<string, unknown> } };
+    saved.signingKey.privateJwk['crv'] = 'P-256';
+    await writeFile(dataFile, JSON.stringify(saved));
+    await expect(startLocalIvs({ dataFile, modules: [] })).rejects.toMatchObject({ problem: 'corrupt', message: expect.stringContaining('signing key') });
+  });
+});
