@@ -158,6 +158,7 @@ const backend = new Promise((resolve, reject) => {
 });
 backend.catch(() => {}); // reported below
 
+const sigtermBefore = new Set(process.listeners('SIGTERM'));
 const vite = await createServer({
   configFile: fileURLToPath(new URL('../demo/vite.config.ts', import.meta.url)),
   root: demoRoot,
@@ -166,6 +167,10 @@ const vite = await createServer({
   logLevel: 'warn',
   clearScreen: false,
 });
+
+// Vite installs its own SIGTERM handler (close the dev server, exit 143); this script stops the
+// emulator too and exits 0, so it takes SIGTERM over.
+for (const listener of process.listeners('SIGTERM')) if (!sigtermBefore.has(listener)) process.off('SIGTERM', listener);
 
 let emulator;
 let stopping = false;

@@ -80,7 +80,11 @@ export class ChatPanel {
       this.system(DISCONNECT_TEXT[reason] ?? `Chat disconnected (${reason}).`);
       this.#setFormEnabled(false);
     }, { signal });
-    this.#chat.on('error', ({ error }) => this.system(`Chat error: ${error.message}`), { signal });
+    // Non-fatal problems (a failed attempt that is retried): shown on the state line, not in the list.
+    this.#chat.on('error', ({ error }) => {
+      this.#state.title = error.message;
+      console.warn('[demo] chat:', error);
+    }, { signal });
   }
 
   /** Connects; the token provider runs again on every reconnect. */
@@ -115,6 +119,7 @@ export class ChatPanel {
 
   #setState(state: string): void {
     this.#state.textContent = STATE_TEXT[state] ?? state;
+    if (state === 'connected') this.#state.removeAttribute('title');
     this.#state.dataset['state'] = state;
     this.#setFormEnabled(state === 'connected');
   }

@@ -16,7 +16,6 @@ import {
   type DemoConfig,
 } from './app';
 import { describeError, field, h, replaceChildren } from './dom';
-import { mountLive } from './live';
 import { mountLobby } from './lobby';
 
 const app = document.getElementById('app') as HTMLElement;
@@ -90,7 +89,16 @@ async function main(): Promise<void> {
         location.hash = '#/';
         return;
       }
-      unmount = mountLive(app, ctx, stageArn);
+      // The live page (stage media, grid) loads on first use: the lobby stays light.
+      let cancelled = false;
+      let unmountLive: (() => void) | undefined;
+      unmount = () => {
+        cancelled = true;
+        unmountLive?.();
+      };
+      void import('./live').then(({ mountLive }) => {
+        if (!cancelled) unmountLive = mountLive(app, ctx, stageArn);
+      });
     } else {
       unmount = mountLobby(app, ctx);
     }
