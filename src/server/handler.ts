@@ -453,7 +453,7 @@ export function createControlPlaneHandler(options: ControlPlaneHandlerOptions): 
       if (error instanceof TimeoutError) {
         return serverError(error, operation, requestId, 504, 'GatewayTimeout', 'The control plane did not answer in time. Try again later.');
       }
-      if (error instanceof IvsRealtimeError && error.code === 'ABORTED') {
+      if ((error instanceof IvsRealtimeError && error.code === 'ABORTED') || request.signal.aborted) {
         // The caller went away; nobody reads this answer.
         return errorResponse(499, { name: 'Aborted', message: 'The request was aborted.' }, requestId);
       }

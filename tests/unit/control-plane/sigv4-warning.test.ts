@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Sigv4Entry from '../../../src/sigv4';
 
 const credentials = { accessKeyId: 'AKIDWARNTEST', secretAccessKey: 'secret-warn-test-value' };
 
 /** A fresh copy of the module, so the once-per-page flag starts unset. */
-async function freshModule(): Promise<typeof import('../../../src/sigv4')> {
+async function freshModule(): Promise<typeof Sigv4Entry> {
   vi.resetModules();
   return import('../../../src/sigv4');
 }
