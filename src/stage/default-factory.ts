@@ -36,6 +36,7 @@ async function loadLocalDriverModule(): Promise<StageDriver> {
   try {
     // The local driver lives in src/local-stage/ and is built into the same package; the comment below
     // keeps this file compiling in a checkout where that folder is not present yet.
+    // eslint-disable-next-line @typescript-eslint/ban-ts-comment -- see above
     // @ts-ignore -- resolved at build time when src/local-stage/index.ts exists
     mod = (await import('../local-stage')) as Partial<LocalStageModule>;
   } catch (cause) {

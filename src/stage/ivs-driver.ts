@@ -3,12 +3,21 @@
  * to StageSession unchanged. The SDK is loaded with a dynamic `import()` on first use (this is the
  * only module that imports it), so apps that never join a stage do not download it.
  */
+import type {
+  LocalStageStream,
+  Stage,
+  StageAudioConfiguration as IvsAudioConfig,
+  StageStrategy,
+  StageVideoConfiguration as IvsVideoConfig,
+} from 'amazon-ivs-web-broadcast';
 import { StageError } from '../core/errors';
 import type { DriverLocalStream, DriverStage, DriverStreamConfig, StageDriver } from './driver';
 
-type IvsModule = typeof import('amazon-ivs-web-broadcast');
-type IvsVideoConfig = import('amazon-ivs-web-broadcast').StageVideoConfiguration;
-type IvsAudioConfig = import('amazon-ivs-web-broadcast').StageAudioConfiguration;
+/** The two classes of `amazon-ivs-web-broadcast` the driver uses. @internal */
+export interface IvsSdkClasses {
+  Stage: typeof Stage;
+  LocalStageStream: typeof LocalStageStream;
+}
 
 /**
  * Maps this SDK's per-kind publish settings to the IVS `StageVideoConfiguration` /
@@ -31,14 +40,14 @@ export function toIvsStreamConfig(kind: string, config: DriverStreamConfig | und
 }
 
 /** Builds the driver from a loaded SDK module. Exported for tests. @internal */
-export function createIvsDriver(sdk: Pick<IvsModule, 'Stage' | 'LocalStageStream'>): StageDriver {
+export function createIvsDriver(sdk: IvsSdkClasses): StageDriver {
   return {
     kind: 'ivs',
     createStage(token, strategy) {
       // The SDK types its enums nominally (StageEvents.STAGE_LEFT, SubscribeType.AUDIO_VIDEO…) where the
       // driver contract uses the same string values as literals; the values are checked equal in
       // tests/unit/stage/ivs-driver.test.ts, so these two casts only bridge the type systems.
-      const stage = new sdk.Stage(token, strategy as unknown as import('amazon-ivs-web-broadcast').StageStrategy);
+      const stage = new sdk.Stage(token, strategy as unknown as StageStrategy);
       return stage as unknown as DriverStage;
     },
     createLocalStream(track, config) {

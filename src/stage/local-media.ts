@@ -3,7 +3,7 @@
  * in the driver's local streams, applies mute, and stops exactly the tracks it started.
  */
 import { AbortedError, MediaDeviceError, StageError, ValidationError } from '../core/errors';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../media/media-devices';
+import { stopTracks, type MediaDevicesLike } from '../media/media-devices';
 import type { DriverLocalStream, DriverStreamConfig, StageDriver } from './driver';
 
 /** What to publish. */

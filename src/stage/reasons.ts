@@ -2,7 +2,7 @@
  * Translation of the driver's left reasons and errors into this SDK's {@link LeftReason} and error
  * classes. One place, table-tested.
  */
-import { IvsRealtimeError, StageError, TokenError, type StageErrorCategory } from '../core/errors';
+import { StageError, TokenError, type IvsRealtimeError, type StageErrorCategory } from '../core/errors';
 import { DriverErrorCode, type DriverLeftReason, type DriverStageError } from './driver';
 import type { LeftReason } from './types';
 

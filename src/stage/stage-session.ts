@@ -107,13 +107,6 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   #disposed = false;
   #publishQueue: Promise<unknown> = Promise.resolve();
 
-  /** The strategy object handed to the driver; it delegates to the current strategy and session state. */
-  readonly #driverStrategy: DriverStrategy = {
-    stageStreamsToPublish: () => (this.#publishing ? [...this.#media.streams] : []),
-    shouldPublishParticipant: () => this.#shouldPublish(),
-    shouldSubscribeToParticipant: (info) => this.#subscribeType(info),
-  };
-
   constructor(options: StageSessionOptions = {}) {
     super(options.onListenerError);
     this.#factory = options.stageFactory ?? defaultStageFactory;
@@ -218,7 +211,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
         }
         this.#setPublishingFlag(true);
       }
-      const stage = driver.createStage(token, this.#driverStrategy);
+      const stage = driver.createStage(token, this.#createDriverStrategy(conn));
       conn.stage = stage;
       this.#attach(conn, stage);
       stage.join().catch((cause: unknown) => {
@@ -630,9 +623,21 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   // ---------------------------------------------------------------------------------------------
   // Strategy
 
-  #shouldPublish(): boolean {
-    const conn = this.#conn;
-    if (!conn || !this.#publishing || !conn.claims.capabilities.publish) return false;
+  /**
+   * The strategy handed to one connection's stage. It delegates to the current strategy and session
+   * state, and answers "nothing" once that connection is over (the media stack may still ask).
+   */
+  #createDriverStrategy(conn: Connection): DriverStrategy {
+    const live = () => !conn.closed && this.#conn === conn;
+    return {
+      stageStreamsToPublish: () => (live() && this.#publishing ? [...this.#media.streams] : []),
+      shouldPublishParticipant: () => live() && this.#shouldPublish(conn),
+      shouldSubscribeToParticipant: (info) => (live() ? this.#subscribeType(conn, info) : 'none'),
+    };
+  }
+
+  #shouldPublish(conn: Connection): boolean {
+    if (!this.#publishing || !conn.claims.capabilities.publish) return false;
     const local = this.#store.get(conn.claims.participantId) ?? this.#localFromClaims(conn.claims, undefined);
     try {
       return this.#strategy.shouldPublish(local) === true;
@@ -642,9 +647,8 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     }
   }
 
-  #subscribeType(info: DriverParticipantInfo): DriverSubscribeType {
-    const conn = this.#conn;
-    if (!conn || !conn.claims.capabilities.subscribe || this.#isLocal(conn, info)) return 'none';
+  #subscribeType(conn: Connection, info: DriverParticipantInfo): DriverSubscribeType {
+    if (!conn.claims.capabilities.subscribe || this.#isLocal(conn, info)) return 'none';
     const participant = this.#store.get(info.id) ?? participantFromInfo(info);
     try {
       return toDriverSubscribeType(this.#strategy.shouldSubscribe(participant));

@@ -2,6 +2,13 @@
 // amazon-ivs-web-broadcast reads browser globals (`self`) when it is evaluated, so this file runs under happy-dom.
 // The expectTypeOf assertions are checked by `tsc --noEmit -p .` (they compile to no-ops at run time).
 import type {
+  StageConnectionState,
+  StageEvents,
+  StageLeftReason,
+  StageParticipantPublishState,
+  StageParticipantSubscribeState,
+  StreamType,
+  SubscribeType,
   LocalStageStream as IvsLocalStageStream,
   Stage as IvsStage,
   StageError as IvsStageError,
@@ -38,19 +45,19 @@ describe('the driver contract mirrors the public amazon-ivs-web-broadcast types'
     // the SDK's nominal enums (StageEvents.X vs the literal 'x'), whose values are checked below.
     type PlainMethods = 'join' | 'leave' | 'refreshStrategy' | 'exchangeToken';
     expectTypeOf<Pick<IvsStage, PlainMethods>>().toExtend<Pick<DriverStage, PlainMethods>>();
-    expectTypeOf<keyof DriverStageEventMap>().toExtend<`${import('amazon-ivs-web-broadcast').StageEvents}`>();
+    expectTypeOf<keyof DriverStageEventMap>().toExtend<`${StageEvents}`>();
   });
 
   it('SDK listener parameters are the driver listener parameters (enums are nominal, values checked below)', () => {
     type Listener<E extends keyof DriverStageEventMap> = Parameters<DriverStageEventMap[E]>;
     expectTypeOf<IvsParticipantInfo>().toExtend<Listener<'stageParticipantJoined'>[0]>();
     expectTypeOf<IvsStageStream[]>().toExtend<Listener<'stageParticipantStreamsAdded'>[1]>();
-    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageConnectionState}`>().toEqualTypeOf<DriverConnectionState>();
-    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageLeftReason}`>().toEqualTypeOf<DriverLeftReason>();
-    expectTypeOf<`${import('amazon-ivs-web-broadcast').SubscribeType}`>().toEqualTypeOf<DriverSubscribeType>();
-    expectTypeOf<`${import('amazon-ivs-web-broadcast').StreamType}`>().toEqualTypeOf<DriverStreamType>();
-    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageParticipantPublishState}`>().toEqualTypeOf<DriverPublishState>();
-    expectTypeOf<`${import('amazon-ivs-web-broadcast').StageParticipantSubscribeState}`>().toEqualTypeOf<DriverSubscribeState>();
+    expectTypeOf<`${StageConnectionState}`>().toEqualTypeOf<DriverConnectionState>();
+    expectTypeOf<`${StageLeftReason}`>().toEqualTypeOf<DriverLeftReason>();
+    expectTypeOf<`${SubscribeType}`>().toEqualTypeOf<DriverSubscribeType>();
+    expectTypeOf<`${StreamType}`>().toEqualTypeOf<DriverStreamType>();
+    expectTypeOf<`${StageParticipantPublishState}`>().toEqualTypeOf<DriverPublishState>();
+    expectTypeOf<`${StageParticipantSubscribeState}`>().toEqualTypeOf<DriverSubscribeState>();
   });
 
   it('the literal enum values equal the SDK enums at runtime', async () => {

@@ -348,6 +348,18 @@ describe('StageSession robustness', () => {
     expect(ctx.session.state).toBe('disconnected');
   });
 
+  it('the strategy of a stage that was left answers "nothing", even after a new join publishes', async () => {
+    const ctx = setup();
+    await joinConnected(ctx, { token: participantToken(), publish: true });
+    const old = ctx.driver.stage;
+    await ctx.session.leave();
+    await joinConnected(ctx, { token: participantToken(), publish: true });
+    expect(ctx.driver.stage.strategy.stageStreamsToPublish()).toHaveLength(2);
+    expect(old.strategy.stageStreamsToPublish()).toEqual([]);
+    expect(old.strategy.shouldPublishParticipant(participantInfo({ id: 'p-local', isLocal: true }))).toBe(false);
+    expect(old.strategy.shouldSubscribeToParticipant(participantInfo({ id: 'bob' }))).toBe('none');
+  });
+
   it('leaves no driver listeners behind after 20 join/leave cycles', async () => {
     const ctx = setup();
     for (let i = 0; i < 20; i++) {
