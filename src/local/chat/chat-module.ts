@@ -355,11 +355,12 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
   }
 
   const unsubscribe = [
-    hub.events.on('chatSendEvent', ({ roomArn, eventName, attributes }) =>
-      onHubRoom(roomArn, (room) => broadcast(room, eventFrame(eventName, attributes, undefined))),
+    // The frame Id is the id the control-plane operation returned, as on IVS.
+    hub.events.on('chatSendEvent', ({ id, roomArn, eventName, attributes }) =>
+      onHubRoom(roomArn, (room) => broadcast(room, eventFrame(eventName, attributes, undefined, id))),
     ),
-    hub.events.on('chatDeleteMessage', ({ roomArn, messageId, reason }) =>
-      onHubRoom(roomArn, (room) => broadcast(room, deleteMessageEvent(messageId, reason, undefined))),
+    hub.events.on('chatDeleteMessage', ({ id, roomArn, messageId, reason }) =>
+      onHubRoom(roomArn, (room) => broadcast(room, deleteMessageEvent(messageId, reason, undefined, id))),
     ),
     hub.events.on('chatDisconnectUser', ({ roomArn, userId, reason }) =>
       onHubRoom(roomArn, (room) => disconnectUser(room, userId, reason, undefined)),

@@ -64,10 +64,15 @@ export function errorFrame(code: number, message: string, requestId: string | un
   };
 }
 
-export function eventFrame(eventName: string, attributes: Record<string, string> | undefined, requestId: string | undefined): EventFrame {
+export function eventFrame(
+  eventName: string,
+  attributes: Record<string, string> | undefined,
+  requestId: string | undefined,
+  id: string = newChatId(),
+): EventFrame {
   return {
     Type: 'EVENT',
-    Id: newChatId(),
+    Id: id,
     ...(requestId === undefined ? {} : { RequestId: requestId }),
     EventName: eventName,
     ...(attributes === undefined || Object.keys(attributes).length === 0 ? {} : { Attributes: attributes }),
@@ -76,12 +81,17 @@ export function eventFrame(eventName: string, attributes: Record<string, string>
 }
 
 /** `aws:DELETE_MESSAGE`, carrying the message id under both spellings. */
-export function deleteMessageEvent(messageId: string, reason: string | undefined, requestId: string | undefined): EventFrame {
+export function deleteMessageEvent(
+  messageId: string,
+  reason: string | undefined,
+  requestId: string | undefined,
+  id: string = newChatId(),
+): EventFrame {
   // The public docs name `MessageId` (and `MessageID` as the deprecated spelling); amazon-ivs-chat-messaging
   // 1.1.1 reads only `MessageID` and drops the event without it. Send both.
   const attributes: Record<string, string> = { MessageId: messageId, MessageID: messageId };
   if (reason !== undefined) attributes.Reason = reason;
-  return eventFrame('aws:DELETE_MESSAGE', attributes, requestId);
+  return eventFrame('aws:DELETE_MESSAGE', attributes, requestId, id);
 }
 
 /** `aws:DISCONNECT_USER`: the user's connections are closed right after it. */

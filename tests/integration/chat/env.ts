@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { createChatModule, type ChatModule } from '../../../src/local/chat';
+import { newChatId } from '../../../src/local/chat/frames';
 import { LocalHubEmitter, type ChatTokenGrant, type LocalChatCapability, type LocalHub, type RoomLimits } from '../../../src/local/hub';
 
 // amazon-ivs-chat-messaging uses the global WebSocket; Node 20 has none.
@@ -124,10 +125,10 @@ export async function startChatEnv(): Promise<ChatEnv> {
       return { token, tokenExpirationTime, sessionExpirationTime };
     },
     async sendEvent(room, eventName, attributes = {}) {
-      hub.events.raise('chatSendEvent', { roomArn: room.arn, eventName, attributes });
+      hub.events.raise('chatSendEvent', { id: newChatId(), roomArn: room.arn, eventName, attributes });
     },
     async deleteMessage(room, id, reason) {
-      hub.events.raise('chatDeleteMessage', { roomArn: room.arn, messageId: id, reason });
+      hub.events.raise('chatDeleteMessage', { id: newChatId(), roomArn: room.arn, messageId: id, reason });
     },
     async disconnectUser(room, userId, reason) {
       hub.events.raise('chatDisconnectUser', { roomArn: room.arn, userId, reason });
