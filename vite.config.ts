@@ -21,6 +21,13 @@ const external = (id: string): boolean =>
   id.startsWith('@smithy/') ||
   deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
+const browserEntries: Record<string, string> = { index: 'src/index.ts', sigv4: 'src/sigv4.ts' };
+const nodeEntries: Record<string, string> = {
+  server: 'src/server.ts',
+  local: 'src/local.ts',
+  'bin/ivs-local': 'src/bin/ivs-local.ts',
+};
+
 export default defineConfig(({ mode }) => {
   const node = mode === 'node';
   return {
@@ -32,9 +39,7 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       ssr: node,
       lib: {
-        entry: node
-          ? { server: 'src/server.ts', local: 'src/local.ts', 'bin/ivs-local': 'src/bin/ivs-local.ts' }
-          : { index: 'src/index.ts', sigv4: 'src/sigv4.ts' },
+        entry: node ? nodeEntries : browserEntries,
         formats: ['es'],
       },
       rollupOptions: {

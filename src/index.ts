@@ -1,0 +1,134 @@
+/**
+ * `aws-ivs-realtime`: Amazon IVS Real-Time stages and IVS Chat for the web.
+ *
+ * Importing this entry touches no browser global and loads no heavy dependency:
+ * `amazon-ivs-web-broadcast` is imported on the first `StageSession.join()` with an AWS token, the
+ * local stage driver on the first join with an ivs-local token, and `amazon-ivs-chat-messaging` on
+ * the first `ChatSession.connect()`.
+ *
+ * Deliberately not exported here:
+ * - `SigV4ControlPlane`: `aws-ivs-realtime/sigv4` (pulls the AWS SDK; development only in a browser);
+ * - `createControlPlaneHandler`: `aws-ivs-realtime/server` (runs on your backend);
+ * - `startLocalIvs`: `aws-ivs-realtime/local` (Node only).
+ *
+ * @example
+ * ```ts
+ * import { StageSession, StageGrid, ChatSession, HttpControlPlane } from 'aws-ivs-realtime';
+ *
+ * const controlPlane = new HttpControlPlane({ baseUrl: '/api', region: 'us-east-1' });
+ * const { token } = await controlPlane.mintParticipantToken({ stageArn, userId: 'ana' });
+ * const session = new StageSession({ strategy: 'host' });
+ * const grid = new StageGrid(document.querySelector('#stage')!, session);
+ * await session.join({ token, publish: true });
+ * ```
+ */
+
+// Errors
+export {
+  IvsRealtimeError,
+  ValidationError,
+  InvalidStateError,
+  AbortedError,
+  TimeoutError,
+  TokenError,
+  StageError,
+  StageUnsupportedError,
+  MediaDeviceError,
+  ControlPlaneError,
+  ChatError,
+} from './core/errors';
+export type {
+  IvsErrorCode,
+  TokenErrorReason,
+  StageErrorCategory,
+  MediaDeviceFailure,
+  ChatErrorReason,
+} from './core/errors';
+
+// Events and tokens
+export { TypedEmitter } from './core/emitter';
+export type { EventMap, Listener } from './core/emitter';
+export { decodeParticipantToken, assertTokenUsable, isLocalStageToken } from './core/token';
+export type { ParticipantTokenClaims, TokenCapabilities } from './core/token';
+
+// Stage
+export { StageSession } from './stage/stage-session';
+export type { StageSessionOptions, JoinOptions } from './stage/stage-session';
+export type {
+  StageSessionState,
+  StageSessionEvents,
+  LeftReason,
+  Participant,
+  ParticipantStream,
+  ParticipantChange,
+  PublishState,
+  SubscribeState,
+} from './stage/types';
+export type { StrategyOption, SessionStrategy, SubscribeDecision } from './stage/strategies';
+export type { PublishMediaOptions, PublishConfig } from './stage/local-media';
+export { defaultStageFactory, registerStageDriver } from './stage/default-factory';
+export type { StageDriverLoader } from './stage/default-factory';
+export type {
+  StageDriver,
+  StageFactory,
+  DriverStage,
+  DriverStrategy,
+  DriverLocalStream,
+  DriverStream,
+  DriverParticipantInfo,
+  DriverStageError,
+  DriverStageEventMap,
+  DriverStreamConfig,
+} from './stage/driver';
+
+// Media helpers
+export { checkStageSupport, isStageSupported, requestMediaPermissions, listMediaDevices } from './media';
+export type { StageRequirement, StageSupport, MediaPermissionRequest, MediaHelperOptions, MediaDeviceList, MediaDevicesLike } from './media';
+
+// Grid
+export { StageGrid, computeGridLayout, DEFAULT_STAGE_GRID_LABELS, STAGE_GRID_CSS } from './grid';
+export type { StageGridEvents, StageGridOptions, StageGridSource, StageGridTileOrder, GridLayout, GridLayoutInput, StageGridLabels } from './grid';
+
+// Chat
+export { ChatSession, DEFAULT_RECONNECT_POLICY, MAX_MESSAGE_LENGTH } from './chat';
+export type {
+  ChatSessionOptions,
+  ChatConnectOptions,
+  ReconnectPolicy,
+  ChatToken,
+  ChatTokenProvider,
+  ChatMessage,
+  ChatSender,
+  ChatEvent,
+  MessageDeletedEvent,
+  UserDisconnectedEvent,
+  ChatSessionState,
+  ChatStopReason,
+  ChatSessionEvents,
+  ChatRoomConstructor,
+} from './chat';
+
+// Control plane (browser-safe part)
+export { HttpControlPlane, listLiveStages, CONTROL_PLANE_LIMITS } from './control-plane';
+export type {
+  HttpControlPlaneHeaders,
+  HttpControlPlaneOptions,
+  ListLiveStagesOptions,
+  ControlPlaneOperation,
+  RestErrorBody,
+  CallOptions,
+  ChatCapability,
+  ChatRoomSummary,
+  ChatTokenResult,
+  ControlPlane,
+  CreateChatRoomInput,
+  CreateStageInput,
+  DisconnectParticipantInput,
+  MintChatTokenInput,
+  MintParticipantTokenInput,
+  ParticipantCapability,
+  ParticipantTokenResult,
+  StageDetails,
+  StageEndpoints,
+  StageSummary,
+} from './control-plane';
