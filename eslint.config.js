@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'demo/dist/**', 'node_modules/**', 'test-results/**', '.artifacts/**', 'tests/e2e/harness/dist/**'] },
+  { ignores: ['dist/**', 'demo/dist/**', 'node_modules/**', 'test-results/**', '.artifacts/**', 'tests/e2e/harness/dist/**', '**/.out/**', '.tmp-media/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,6 +20,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
+  },
+  {
+    // Playwright fixtures take their dependencies as a destructured first argument, often `{}`.
+    files: ['tests/e2e/**/*.ts', 'tests/demo/**/*.ts'],
+    rules: { 'no-empty-pattern': 'off' },
   },
   {
     files: ['**/*.mjs', '**/*.js'],
