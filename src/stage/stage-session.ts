@@ -17,10 +17,11 @@ import type {
   StageFactory,
 } from './driver';
 import { LocalMedia, validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './local-media';
+import { localFromClaims, mergeLocalInfo, withLocalMute } from './local-participant';
 import { ParticipantStore, participantFromInfo, type StoreChange } from './participant-store';
 import { isDriverStageError, leftReasonForError, mapDriverError, mapLeftReason } from './reasons';
 import { resolveStrategy, toDriverSubscribeType, type ResolvedStrategy, type StrategyOption } from './strategies';
-import type { LeftReason, Participant, ParticipantStream, StageSessionEvents, StageSessionState } from './types';
+import type { LeftReason, Participant, StageSessionEvents, StageSessionState } from './types';
 
 /** Options of the {@link StageSession} constructor. */
 export interface StageSessionOptions {
@@ -289,7 +290,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       const local = id === undefined ? undefined : this.#store.get(id);
       let participant = local;
       if (local && id !== undefined) {
-        const change = this.#store.upsert(id, (p) => this.#withLocalMute(p!));
+        const change = this.#store.upsert(id, (p) => withLocalMute(p!, this.#muted));
         this.#emitChange(change);
         participant = change.participant;
       }
@@ -326,7 +327,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     if (conn.closed) throw new InvalidStateError('disconnected', 'The session left the stage during the token exchange.');
     conn.claims = claims;
     conn.token = token;
-    const change = this.#store.upsert(claims.participantId, (p) => this.#localFromClaims(claims, p));
+    const change = this.#store.upsert(claims.participantId, (p) => localFromClaims(claims, this.#muted, p));
     this.#emitChange(change);
     if (!claims.capabilities.publish && this.#publishing) {
       this.#setPublishingFlag(false);
@@ -511,48 +512,21 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     return this.#isLocal(conn, info) ? conn.claims.participantId : info.id;
   }
 
-  #localFromClaims(claims: ParticipantTokenClaims, current: Participant | undefined): Participant {
-    const base: Participant = current ?? {
-      id: claims.participantId,
-      userId: '',
-      attributes: {},
-      isLocal: true,
-      capabilities: { ...claims.capabilities },
-      isPublishing: false,
-      publishState: 'not-published',
-      subscribeState: 'not-subscribed',
-      audioTrack: undefined,
-      videoTrack: undefined,
-      audioMuted: this.#muted.audio,
-      videoMuted: this.#muted.video,
-      streams: [],
-    };
-    return {
-      ...base,
-      userId: claims.userId ?? '',
-      attributes: { ...claims.attributes },
-      capabilities: { ...claims.capabilities },
-    };
-  }
 
   #ensureLocalParticipant(conn: Connection): void {
     const id = conn.claims.participantId;
     if (!this.#store.get(id)) {
-      this.#emitChange(this.#store.upsert(id, (p) => this.#localFromClaims(conn.claims, p)));
+      this.#emitChange(this.#store.upsert(id, (p) => localFromClaims(conn.claims, this.#muted, p)));
     }
     this.#syncLocalStreams();
   }
 
   #applyInfo(conn: Connection, info: DriverParticipantInfo): StoreChange {
     if (!this.#isLocal(conn, info)) return this.#store.applyInfo(info);
-    const id = conn.claims.participantId;
     // The local participant's capabilities, streams and mute come from this session, not the info.
-    return this.#store.upsert(id, (current) => {
-      const local = this.#localFromClaims(conn.claims, current);
-      const fresh = participantFromInfo(info);
-      return { ...local, userId: fresh.userId || local.userId, attributes: Object.keys(fresh.attributes).length ? fresh.attributes : local.attributes };
-    });
+    return this.#store.upsert(conn.claims.participantId, (current) => mergeLocalInfo(localFromClaims(conn.claims, this.#muted, current), info));
   }
+
 
   #onParticipantLeft(conn: Connection, info: DriverParticipantInfo): void {
     if (this.#isLocal(conn, info)) return; // The local participant leaves with the session (stageLeft).
@@ -596,7 +570,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     if (id === undefined || !this.#store.get(id)) return;
     const { change, added, removed } = this.#store.replaceStreams(id, this.#media.streams);
     if (!change) return;
-    const withMute = this.#store.upsert(id, (p) => this.#withLocalMute(p!));
+    const withMute = this.#store.upsert(id, (p) => withLocalMute(p!, this.#muted));
     const participant = withMute.participant;
     if (change.type === 'updated' && withMute.type === 'updated') {
       this.#emitChange({ type: 'updated', participant, previous: change.previous, changes: [...new Set([...change.changes, ...withMute.changes])] });
@@ -608,10 +582,6 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     if (added.length > 0 || removed.length > 0) this.emit('streamsChanged', { participant, added, removed });
   }
 
-  #withLocalMute(p: Participant): Participant {
-    const streams: ParticipantStream[] = p.streams.map((s) => (s.muted === this.#muted[s.kind] ? s : { ...s, muted: this.#muted[s.kind] }));
-    return { ...p, streams, audioMuted: this.#muted.audio, videoMuted: this.#muted.video };
-  }
 
   #emitChange(change: StoreChange): void {
     if (change.type === 'joined') this.emit('participantJoined', { participant: change.participant });
@@ -638,7 +608,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
 
   #shouldPublish(conn: Connection): boolean {
     if (!this.#publishing || !conn.claims.capabilities.publish) return false;
-    const local = this.#store.get(conn.claims.participantId) ?? this.#localFromClaims(conn.claims, undefined);
+    const local = this.#store.get(conn.claims.participantId) ?? localFromClaims(conn.claims, this.#muted, undefined);
     try {
       return this.#strategy.shouldPublish(local) === true;
     } catch (cause) {

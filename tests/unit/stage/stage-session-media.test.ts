@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AbortedError, InvalidStateError, MediaDeviceError, StageError, TokenError, ValidationError } from '../../../src/core/errors';
-import { FakeMediaStreamTrack, participantToken, stageError } from '../../fakes/fake-stage';
+import { FakeMediaStreamTrack, participantInfo, participantToken, stageError } from '../../fakes/fake-stage';
 import { flush, joinConnected, setup } from './helpers';
 
 describe('StageSession publishing and local media', () => {
@@ -29,6 +29,28 @@ describe('StageSession publishing and local media', () => {
     expect(local.isLocal).toBe(true);
     expect(local.audioTrack).toBe(ctx.devices.tracks[0]);
     expect(local.videoTrack).toBe(ctx.devices.tracks[1]);
+  });
+
+  it('shows the local media on the local participant as soon as it is connected, and removes it when publishing stops', async () => {
+    const ctx = setup();
+    await joinConnected(ctx, { token: participantToken(), publish: true });
+    const [added] = ctx.events.of('streamsChanged');
+    expect(added?.participant.isLocal).toBe(true);
+    expect(added?.added.map((s) => s.kind)).toEqual(['audio', 'video']);
+    // The driver echoing the same local streams does not duplicate them.
+    ctx.driver.stage.emitStreamsAdded(participantInfo({ id: 'p-local', isLocal: true, isPublishing: true }), [...ctx.driver.localStreams]);
+    expect(ctx.session.localParticipant?.streams).toHaveLength(2);
+    await ctx.session.setPublishing(false);
+    const removed = ctx.events.of('streamsChanged').at(-1);
+    expect(removed?.removed.map((s) => s.kind)).toEqual(['audio', 'video']);
+    expect(ctx.session.localParticipant?.videoTrack).toBeUndefined();
+  });
+
+  it('joins against a driver that connects on its own during join()', async () => {
+    const ctx = setup({ autoConnect: true });
+    await ctx.session.join({ token: participantToken(), publish: true });
+    expect(ctx.session.state).toBe('connected');
+    expect(ctx.session.localParticipant?.streams).toHaveLength(2);
   });
 
   it('passes media constraints through to getUserMedia and publish settings to the driver', async () => {
