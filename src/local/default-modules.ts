@@ -5,4 +5,7 @@
  */
 import type { LocalModuleFactory } from './hub';
 
-export const defaultModules: LocalModuleFactory[] = [(c) => import('./stage-media').then((m) => m.stageMediaModule(c))];
+export const defaultModules: LocalModuleFactory[] = [
+  (c) => import('./stage-media').then((m) => m.stageMediaModule(c)),
+  (c) => import('./chat').then((m) => m.createChatModule(c.hub)),
+];
