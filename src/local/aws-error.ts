@@ -71,18 +71,17 @@ export class AwsServiceError extends Error {
   }
 }
 
-/** Renders a value the way AWS validation messages quote it, truncated. */
+/**
+ * Renders a value the way AWS validation messages quote it, truncated. Structures are summarised,
+ * never serialised: a hostile body may nest them deeply enough to overflow a recursive printer.
+ */
 function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   let text: string;
   if (typeof value === 'string') text = value;
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
+  else if (Array.isArray(value)) text = `[list of ${value.length}]`;
+  else if (typeof value === 'object') text = '{structure}';
+  else text = String(value);
   if (text.length > 64) text = `${text.slice(0, 61)}...`;
   return `'${text}'`;
 }

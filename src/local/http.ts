@@ -42,6 +42,11 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse): void
   res.end();
 }
 
+/** The client went away (or timed out) before its body was complete: nothing can be answered. */
+export class RequestAbortedError extends Error {
+  override name = 'RequestAbortedError';
+}
+
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; tooLarge: true; received: number };
 
 /**
@@ -68,8 +73,11 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit = limit
       chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? { ok: false, tooLarge: true, received } : { ok: true, body: Buffer.concat(chunks) }));
-    req.on('error', reject);
-    req.on('aborted', () => reject(new Error('request aborted')));
+    req.on('error', (error) => reject(new RequestAbortedError(error.message)));
+    req.on('aborted', () => reject(new RequestAbortedError('request aborted')));
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestAbortedError('connection closed before the body was complete'));
+    });
   });
 }
 

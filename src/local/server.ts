@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { AwsServiceError, type ServiceName } from './aws-error';
 import { CHAT_UNSUPPORTED, chatOperations } from './chat-api';
 import { defaultModules } from './default-modules';
-import { answerPreflight, isJsonContentType, readBody, sendError, sendJson, setCorsHeaders, writeRawError } from './http';
+import { answerPreflight, isJsonContentType, readBody, RequestAbortedError, sendError, sendJson, setCorsHeaders, writeRawError } from './http';
 import type { LocalHub, LocalModule, LocalModuleContext, LocalModuleFactory } from './hub';
 import { requestId } from './ids';
 import type { OperationHandler } from './operations';
@@ -56,6 +56,8 @@ export interface StartLocalIvsOptions {
   modules?: LocalModuleFactory[];
   /** Largest accepted control-plane body in bytes (default 1 MiB); larger bodies get 413. */
   maxBodyBytes?: number;
+  /** Time a client has to send a complete request, in ms (default 30 000); slower ones get 408. */
+  requestTimeoutMs?: number;
 }
 
 /** A running ivs-local instance. */
@@ -261,6 +263,10 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
       service = undefined;
       throw new AwsServiceError('NotFoundException', 404, `No ivs-local endpoint at ${req.method} ${rawPath.slice(0, 120)}.`);
     } catch (error) {
+      if (error instanceof RequestAbortedError) {
+        res.destroy();
+        return;
+      }
       if (error instanceof AwsServiceError) {
         if (error.status === 403 || error.type === 'RequestEntityTooLargeException') service = claimedService(req.headers);
         sendError(res, error, error.status === 403 ? undefined : service);
@@ -286,9 +292,19 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
     }
   }
 
-  const server: Server = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    void handleRequest(req, res);
-  });
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const server: Server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(15_000, requestTimeout),
+      keepAliveTimeout: 5_000,
+      // How often Node checks the two timeouts above (its default, 30 s, would let slow clients linger).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(requestTimeout / 4))),
+    },
+    (req, res) => {
+      void handleRequest(req, res);
+    },
+  );
   server.on('upgrade', handleUpgrade);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {

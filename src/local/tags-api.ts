@@ -15,7 +15,7 @@ const RESOURCE_ARN_PATTERN: Record<ServiceName, RegExp> = {
   ivschat: /^arn:aws:ivschat:[a-z0-9-]+:[0-9]+:[a-z-]+\/[a-zA-Z0-9-]+$/,
 };
 
-function resourceTags(ctx: OperationContext, service: ServiceName): Record<string, string> & object {
+function taggedResource(ctx: OperationContext, service: ServiceName): { tags: Record<string, string> } {
   const arn = new Fields({ resourceArn: ctx.resourceArn }).string('resourceArn', {
     required: true,
     min: 1,
@@ -27,22 +27,23 @@ function resourceTags(ctx: OperationContext, service: ServiceName): Record<strin
   if (!resource) {
     throw AwsServiceError.notFound(service === 'ivs' ? 'STAGE' : 'ROOM', arn.split('/').pop() ?? arn, `Resource not found: ${arn}.`);
   }
-  return resource.tags;
+  return resource;
 }
 
 export function tagOperation(ctx: OperationContext, service: ServiceName, method: string): OperationResult {
   if (method === 'GET') {
-    return { body: { tags: { ...resourceTags(ctx, service) } } };
+    return { body: { tags: { ...taggedResource(ctx, service).tags } } };
   }
   if (method === 'POST') {
     const tags = ctx.input.stringMap('tags', { ...TAGS_RULE, required: true })!;
     assertNoAwsTagKeys(tags);
-    const current = resourceTags(ctx, service);
-    const merged = { ...current, ...tags };
+    const resource = taggedResource(ctx, service);
+    // Spread, not Object.assign: a tag key such as "__proto__" must stay an ordinary key.
+    const merged = { ...resource.tags, ...tags };
     if (Object.keys(merged).length > 50) {
       throw AwsServiceError.field('tags', tags, 'A resource can have at most 50 tags (existing and new keys together)');
     }
-    Object.assign(current, tags);
+    resource.tags = merged;
     ctx.state.changed();
     return { body: {} };
   }
@@ -50,8 +51,10 @@ export function tagOperation(ctx: OperationContext, service: ServiceName, method
   if (!ctx.query.has('tagKeys')) throw AwsServiceError.field('tagKeys', undefined, 'Member must not be null');
   const keys = ctx.query.getAll('tagKeys');
   const checked = new Fields({ tagKeys: keys }).stringList('tagKeys', { min: 0, max: 50, item: { min: 1, max: 128 } }) ?? [];
-  const current = resourceTags(ctx, service);
-  for (const key of checked) delete current[key];
+  const resource = taggedResource(ctx, service);
+  const remaining = { ...resource.tags };
+  for (const key of checked) delete remaining[key];
+  resource.tags = remaining;
   ctx.state.changed();
   return { body: {} };
 }

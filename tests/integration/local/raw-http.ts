@@ -52,7 +52,9 @@ export interface SignOptions {
   method?: string;
   path: string;
   query?: Record<string, string | string[]>;
-  body?: string;
+  body?: string | Buffer;
+  /** Default `application/json` when there is a body. */
+  contentType?: string;
   service?: 'ivs' | 'ivschat';
   region?: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -67,7 +69,7 @@ export async function signRequest(o: SignOptions): Promise<RawRequest> {
   const body = o.body ?? (o.method === 'GET' || o.method === 'DELETE' ? undefined : '{}');
   const headers: Record<string, string> = { host: url.host };
   if (body !== undefined) {
-    headers['content-type'] = 'application/json';
+    headers['content-type'] = o.contentType ?? 'application/json';
     headers['content-length'] = String(Buffer.byteLength(body));
   }
   if (o.contentSha !== false) {
