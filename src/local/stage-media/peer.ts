@@ -9,6 +9,16 @@ import {
 } from 'werift';
 import type { LocalStreamInfo } from '../../local-stage/protocol';
 
+/** How long a peer connection may stay `disconnected` before its session is ended. */
+export const DISCONNECTED_GRACE_MS = 5000;
+
+/** Canonical spelling of the codec names the server forwards (SDP names are case-insensitive). */
+export function canonicalMimeType(mimeType: string): string {
+  const [kind = '', name = ''] = mimeType.split('/');
+  const canonical: Record<string, string> = { vp8: 'VP8', h264: 'H264', opus: 'opus' };
+  return `${kind.toLowerCase()}/${canonical[name.toLowerCase()] ?? name}`;
+}
+
 /** werift settings shared by every peer connection of the stage media server. */
 export interface PeerSettings {
   /**

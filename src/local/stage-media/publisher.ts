@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MediaStreamTrack as WeriftTrack, RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { LocalMediaKind, LocalStreamInfo } from '../../local-stage/protocol';
-import { answerWhenGathered, createPeer, publishCodecs, type PeerSettings } from './peer';
+import { DISCONNECTED_GRACE_MS, answerWhenGathered, canonicalMimeType, createPeer, publishCodecs, type PeerSettings } from './peer';
 import { isForwardableCodec, narrowOffer, SdpError } from './sdp';
 import type { Subscriber } from './subscriber';
 
@@ -26,6 +26,7 @@ export class Publisher {
   #video: { transceiver: RTCRtpTransceiver; ssrc: number | undefined } | undefined;
   #lastPliAt = 0;
   #connectTimer: NodeJS.Timeout | undefined;
+  #disconnectTimer: NodeJS.Timeout | undefined;
   #onStateChange: (publisher: Publisher, state: PublisherState) => void;
 
   constructor(
@@ -42,6 +43,13 @@ export class Publisher {
         this.#setState('connected');
       } else if (state === 'failed' || state === 'closed') {
         this.close();
+      } else if (state === 'disconnected') {
+        // ICE consent lost: give the path a few seconds to recover, then end the session.
+        clearTimeout(this.#disconnectTimer);
+        this.#disconnectTimer = setTimeout(() => {
+          if (this.#pc.connectionState !== 'connected') this.close();
+        }, DISCONNECTED_GRACE_MS);
+        this.#disconnectTimer.unref?.();
       }
     });
     this.#pc.onTrack.subscribe((track) => this.#attach(track));
@@ -77,7 +85,7 @@ export class Publisher {
     const streams: LocalStreamInfo[] = [];
     for (const [index, codec] of narrowed.chosen) {
       const section = narrowed.sections[index]!;
-      streams.push({ kind: section.kind as LocalMediaKind, mimeType: codec.mimeType, sdpFmtpLine: codec.sdpFmtpLine });
+      streams.push({ kind: section.kind as LocalMediaKind, mimeType: canonicalMimeType(codec.mimeType), sdpFmtpLine: codec.sdpFmtpLine });
     }
     if (streams.length === 0) throw new SdpError('bad-request', 'The offer has no audio or video track to publish.');
     this.streams = streams;
@@ -123,6 +131,7 @@ export class Publisher {
   close(): void {
     if (this.#state === 'closed') return;
     clearTimeout(this.#connectTimer);
+    clearTimeout(this.#disconnectTimer);
     this.#setState('closed');
     for (const subscriber of [...this.#subscribers]) subscriber.close();
     this.#subscribers.clear();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack as WeriftTrack, useOPUS, useVP8, type RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import type { LocalMediaKind } from '../../local-stage/protocol';
-import { answerWhenGathered, codecFromStream, createPeer, type PeerSettings } from './peer';
+import { DISCONNECTED_GRACE_MS, answerWhenGathered, codecFromStream, createPeer, type PeerSettings } from './peer';
 import type { Publisher } from './publisher';
 import { matchPublisherCodec, narrowOffer, SdpError } from './sdp';
 
@@ -20,6 +20,7 @@ export class Subscriber {
   #tracks = new Map<LocalMediaKind, WeriftTrack>();
   #settings: PeerSettings;
   #connectTimer: NodeJS.Timeout | undefined;
+  #disconnectTimer: NodeJS.Timeout | undefined;
   #onStateChange: (subscriber: Subscriber, state: SubscriberState) => void;
 
   constructor(
@@ -56,6 +57,13 @@ export class Subscriber {
         this.publisher.requestKeyframe();
       } else if (state === 'failed' || state === 'closed') {
         this.close();
+      } else if (state === 'disconnected') {
+        // ICE consent lost: give the path a few seconds to recover, then end the session.
+        clearTimeout(this.#disconnectTimer);
+        this.#disconnectTimer = setTimeout(() => {
+          if (this.#pc.connectionState !== 'connected') this.close();
+        }, DISCONNECTED_GRACE_MS);
+        this.#disconnectTimer.unref?.();
       }
     });
   }
@@ -104,6 +112,7 @@ export class Subscriber {
   close(): void {
     if (this.#state === 'closed') return;
     clearTimeout(this.#connectTimer);
+    clearTimeout(this.#disconnectTimer);
     this.#state = 'closed';
     this.publisher.removeSubscriber(this);
     this.#onStateChange(this, 'closed');
