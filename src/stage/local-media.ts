@@ -80,7 +80,8 @@ export class LocalMedia {
     options: PublishMediaOptions | undefined,
     driver: StageDriver,
     config: PublishConfig,
-    muted: { audio: boolean; video: boolean },
+    /** Read after capture, so a mute set while the camera was starting still applies. */
+    muted: () => { audio: boolean; video: boolean },
     signal?: AbortSignal,
   ): Promise<void> {
     this.release();
@@ -110,7 +111,7 @@ export class LocalMedia {
       for (const track of tracks) {
         const kind = track.kind === 'audio' ? 'audio' : 'video';
         const stream = driver.createLocalStream(track, config[kind]);
-        if (muted[kind]) stream.setMuted(true);
+        if (muted()[kind]) stream.setMuted(true);
         streams.push(stream);
       }
     } catch (cause) {

@@ -205,7 +205,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       if (conn.closed) return await joinPromise;
       conn.driver = driver;
       if (publish) {
-        await this.#media.acquire(media, driver, this.#publishConfig, this.#muted, signal);
+        await this.#media.acquire(media, driver, this.#publishConfig, () => this.#muted, signal);
         if (conn.closed) {
           this.#media.release();
           return await joinPromise;
@@ -650,7 +650,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     }
     if (!conn.claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
     if (this.#publishing && media === undefined) return;
-    await this.#media.acquire(media ?? conn.media, conn.driver!, this.#publishConfig, this.#muted);
+    await this.#media.acquire(media ?? conn.media, conn.driver!, this.#publishConfig, () => this.#muted);
     if (conn.closed) {
       this.#media.release();
       throw new AbortedError('The session left the stage before publishing started.');

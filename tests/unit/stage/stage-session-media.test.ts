@@ -215,6 +215,21 @@ describe('StageSession publishing and local media', () => {
     expect(ctx.driver.localStreams.every((s) => s.isMuted)).toBe(true);
   });
 
+  it('a mute set while the camera is starting applies to the streams created afterwards', async () => {
+    const ctx = setup();
+    let open!: () => void;
+    ctx.devices.gate = new Promise((r) => (open = r));
+    const joining = ctx.session.join({ token: participantToken(), publish: true });
+    await flush();
+    ctx.session.setMuted({ audio: true });
+    open();
+    await flush();
+    ctx.driver.stage.connect();
+    await joining;
+    expect(ctx.driver.localStreams.find((s) => s.streamType === 'audio')?.isMuted).toBe(true);
+    expect(ctx.session.localParticipant?.audioMuted).toBe(true);
+  });
+
   it('setMuted() rejects non-boolean values with ValidationError', () => {
     const ctx = setup();
     expect(() => ctx.session.setMuted({ audio: 'yes' as never })).toThrow(ValidationError);
