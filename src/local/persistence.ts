@@ -45,9 +45,22 @@ function describeProblem(data: unknown): string | undefined {
       typeof s['name'] !== 'string' ||
       typeof s['seq'] !== 'number' ||
       !isRecord(s['tags']) ||
+      !isRecord(s['autoParticipantRecordingConfiguration']) ||
       !Array.isArray(s['sessions'])
     ) {
       return `stages[${i}] is not a valid stage record`;
+    }
+    for (const [j, session] of (s['sessions'] as unknown[]).entries()) {
+      if (
+        !isRecord(session) ||
+        typeof session['sessionId'] !== 'string' ||
+        typeof session['startTime'] !== 'string' ||
+        !Array.isArray(session['participants']) ||
+        !Array.isArray(session['events']) ||
+        !session['participants'].every((p) => isRecord(p) && typeof p['participantId'] === 'string' && typeof p['state'] === 'string')
+      ) {
+        return `stages[${i}].sessions[${j}] is not a valid stage session record`;
+      }
     }
   }
   for (const [i, r] of rooms.entries()) {
@@ -58,6 +71,9 @@ function describeProblem(data: unknown): string | undefined {
       typeof r['seq'] !== 'number' ||
       typeof r['maximumMessageLength'] !== 'number' ||
       typeof r['maximumMessageRatePerSecond'] !== 'number' ||
+      typeof r['createTime'] !== 'string' ||
+      typeof r['updateTime'] !== 'string' ||
+      !Array.isArray(r['loggingConfigurationIdentifiers']) ||
       !isRecord(r['tags'])
     ) {
       return `rooms[${i}] is not a valid room record`;

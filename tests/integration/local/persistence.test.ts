@@ -76,6 +76,17 @@ describe('--data persistence', () => {
     await expect(startLocalIvs({ dataFile, modules: [] })).rejects.toMatchObject({ name: 'LocalDataFileError', problem: 'corrupt', message: expect.stringContaining('"format"') });
   });
 
+  test('a stage record with a damaged session is reported as corrupt, naming the record', async () => {
+    const dataFile = join(dir, 'state.json');
+    const e = await startEmulator({ dataFile });
+    await e.realtime.send(new CreateStageCommand({ name: 'x' }));
+    await stopEmulator(e);
+    const saved = JSON.parse(await readFile(dataFile, 'utf8')) as { stages: { sessions: unknown[] }[] };
+    saved.stages[0]!.sessions.push({ sessionId: 'st-a1b2c3d4e5f6g' });
+    await writeFile(dataFile, JSON.stringify(saved));
+    await expect(startLocalIvs({ dataFile, modules: [] })).rejects.toMatchObject({ problem: 'corrupt', message: expect.stringContaining('stages[0].sessions[0]') });
+  });
+
   test('a data file of another region is refused with advice, not reused', async () => {
     const dataFile = join(dir, 'state.json');
     const e = await startEmulator({ dataFile, region: 'eu-west-1' });
