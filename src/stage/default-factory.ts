@@ -34,11 +34,7 @@ export function registerStageDriver(kind: 'ivs' | 'local', loader: StageDriverLo
 async function loadLocalDriverModule(): Promise<StageDriver> {
   let mod: Partial<LocalStageModule>;
   try {
-    // The local driver lives in src/local-stage/ and is built into the same package; the comment below
-    // keeps this file compiling in a checkout where that folder is not present yet.
-    // eslint-disable-next-line @typescript-eslint/ban-ts-comment -- see above
-    // @ts-ignore -- resolved at build time when src/local-stage/index.ts exists
-    mod = (await import('../local-stage')) as Partial<LocalStageModule>;
+    mod = await import('../local-stage');
   } catch (cause) {
     throw new StageError('join', 'Could not load the local stage driver needed for ivs-local tokens.', { cause });
   }

@@ -44,6 +44,11 @@ describe('defaultStageFactory', () => {
     expect(ivs.calls).toBe(0);
   });
 
+  it('loads the built-in local driver for an ivs-local token when none is registered', async () => {
+    const driver = await defaultStageFactory(participantToken({ extra: { ivs_local: true, whip_url: 'http://127.0.0.1:4000/stage/s/whip' } }));
+    expect(driver.kind).toBe('local');
+  });
+
   it('routes a token whose whip_url is on loopback to the local driver', async () => {
     const local = register('local');
     await defaultStageFactory(participantToken({ extra: { whip_url: 'http://localhost:4000/stage/s/whip' } }));
