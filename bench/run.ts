@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: every benchmark of the project, each against a baseline measured in the same run
+ * (or a fixed budget where the issue sets one), printed as figures with a verdict.
+ *
+ *   npm run bench                 # all
+ *   npm run bench -- size chat    # a selection: size, control-plane, chat, media
+ *
+ * Speed targets live here, not in the tests: figures depend on the machine, the ratio to a baseline
+ * measured alongside does much less.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { runChatFanoutBench } from './chat-fanout.bench';
+import { runControlPlaneBench } from './control-plane.bench';
+import { measureSize } from './size';
+
+const all = ['size', 'control-plane', 'chat', 'media'] as const;
+const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const run = (name: (typeof all)[number]) => selected.length === 0 || selected.includes(name);
+const verdicts: string[] = [];
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+function verdict(name: string, ok: boolean, detail: string) {
+  const line = `${ok ? 'MET ' : 'MISSED'}  ${name}: ${detail}`;
+  verdicts.push(line);
+}
+
+if (run('size')) {
+  console.log('\n== Bundle size of the "." entry (minified, gzip -9, peer SDKs excluded)');
+  const size = await measureSize();
+  console.log(`app importing StageSession + StageGrid + ChatSession + HttpControlPlane: ${kb(size.app.gzipBytes)} gzip (${kb(size.app.minifiedBytes)} minified)`);
+  console.log(`everything "." exports:                                               ${kb(size.entry.gzipBytes)} gzip (${kb(size.entry.minifiedBytes)} minified)`);
+  for (const [chunk, bytes] of Object.entries(size.app.lazyChunks)) console.log(`  loaded on first use: ${chunk} ${kb(bytes)} gzip`);
+  verdict('size', size.app.gzipBytes <= size.budgetBytes, `${kb(size.app.gzipBytes)} vs budget ${kb(size.budgetBytes)}`);
+}
+
+if (run('control-plane')) {
+  console.log('\n== Control plane: CreateParticipantToken with SigV4 verification, 20 concurrent clients');
+  const cp = await runControlPlaneBench();
+  console.table({
+    'ivs-local (AWS SDK client, SigV4)': cp.emulator,
+    'bare node:http echo (fetch)': cp.baseline,
+  });
+  console.log(`throughput ratio emulator/baseline: ${cp.throughputRatio.toFixed(2)}; AWS quota for this call: ${cp.awsQuotaTps} TPS`);
+  verdict('control-plane', cp.emulator.errors === 0 && cp.emulator.requestsPerSecond > cp.awsQuotaTps, `${cp.emulator.requestsPerSecond.toFixed(0)} req/s (${cp.emulator.errors} errors), baseline ${cp.baseline.requestsPerSecond.toFixed(0)} req/s`);
+}
+
+if (run('chat')) {
+  console.log('\n== Chat fan-out: one room, 200 clients, 100 messages/s for 10 s');
+  const chat = await runChatFanoutBench();
+  console.table({ 'ivs-local chat socket': chat.emulator, 'bare ws broadcast': chat.baseline });
+  verdict(
+    'chat fan-out',
+    chat.meetsTarget,
+    `delivered ${chat.emulator.delivered}/${chat.emulator.expected}, p50 ${ms(chat.emulator.p50Ms)}, p99 ${ms(chat.emulator.p99Ms)} = ${chat.p99Ratio.toFixed(2)}× baseline p99 ${ms(chat.baseline.p99Ms)} (target ≤ ${chat.targetRatio}×)`,
+  );
+}
+
+if (run('media')) {
+  console.log('\n== Local stage media (Chromium, fake 720p camera, sealed network namespace)');
+  if (!existsSync('dist/index.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  const media = spawnSync(process.execPath, ['bench/media/run.mjs', ...process.argv.slice(2).filter((a) => a.startsWith('-'))], { stdio: 'inherit' });
+  verdict('media', media.status === 0, media.status === 0 ? 'see the figures above' : `runner exited ${media.status}`);
+}
+
+console.log(`\n== Verdicts\n${verdicts.join('\n')}`);
