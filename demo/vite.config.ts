@@ -5,7 +5,6 @@
  * The demo imports the SDK the way an app does (`aws-ivs-realtime`, `aws-ivs-realtime/sigv4`);
  * the aliases below point those names at the sources so the demo always runs the current code.
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -20,10 +19,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^aws-ivs-realtime\/sigv4$/, replacement: source('sigv4.ts') },
-      {
-        find: /^aws-ivs-realtime$/,
-        replacement: existsSync(source('index.ts')) ? source('index.ts') : fileURLToPath(new URL('src/sdk-interim.ts', import.meta.url)),
-      },
+      { find: /^aws-ivs-realtime$/, replacement: source('index.ts') },
     ],
   },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },

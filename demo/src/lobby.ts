@@ -64,19 +64,23 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
       'div',
       { class: 'lobby' },
       h(
-        'section',
-        { class: 'panel you', attrs: { 'aria-labelledby': 'you-heading' } },
-        h('h2', { text: 'You', attrs: { id: 'you-heading' } }),
-        field('Display name', nameInput, 'Everyone in a live sees it.'),
+        'div',
+        { class: 'lobby__main' },
+        h(
+          'section',
+          { class: 'panel you', attrs: { 'aria-labelledby': 'you-heading' } },
+          h('h2', { text: 'You', attrs: { id: 'you-heading' } }),
+          field('Display name', nameInput, 'Everyone in a live sees it.'),
+        ),
+        h(
+          'section',
+          { class: 'panel lives', attrs: { 'aria-labelledby': 'lives-heading' } },
+          h('div', { class: 'panel__head' }, h('h2', { text: 'Lives', attrs: { id: 'lives-heading' } }), refreshButton),
+          listStatus,
+          list,
+        ),
       ),
-      h(
-        'section',
-        { class: 'panel lives', attrs: { 'aria-labelledby': 'lives-heading' } },
-        h('div', { class: 'panel__head' }, h('h2', { text: 'Lives', attrs: { id: 'lives-heading' } }), refreshButton),
-        listStatus,
-        list,
-      ),
-      h('section', { class: 'panel' }, form),
+      h('section', { class: 'panel lobby__side' }, form),
     ),
   );
 

@@ -2,27 +2,27 @@
 // (demo/vite.config.ts) and so does demo/tsconfig.json (`npx tsc -p demo`). This file gives the
 // repository-wide `tsc -p .` the same types until the root tsconfig maps the names (`paths`).
 declare module 'aws-ivs-realtime' {
-  type Sdk = typeof import('./sdk-interim');
-  export type ControlPlane = import('./sdk-interim').ControlPlane;
-  export type StageSummary = import('./sdk-interim').StageSummary;
-  export type ChatCapability = import('./sdk-interim').ChatCapability;
-  export type ChatMessage = import('./sdk-interim').ChatMessage;
-  export type ChatStopReason = import('./sdk-interim').ChatStopReason;
-  export type LeftReason = import('./sdk-interim').LeftReason;
-  export type Participant = import('./sdk-interim').Participant;
-  export type StageSessionState = import('./sdk-interim').StageSessionState;
+  type Sdk = typeof import('../../src/index');
+  export type ControlPlane = import('../../src/index').ControlPlane;
+  export type StageSummary = import('../../src/index').StageSummary;
+  export type ChatCapability = import('../../src/index').ChatCapability;
+  export type ChatMessage = import('../../src/index').ChatMessage;
+  export type ChatStopReason = import('../../src/index').ChatStopReason;
+  export type LeftReason = import('../../src/index').LeftReason;
+  export type Participant = import('../../src/index').Participant;
+  export type StageSessionState = import('../../src/index').StageSessionState;
   export const HttpControlPlane: Sdk['HttpControlPlane'];
-  export type HttpControlPlane = import('./sdk-interim').HttpControlPlane;
+  export type HttpControlPlane = import('../../src/index').HttpControlPlane;
   export const ChatSession: Sdk['ChatSession'];
-  export type ChatSession = import('./sdk-interim').ChatSession;
+  export type ChatSession = import('../../src/index').ChatSession;
   export const StageSession: Sdk['StageSession'];
-  export type StageSession = import('./sdk-interim').StageSession;
+  export type StageSession = import('../../src/index').StageSession;
   export const StageGrid: Sdk['StageGrid'];
-  export type StageGrid = import('./sdk-interim').StageGrid;
+  export type StageGrid = import('../../src/index').StageGrid;
   export const MediaDeviceError: Sdk['MediaDeviceError'];
-  export type MediaDeviceError = import('./sdk-interim').MediaDeviceError;
+  export type MediaDeviceError = import('../../src/index').MediaDeviceError;
   export const ControlPlaneError: Sdk['ControlPlaneError'];
-  export type ControlPlaneError = import('./sdk-interim').ControlPlaneError;
+  export type ControlPlaneError = import('../../src/index').ControlPlaneError;
   export const listMediaDevices: Sdk['listMediaDevices'];
 }
 

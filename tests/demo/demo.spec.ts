@@ -3,8 +3,8 @@
  * and chats, the host mutes the camera and finally ends the live for everyone. Two browser
  * contexts (two users), real Chromium with a fake camera/microphone, the demo on ivs-local.
  *
- * The viewer's display name and one of its chat messages are an HTML payload: they must show up
- * as text and run nothing.
+ * A third user, whose display name and chat message are an HTML payload, drops by: the payload
+ * must show up as text and run nothing.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 const SCREENSHOTS = fileURLToPath(new URL('../../.artifacts/screenshots/', import.meta.url));
 const XSS = '<img src=x onerror=window.__xss=1>';
 const HOST_NAME = 'Hana Host';
-const TITLE = `Morning show ${Date.now().toString(36)}`;
+const VIEWER_NAME = 'Vik Viewer';
+// Each run starts its own emulator, so the title is unique within it.
+const TITLE = 'Morning show';
 const DESCRIPTION = 'Coffee, news and a live chat.';
 
 function demoUrl(): string {
@@ -87,7 +89,7 @@ test('a newcomer sees an empty lobby, previews the camera and goes live', async 
 test('a viewer (signing on-device against ivs-local) finds the live in the lobby and sees the host video advancing', async () => {
   await viewer.goto(demoUrl());
   await viewer.getByLabel('Control plane').selectOption('sigv4');
-  await viewer.getByLabel('Display name').fill(XSS);
+  await viewer.getByLabel('Display name').fill(VIEWER_NAME);
   await viewer.getByRole('button', { name: 'Refresh the list of lives' }).click();
   const card = viewer.locator('.stage-card', { hasText: TITLE });
   await expect(card).toBeVisible();
@@ -122,31 +124,58 @@ test('chat messages go both ways with sender names, own messages marked', async 
 
   await viewer.getByLabel('Message', { exact: true }).fill('Hi from the audience');
   await viewer.getByRole('button', { name: 'Send' }).click();
-  await expect(host.locator('.msg--other', { hasText: 'Hi from the audience' }).locator('.msg__sender')).toHaveText(XSS);
+  await expect(host.locator('.msg--other', { hasText: 'Hi from the audience' }).locator('.msg__sender')).toHaveText(VIEWER_NAME);
+  await expect(viewer.locator('.msg--own', { hasText: 'Hi from the audience' }).locator('.msg__sender')).toHaveText(`${VIEWER_NAME} (you)`);
   // The host moderates: its messages from others offer delete and remove.
   await expect(host.locator('.msg--other', { hasText: 'Hi from the audience' }).getByRole('button', { name: 'Delete' })).toBeVisible();
   await expect(viewer.locator('.msg').getByRole('button', { name: 'Delete' })).toHaveCount(0);
-});
-
-test('a display name and a chat message containing HTML render as text and run nothing', async () => {
-  await viewer.getByLabel('Message', { exact: true }).fill(XSS);
-  await viewer.getByLabel('Message', { exact: true }).press('Enter');
-  const atHost = host.locator('.msg--other .msg__text', { hasText: XSS });
-  await expect(atHost).toHaveText(XSS);
-  await expect(viewer.locator('.msg--own .msg__text', { hasText: XSS })).toHaveText(XSS);
-  // The name shows as text in the host's participant list and on the viewer's own entry.
-  await expect(host.locator('.participant__name', { hasText: XSS })).toHaveText(XSS);
-  await expect(viewer.locator('.participant__name', { hasText: XSS })).toHaveText(`${XSS} (you)`);
-  for (const page of [host, viewer]) {
-    expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
-    await expect(page.locator('img[src="x"]')).toHaveCount(0);
-  }
 
   await screenshot(viewer, 'live-viewer');
   const hostShot = await screenshot(host, 'live-host');
   if (process.env.DEMO_UPDATE_DOCS_SCREENSHOT === '1') {
+    mkdirSync(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true });
     copyFileSync(hostShot, fileURLToPath(new URL('../../docs/screenshot-live.png', import.meta.url)));
   }
+});
+
+test('the host deletes a message: it is replaced for everyone', async () => {
+  await viewer.getByLabel('Message', { exact: true }).fill('Please delete me');
+  await viewer.getByLabel('Message', { exact: true }).press('Enter');
+  const atHost = host.locator('.msg--other', { hasText: 'Please delete me' });
+  await atHost.getByRole('button', { name: 'Delete' }).click();
+  await expect(host.locator('.msg--deleted')).toHaveCount(1);
+  await expect(viewer.locator('.msg--deleted .msg__text')).toHaveText('Message deleted by a moderator.');
+  await expect(viewer.getByText('Please delete me')).toHaveCount(0);
+});
+
+test('a display name and a chat message containing HTML render as text and run nothing', async ({ browser }) => {
+  const context = await browser.newContext();
+  try {
+    const guest = await context.newPage();
+    guest.on('pageerror', (error) => pageErrors.push(`guest: ${error.message}`));
+    await guest.goto(demoUrl());
+    await guest.getByLabel('Display name').fill(XSS);
+    await guest.getByRole('button', { name: `Watch ${TITLE}` }).click();
+    await expect(guest.locator('.chat__state')).toHaveText('Connected');
+    await guest.getByLabel('Message', { exact: true }).fill(XSS);
+    await guest.getByLabel('Message', { exact: true }).press('Enter');
+
+    const atHost = host.locator('.msg--other', { hasText: XSS });
+    await expect(atHost.locator('.msg__text')).toHaveText(XSS);
+    await expect(atHost.locator('.msg__sender')).toHaveText(XSS);
+    await expect(viewer.locator('.msg--other .msg__text', { hasText: XSS })).toHaveText(XSS);
+    await expect(guest.locator('.msg--own .msg__text')).toHaveText(XSS);
+    await expect(host.locator('.participant__name', { hasText: XSS })).toHaveText(XSS);
+    await expect(guest.locator('.participant__name', { hasText: XSS })).toHaveText(`${XSS} (you)`);
+    await expect(host.locator('.chat__messages')).toContainText(`${XSS} joined.`);
+    for (const page of [host, viewer, guest]) {
+      expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+      await expect(page.locator('img[src="x"]')).toHaveCount(0);
+    }
+  } finally {
+    await context.close();
+  }
+  await expect(host.locator('.participant__name', { hasText: XSS })).toHaveCount(0, { timeout: 20_000 });
 });
 
 test('when the host turns the camera off and mutes the mic, the viewer sees both', async () => {
@@ -167,6 +196,13 @@ test('when the host turns the camera off and mutes the mic, the viewer sees both
   await expect(camera).toHaveAttribute('aria-pressed', 'false');
   await expect(hostEntry).toHaveAttribute('data-video-muted', 'false');
   await expect(viewer.locator('.ivs-tile:not(.ivs-tile--local)')).not.toHaveClass(/ivs-tile--no-video/);
+});
+
+test('the host removes the viewer from the chat: the viewer is told and can no longer send', async () => {
+  await host.locator('.msg--other').first().getByRole('button', { name: 'Remove' }).click();
+  await expect(viewer.locator('.chat__messages')).toContainText('You were removed from the chat.');
+  await expect(viewer.getByLabel('Message', { exact: true })).toBeDisabled();
+  await expect(host.locator('.chat__messages')).toContainText('was removed from the chat.');
 });
 
 test('the host ends the live for everyone: the viewer sees it has ended and the lobby no longer lists it', async () => {
