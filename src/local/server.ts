@@ -297,7 +297,8 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
     {
       requestTimeout,
       headersTimeout: Math.min(15_000, requestTimeout),
-      keepAliveTimeout: 5_000,
+      // Longer than the AWS SDK's idle keep-alive use, so a reused socket is not closed under a request.
+      keepAliveTimeout: 65_000,
       // How often Node checks the two timeouts above (its default, 30 s, would let slow clients linger).
       connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(requestTimeout / 4))),
     },
@@ -324,7 +325,9 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
     });
   });
   const { port } = server.address() as AddressInfo;
-  const origin = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  // A wildcard listen address is not a URL clients can use: advertise loopback instead.
+  const advertised = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const origin = advertised.includes(':') ? `[${advertised}]:${port}` : `${advertised}:${port}`;
   state.url = `http://${origin}`;
   state.wsUrl = `ws://${origin}`;
 
