@@ -16,7 +16,6 @@ import {
   STAGE_ARN_RULE,
   TAGS_RULE,
   type Fields,
-  type StringRule,
   type RequiredStringRule,
 } from './validate';
 

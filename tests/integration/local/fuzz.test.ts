@@ -38,7 +38,7 @@ const FIELDS = [
 /** Values that are sometimes valid, often subtly not. */
 const fieldValue = () =>
   fc.oneof(
-    fc.constantFrom(stageArn, roomArn, 'st-a1b2c3d4e5f6g', 'PUBLISH', ['PUBLISH'], ['SEND_MESSAGE', 'NOPE'], 1e400, -1, 0, 20161, 2 ** 53, '', null, true),
+    fc.constantFrom(stageArn, roomArn, 'st-a1b2c3d4e5f6g', 'PUBLISH', ['PUBLISH'], ['SEND_MESSAGE', 'NOPE'], Number.POSITIVE_INFINITY, -1, 0, 20161, 2 ** 53, '', null, true),
     fc.string({ maxLength: 200 }),
     fc.integer(),
     fc.double(),
@@ -56,6 +56,16 @@ const body = () =>
     fc.integer({ min: 1, max: 2000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
     fc.integer({ min: 1, max: 2000 }).map((n) => `{"tags":{"k":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}}`),
     fc.constant('x'.repeat(20 * 1024)),
+    fc.constantFrom(
+      '{"maxResults": 1e400}',
+      '{"duration": -0, "maxResults": 1.0000000000000002}',
+      '{"maxResults": 123456789012345678901234567890}',
+      '{"name": "\\ud800"}',
+      '{"__proto__": {"polluted": true}, "tags": {"__proto__": "x", "constructor": "y"}}',
+      '{"tags": {"k": "v"}, "tags": {"k2": 1}}',
+      '\ufeff{}',
+      '{}\u0000',
+    ),
   );
 
 function assertAwsShaped(res: RawResponse, context: string): void {
@@ -98,6 +108,8 @@ test('thousands of malformed but correctly signed requests get AWS-shaped answer
     expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(0);
   }
   expect(seen.get('InvalidSignatureException') ?? 0).toBe(0);
+  // `__proto__` members in bodies never reach a prototype.
+  expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
 });
 
 test('tag routes with arbitrary ARNs, methods and query strings get AWS-shaped answers', async () => {
