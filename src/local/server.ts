@@ -95,8 +95,9 @@ function unknownOperation(service: ServiceName, method: string, path: string): A
   return new AwsServiceError('UnknownOperationException', 404, `Unknown operation for ${SERVICE_TITLE[service]}: ${what}.`);
 }
 
+/** Control-plane paths: `/<Operation>` (operations are PascalCase) and `/tags/...`; the rest goes to modules (`/chat`, `/stage/...`). */
 function isControlPlanePath(path: string): boolean {
-  return path === '/' || path.startsWith('/tags/') || /^\/[A-Za-z0-9]+$/.test(path);
+  return path === '/' || path.startsWith('/tags/') || /^\/[A-Z][A-Za-z0-9]*$/.test(path);
 }
 
 /**

@@ -109,8 +109,10 @@ describe('malformed requests get AWS-shaped errors', () => {
     await expect(e.realtime.send(new ListStagesCommand({}))).resolves.toHaveProperty('stages');
   });
 
-  test('an unknown path outside the control plane is NotFoundException (404)', async () => {
+  test('an unknown path outside the control plane is NotFoundException (404); lowercase paths such as /chat are not operations', async () => {
     expectAwsError(await sendRaw(e.ivs.url, { method: 'GET', path: '/favicon.ico/x' }), 404, 'NotFoundException');
+    expectAwsError(await sendRaw(e.ivs.url, { method: 'GET', path: '/chat' }), 404, 'NotFoundException');
+    expectAwsError(await sendRaw(e.ivs.url, { method: 'POST', path: '/CreateStage', body: '{}' }), 403, 'MissingAuthenticationTokenException');
   });
 
   test('bytes that are not HTTP get a 400 with x-amzn-ErrorType and the connection is closed', async () => {
