@@ -3,20 +3,19 @@
  * served on 127.0.0.1, a secure context) and ivs-local. Workers find them through environment
  * variables (set here, before workers start).
  */
-import { build } from 'vite';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
+import { buildHarness } from './support/build-harness.mjs';
 import { startStaticServer } from './support/static-server.mjs';
-import { e2eRoot, loadLocalEntry, outRoot, packageMode } from './support/package';
+import { loadLocalEntry, outRoot, packageMode } from './support/package';
 
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   if (process.env.IVS_NETNS !== '1') {
     console.warn('e2e: not inside a network namespace (run through scripts/e2e.sh to isolate WebRTC traffic).');
   }
   const started = Date.now();
-  await build({ configFile: join(e2eRoot, 'harness/vite.config.ts') });
-  const harness = await startStaticServer(join(outRoot, 'harness'));
+  const harness = await startStaticServer(await buildHarness({ source: packageMode() === 'source' }));
   const { startLocalIvs } = await loadLocalEntry();
   // The data file holds the token signing key, which the exchangeToken spec signs a token with.
   const dataFile = join(outRoot, 'ivs-local-data.json');

@@ -11,6 +11,7 @@ import { outRoot } from './support/package';
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
+  testIgnore: '.out/**',
   outputDir: join(outRoot, 'test-results'),
   globalSetup: './global-setup.ts',
   // Two cores, and every test drives several pages, each with live WebRTC.
@@ -19,6 +20,7 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   timeout: 60_000,
+  globalTimeout: 9 * 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: join(outRoot, 'report.json') }]],
   use: {

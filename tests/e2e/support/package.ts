@@ -2,7 +2,8 @@
  * Where the end-to-end suite takes the package from.
  *
  * By default the BUILT package (`dist/`), exactly what npm users get: the harness page imports
- * `aws-ivs-realtime` resolved to `dist/index.js`, and ivs-local is started from `dist/local.js`.
+ * `aws-ivs-realtime` resolved to `dist/index.js` (see build-harness.mjs), and ivs-local is started
+ * from `dist/local.js`.
  * With `E2E_SOURCE=1` both come from `src/` instead (for working on the SDK without rebuilding).
  */
 import { existsSync } from 'node:fs';
@@ -16,16 +17,6 @@ export const outRoot = join(e2eRoot, '.out');
 /** `source` when E2E_SOURCE=1, else `dist`. */
 export function packageMode(): 'dist' | 'source' {
   return process.env.E2E_SOURCE === '1' ? 'source' : 'dist';
-}
-
-/** The module the harness page imports as `aws-ivs-realtime`. */
-export function browserEntry(): string {
-  if (packageMode() === 'source') return join(repoRoot, 'src/index.ts');
-  const built = join(repoRoot, 'dist/index.js');
-  if (!existsSync(built)) {
-    throw new Error(`${built} does not exist. Run \`npm run build\` first (or set E2E_SOURCE=1 to test the sources).`);
-  }
-  return built;
 }
 
 /** What the suite uses of a running ivs-local (the public `startLocalIvs()` result). */
