@@ -1,8 +1,8 @@
 /** The grid: framework-free DOM rendering of a stage session. */
 export { StageGrid } from './stage-grid';
-export type { StageGridEvents, StageGridOptions, StageGridSource, StageGridTileOrder } from './stage-grid';
-export { computeGridLayout } from './layout';
-export type { GridLayout, GridLayoutInput } from './layout';
+export type { StageGridEvents, StageGridLayoutMode, StageGridOptions, StageGridSource, StageGridSourceEvents, StageGridTileOrder } from './stage-grid';
+export { computeGridLayout, computeSpotlightLayout, prioritizeTiles } from './layout';
+export type { GridLayout, GridLayoutInput, SpotlightLayout, SpotlightLayoutInput } from './layout';
 export { DEFAULT_STAGE_GRID_LABELS, defaultDisplayName, initialsOf } from './tile';
-export type { StageGridLabels } from './tile';
+export type { NetworkQuality, ParticipantIndicators, StageGridLabels } from './tile';
 export { STAGE_GRID_CSS } from './styles';

@@ -79,13 +79,91 @@ export function computeGridLayout(input: GridLayoutInput): GridLayout {
 
   if (degenerate) return { columns: best.columns, rows: best.rows, tileWidth: 0, tileHeight: 0 };
   // Floor both sides so that rounding can never make the grid overflow its area.
-  const tileWidth = Math.floor(best.tileWidth + 1e-9);
-  const tileHeight = Math.floor(best.tileWidth / aspectRatio + 1e-9);
-  return { columns: best.columns, rows: best.rows, tileWidth, tileHeight };
+  return { columns: best.columns, rows: best.rows, tileWidth: floor(best.tileWidth), tileHeight: floor(best.tileWidth / aspectRatio) };
 }
 
 function requireNonNegative(field: string, value: number): void {
   if (!Number.isFinite(value) || value < 0) {
     throw new ValidationError(field, `expected a finite number ≥ 0, got ${String(value)}.`);
   }
+}
+
+/** Input of {@link computeSpotlightLayout}. Sizes are CSS pixels. */
+export interface SpotlightLayoutInput {
+  /** Number of tiles in the strip (the spotlight tile not included; a non-negative integer). */
+  readonly count: number;
+  /** Width of the whole area (spotlight and strip). */
+  readonly width: number;
+  /** Height of the whole area. */
+  readonly height: number;
+  /** Width / height of every tile, the spotlight included. Default `16 / 9`. */
+  readonly aspectRatio?: number;
+  /** Space between strip tiles, and between the strip and the spotlight. Default `0`. */
+  readonly gap?: number;
+}
+
+/** Geometry chosen by {@link computeSpotlightLayout}. Sizes are whole pixels. */
+export interface SpotlightLayout {
+  /** Where the strip goes: `right` when the area is wider than a tile's aspect ratio, else `bottom`. */
+  readonly strip: 'bottom' | 'right';
+  readonly mainWidth: number;
+  readonly mainHeight: number;
+  /** Size of each strip tile (0 when the strip is empty). */
+  readonly tileWidth: number;
+  readonly tileHeight: number;
+}
+
+/** Largest share of the area's height (bottom strip) or width (right strip) the strip may take. */
+const STRIP_SHARE = 0.2;
+
+/**
+ * Geometry of the spotlight layout: one large tile, the others in one line beside it. The strip
+ * runs along the bottom, or down the right side when the area is wider than the tiles' aspect
+ * ratio (so the spotlight loses as little as possible). Strip tiles are as large as they can be
+ * within {@link STRIP_SHARE | a fifth} of the area; the spotlight fits in what is left. A pure
+ * function, like {@link computeGridLayout}.
+ *
+ * @example
+ * ```ts
+ * computeSpotlightLayout({ count: 3, width: 1280, height: 720, gap: 8 });
+ * // → { strip: 'bottom', mainWidth: 1009, mainHeight: 568, tileWidth: 256, tileHeight: 144 }
+ * ```
+ * @throws {ValidationError} when an argument is not a finite number in range.
+ */
+export function computeSpotlightLayout(input: SpotlightLayoutInput): SpotlightLayout {
+  const { count, width, height, aspectRatio = 16 / 9, gap = 0 } = input;
+  // Same validation, same messages.
+  computeGridLayout({ count, width, height, aspectRatio, gap });
+  const right = width > height * aspectRatio;
+  // Strip length and the room across it, measured as tile widths (right: heights).
+  const [along, across] = right ? [height, width / aspectRatio] : [width, height * aspectRatio];
+  const tile = count ? Math.max(0, Math.min((along - gap * (count - 1)) / count, across * STRIP_SHARE)) : 0;
+  const [tileWidth, tileHeight] = right ? [tile * aspectRatio, tile] : [tile, tile / aspectRatio];
+  const room = count ? gap : 0;
+  const areaWidth = Math.max(0, width - (right ? tileWidth + room : 0));
+  const areaHeight = Math.max(0, height - (right ? 0 : tileHeight + room));
+  const mainWidth = Math.min(areaWidth, areaHeight * aspectRatio);
+  return {
+    strip: right ? 'right' : 'bottom',
+    mainWidth: floor(mainWidth),
+    mainHeight: floor(mainWidth / aspectRatio),
+    tileWidth: floor(tileWidth),
+    tileHeight: floor(tileHeight),
+  };
+}
+
+/**
+ * Order in which tiles are given places (pages, the strip): the ids of `first` that are in
+ * `ids` (in the order given, each once), then the other ids in their own order. The grid passes
+ * the pinned participant then the recent speakers as `first`, so they stay on the first page.
+ */
+export function prioritizeTiles(ids: readonly string[], first: readonly (string | undefined)[]): string[] {
+  const present = new Set(ids);
+  const head = [...new Set(first)].filter((id): id is string => id !== undefined && present.has(id));
+  const taken = new Set(head);
+  return [...head, ...ids.filter((id) => !taken.has(id))];
+}
+
+function floor(value: number): number {
+  return Math.floor(value + 1e-9);
 }

@@ -1,14 +1,32 @@
 import { TypedEmitter } from '../core/emitter';
 import { InvalidStateError, ValidationError } from '../core/errors';
 import type { Participant, StageSessionEvents, StageSessionState } from '../stage/types';
-import { computeGridLayout, type GridLayout } from './layout';
+import { computeGridLayout, computeSpotlightLayout, prioritizeTiles, type GridLayout, type SpotlightLayout } from './layout';
 import { observeSize, type Size } from './resize';
 import { acquireGridStyles, styleScopeOf } from './styles';
-import { DEFAULT_STAGE_GRID_LABELS, StageTile, defaultDisplayName, type StageGridLabels, type TileContext } from './tile';
+import {
+  DEFAULT_STAGE_GRID_LABELS,
+  StageTile,
+  defaultDisplayName,
+  fill,
+  make,
+  setAttribute,
+  setHidden,
+  setProperty,
+  setText,
+  type NetworkQuality,
+  type ParticipantIndicators,
+  type StageGridLabels,
+  type TileContext,
+} from './tile';
 
 /**
  * What {@link StageGrid} reads from a session: the subset of `StageSession` it renders.
  * Any object with this shape works (a `StageSession`, or a test double).
+ *
+ * Speaking and network-quality indicators are optional: the grid reads `speaking`,
+ * `audioLevel` and `networkQuality` from participant snapshots when they have them
+ * ({@link ParticipantIndicators}), else from the {@link StageGridSourceEvents} a source may emit.
  */
 export interface StageGridSource {
   readonly state: StageSessionState;
@@ -16,6 +34,22 @@ export interface StageGridSource {
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void): () => void;
 }
+
+/**
+ * Optional events of a {@link StageGridSource}, used for indicators that participant snapshots do
+ * not carry. Both are applied synchronously, so the DOM follows within the same frame.
+ */
+export interface StageGridSourceEvents {
+  /**
+   * Who is speaking now, loudest first (replaces the previous list), and optionally the audio
+   * level (0–1) of any participant by id. Entries may also be participants (their `id` is used).
+   */
+  speakersChanged: { speakers: readonly (string | { readonly id: string })[]; audioLevels?: Readonly<Record<string, number>> };
+  qualityChanged: { participantId: string; quality: NetworkQuality };
+}
+
+/** `grid`: every tile the same size. `spotlight`: one large tile, the others in a strip. */
+export type StageGridLayoutMode = 'grid' | 'spotlight';
 
 /** Order of the tiles: the local participant first (then join order), or strictly join order. */
 export type StageGridTileOrder = 'local-first' | 'join-order';
@@ -43,6 +77,23 @@ export interface StageGridOptions {
   /** At most this many columns. Default: no limit. */
   maxColumns?: number;
   /**
+   * Initial layout. Default `'grid'`. In `'spotlight'` the large tile shows the pinned
+   * participant, else the latest remote speaker, else the first remote publisher, else the local one.
+   */
+  layout?: StageGridLayoutMode;
+  /** {@link StageGrid.pin} switches to the spotlight layout (and `unpin()` switches back). Default `true`. */
+  spotlightOnPin?: boolean;
+  /**
+   * Most tiles on one page of the grid layout; beyond that the grid shows pages with
+   * previous/next controls. Off-page tiles keep their media elements: they are hidden, their
+   * video is paused (nothing is painted; the track is still received and decoded, so use the
+   * session's subscribe strategy to stop receiving it) and their audio keeps playing.
+   * The pinned participant and recent speakers are kept on the first page. Default `12`.
+   */
+  maxTiles?: number;
+  /** Most tiles in the spotlight layout's strip, per page. Default `6`. */
+  maxStripTiles?: number;
+  /**
    * Insert the default stylesheet (`<style data-ivs-grid>`) once per document, or once per shadow
    * root when the container is in a shadow tree. Default `true`.
    */
@@ -69,6 +120,12 @@ export interface StageGridEvents {
   autoplayBlocked: { participant: Participant; kind: 'audio' | 'video' };
   /** Playback refused earlier has been resumed; the click-to-play button is gone. */
   playbackResumed: Record<string, never>;
+  /** The layout mode changed ({@link StageGrid.setLayout}, or a pin switching to spotlight). */
+  layoutChanged: { layout: StageGridLayoutMode };
+  /** The pinned participant changed (`undefined`: none; a pinned participant that leaves is unpinned). */
+  pinChanged: { participantId: string | undefined; previous: string | undefined };
+  /** The current page or the number of pages changed (pages count from 1). */
+  pageChanged: { page: number; pageCount: number };
 }
 
 const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 'reconnecting', 'disconnected']);
@@ -76,8 +133,9 @@ const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 're
 /**
  * Renders a stage session into any element: one tile per participant with its `<video>`, an
  * `<audio>` for remote participants (local audio is never played back), an overlay (name, mute
- * marks, initials when there is no video, connection banner) and a layout that gives every tile
- * the largest area for the container's size.
+ * and network-quality marks, pin button, initials when there is no video, connection banner),
+ * a speaking highlight, and a `grid` or `spotlight` layout that gives tiles the largest area for
+ * the container's size, in pages of `maxTiles` when there are more.
  *
  * The session owns the state; the grid only renders it. Tiles are keyed by participant id and
  * only what changed is touched: a `<video>` is never re-created nor re-attached while its
@@ -93,6 +151,8 @@ const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 're
  * const grid = new StageGrid(document.querySelector('#stage')!, session, { tileOrder: 'join-order' });
  * grid.on('autoplayBlocked', () => console.info('waiting for a click to start audio'));
  * await session.join({ token, publish: true });
+ * grid.pin(someParticipantId); // spotlight layout, that participant large
+ * grid.unpin(); // back to the grid
  * // later
  * grid.destroy();
  * ```
@@ -101,17 +161,36 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   /** The grid's root element (child of the container). */
   readonly element: HTMLDivElement;
   #session: StageGridSource;
-  #options: Required<Pick<StageGridOptions, 'showLocal' | 'tileOrder' | 'aspectRatio' | 'gap' | 'filter'>> & Pick<StageGridOptions, 'maxColumns'>;
+  #options: Required<Pick<StageGridOptions, 'showLocal' | 'tileOrder' | 'aspectRatio' | 'gap' | 'filter' | 'spotlightOnPin' | 'maxTiles' | 'maxStripTiles'>> &
+    Pick<StageGridOptions, 'maxColumns'>;
   #context: TileContext;
+  /** The tiles (grid layout) or the strip (spotlight layout). */
   #list: HTMLDivElement;
+  /** Holds the spotlight tile. */
+  #main: HTMLDivElement;
   #banner: HTMLDivElement;
+  #pager: HTMLDivElement;
+  #pageText: HTMLSpanElement;
+  #pageButtons: HTMLButtonElement[];
   #playButton: HTMLButtonElement | undefined;
   /** Tiles in join order (Map iteration order is insertion order). */
   #tiles = new Map<string, StageTile>();
   #overlay: boolean;
   #size: Size = { width: 0, height: 0 };
   #layout: GridLayout = { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
-  #writtenStyle = new Map<string, string>();
+  #spotlightLayout: SpotlightLayout | undefined;
+  #mode: StageGridLayoutMode;
+  /** The mode to go back to on unpin, when pinning switched to spotlight. */
+  #modeBeforePin: StageGridLayoutMode | undefined;
+  #pinned: string | undefined;
+  /** Remote participants that spoke, most recent first (kept on the first page, spotlight candidates). */
+  #recentSpeakers: string[] = [];
+  /** Indicator state from source events. */
+  #speakers = new Set<string>();
+  #levels: Readonly<Record<string, number>> = {};
+  #quality = new Map<string, NetworkQuality>();
+  #page = 1;
+  #pageCount = 1;
   #abort = new AbortController();
   #releaseStyles: () => void = () => {};
   #playbackBlocked = false;
@@ -127,9 +206,10 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     if (options.filter !== undefined && typeof options.filter !== 'function') {
       throw new ValidationError('filter', 'expected a function (participant) => boolean.');
     }
-    if (options.tileOrder !== undefined && options.tileOrder !== 'local-first' && options.tileOrder !== 'join-order') {
-      throw new ValidationError('tileOrder', `expected 'local-first' or 'join-order', got ${String(options.tileOrder)}.`);
-    }
+    requireOneOf('tileOrder', options.tileOrder ?? 'local-first', ['local-first', 'join-order']);
+    const mode = requireOneOf('layout', options.layout ?? 'grid', LAYOUT_MODES);
+    const maxTiles = requireCount('maxTiles', options.maxTiles ?? 12);
+    const maxStripTiles = requireCount('maxStripTiles', options.maxStripTiles ?? 6);
     const gap = options.gap ?? 8;
     const aspectRatio = options.aspectRatio ?? 16 / 9;
     // Validates aspectRatio, gap and maxColumns once, with the same messages as the layout function.
@@ -142,8 +222,12 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       tileOrder: options.tileOrder ?? 'local-first',
       aspectRatio,
       gap,
+      spotlightOnPin: options.spotlightOnPin ?? true,
+      maxTiles,
+      maxStripTiles,
       ...(options.maxColumns === undefined ? {} : { maxColumns: options.maxColumns }),
     };
+    this.#mode = mode;
     this.#overlay = options.overlay ?? true;
     const doc = container.ownerDocument;
     const labels = { ...DEFAULT_STAGE_GRID_LABELS, ...options.labels };
@@ -153,27 +237,44 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       mirrorLocalVideo: options.mirrorLocalVideo ?? true,
       displayName: options.displayName ?? defaultDisplayName,
       play: (element, participant, kind) => this.#play(element, participant, kind),
+      indicators: (id) => ({ speaking: this.#speakers.has(id), audioLevel: this.#levels[id], networkQuality: this.#quality.get(id) }),
+      togglePin: (id) => this.#setPin(this.#pinned === id ? undefined : id),
     };
+    const signal = this.#abort.signal;
 
-    this.element = doc.createElement('div');
-    this.element.className = 'ivs-grid';
+    this.element = make(doc, 'div', 'ivs-grid');
     this.element.setAttribute('role', 'region');
     this.element.setAttribute('aria-label', labels.grid);
     this.element.classList.toggle('ivs-grid--no-overlay', !this.#overlay);
-    this.#list = doc.createElement('div');
-    this.#list.className = 'ivs-grid__tiles';
+    this.#main = make(doc, 'div', 'ivs-grid__main');
+    this.#list = make(doc, 'div', 'ivs-grid__tiles');
     this.#list.setAttribute('role', 'list');
-    this.#banner = doc.createElement('div');
-    this.#banner.className = 'ivs-grid__banner';
+    this.#main.setAttribute('role', 'list');
+    this.#banner = make(doc, 'div', 'ivs-grid__banner');
     this.#banner.setAttribute('role', 'status');
     this.#banner.hidden = true;
-    this.element.append(this.#list, this.#banner);
+    this.#pager = make(doc, 'div', 'ivs-grid__pager');
+    this.#pageText = make(doc, 'span', 'ivs-grid__page');
+    this.#pageButtons = [this.#button('ivs-grid__prev', '‹', () => this.#step(-1)), this.#button('ivs-grid__next', '›', () => this.#step(1))];
+    this.#pageButtons.forEach((button, index) => button.setAttribute('aria-label', index ? labels.nextPage : labels.previousPage));
+    this.#pager.append(this.#pageButtons[0]!, this.#pageText, this.#pageButtons[1]!);
+    this.element.append(this.#main, this.#list, this.#banner, this.#pager);
+    this.element.addEventListener(
+      'keydown',
+      (event) => {
+        const delta = PAGE_KEYS[event.key];
+        if (delta && this.#pageCount > 1) {
+          event.preventDefault();
+          this.#step(delta);
+        }
+      },
+      { signal },
+    );
 
-    this.#setStyle('--ivs-grid-gap', `${gap}px`);
+    setProperty(this.element, '--ivs-grid-gap', `${gap}px`);
 
-    const signal = this.#abort.signal;
-    const listen = <K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void) => {
-      const off = session.on(event, listener);
+    const listen = <K extends string>(event: K, listener: (payload: K extends keyof StageGridSourceEvents ? StageGridSourceEvents[K] : StageSessionEvents[K]) => void) => {
+      const off = session.on(event, listener as (payload: unknown) => void);
       signal.addEventListener('abort', off, { once: true });
     };
     listen('participantJoined', ({ participant }) => this.#upsert(participant));
@@ -183,6 +284,18 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     listen('participantLeft', ({ participant }) => this.#remove(participant.id));
     listen('stateChanged', () => this.#renderState());
     listen('left', () => this.#reconcile(false));
+    listen('speakersChanged', ({ speakers, audioLevels }) => {
+      const ids = speakers.map((speaker) => (typeof speaker === 'string' ? speaker : speaker.id));
+      const touched = new Set([...this.#speakers, ...ids, ...Object.keys(this.#levels)]);
+      this.#speakers = new Set(ids);
+      this.#levels = { ...audioLevels };
+      for (const id of [...touched, ...Object.keys(this.#levels)]) this.#refreshTile(id);
+      this.#promote(ids);
+    });
+    listen('qualityChanged', ({ participantId, quality }) => {
+      this.#quality.set(participantId, quality);
+      this.#refreshTile(participantId);
+    });
 
     container.append(this.element);
     // After mounting: the scope (document or shadow root) is where the grid actually lives.
@@ -194,9 +307,37 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     this.#resize({ width: this.element.clientWidth, height: this.element.clientHeight });
   }
 
-  /** The current geometry (columns, rows, tile size in CSS pixels). */
+  /**
+   * The current geometry of the tile list, in CSS pixels: the whole grid in the grid layout,
+   * the strip in the spotlight layout (see {@link spotlightLayout} for the large tile).
+   */
   get layout(): GridLayout {
     return this.#layout;
+  }
+
+  /** The spotlight geometry while the spotlight layout shows a tile, else `undefined`. */
+  get spotlightLayout(): SpotlightLayout | undefined {
+    return this.#spotlightLayout;
+  }
+
+  /** The current layout mode. */
+  get layoutMode(): StageGridLayoutMode {
+    return this.#mode;
+  }
+
+  /** The pinned participant's id, if any. */
+  get pinned(): string | undefined {
+    return this.#pinned;
+  }
+
+  /** The current page, from 1. */
+  get page(): number {
+    return this.#page;
+  }
+
+  /** Number of pages (1 when every tile fits). */
+  get pageCount(): number {
+    return this.#pageCount;
   }
 
   /** Whether the overlay is shown. */
@@ -219,7 +360,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     return this.#tiles.get(participantId)?.element;
   }
 
-  /** Shows or hides the overlay (names, marks, initials, connection banner) at runtime. */
+  /** Shows or hides the overlay (names, marks, pin buttons, initials, connection banner) at runtime. */
   setOverlay(on: boolean): void {
     this.#assertAlive('setOverlay');
     if (on === this.#overlay) return;
@@ -227,6 +368,54 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     this.element.classList.toggle('ivs-grid--no-overlay', !on);
     for (const tile of this.#tiles.values()) tile.setOverlay(on);
     this.#renderState();
+  }
+
+  /**
+   * Switches between the grid and the spotlight layout (back to page 1). Tiles move without
+   * their media being re-attached. Emits `layoutChanged` when the mode changes.
+   * @throws {ValidationError} for an unknown mode.
+   */
+  setLayout(layout: StageGridLayoutMode): void {
+    this.#assertAlive('setLayout');
+    requireOneOf('layout', layout, LAYOUT_MODES);
+    this.#modeBeforePin = undefined;
+    if (layout === this.#mode) return;
+    this.#mode = layout;
+    this.#page = 1;
+    this.#relayout();
+    this.emit('layoutChanged', { layout });
+  }
+
+  /**
+   * Pins a participant: it gets the spotlight (switching to the spotlight layout unless
+   * `spotlightOnPin` is false) and stays on the first page. Emits `pinChanged`.
+   * @throws {ValidationError} when the grid shows no tile for `participantId`.
+   */
+  pin(participantId: string): void {
+    this.#assertAlive('pin');
+    if (!this.#tiles.has(participantId)) {
+      throw new ValidationError('participantId', `the grid shows no participant ${JSON.stringify(participantId)}; pin one of the participants it shows.`);
+    }
+    this.#setPin(participantId);
+  }
+
+  /** Unpins the pinned participant (back to the layout used before pinning, if pinning changed it). */
+  unpin(): void {
+    this.#assertAlive('unpin');
+    this.#setPin(undefined);
+  }
+
+  /**
+   * Shows page `page` (from 1 to {@link pageCount}). Emits `pageChanged` when it changes.
+   * @throws {ValidationError} when `page` is not an integer in that range.
+   */
+  setPage(page: number): void {
+    this.#assertAlive('setPage');
+    if (!Number.isInteger(page) || page < 1 || page > this.#pageCount) {
+      throw new ValidationError('page', `expected an integer from 1 to ${this.#pageCount}, got ${String(page)}.`);
+    }
+    this.#page = page;
+    this.#relayout();
   }
 
   /**
@@ -299,7 +488,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     this.#renderState();
   }
 
-  #upsert(participant: Participant, force = false): void {
+  #upsert(participant: Participant & ParticipantIndicators, force = false): void {
     if (this.destroyed) return;
     if (!this.#shows(participant)) {
       this.#remove(participant.id);
@@ -307,20 +496,29 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     }
     const existing = this.#tiles.get(participant.id);
     if (existing) {
+      // Publishing decides the default spotlight.
+      const relayout = existing.participant.isPublishing !== participant.isPublishing;
       existing.update(participant, force);
+      if (!(participant.speaking && this.#promote([participant.id])) && relayout) this.#relayout();
       return;
     }
     const tile = new StageTile(this.#context, participant, this.#overlay);
     this.#tiles.set(participant.id, tile);
     this.#list.insertBefore(tile.element, this.#nextSibling(participant.id));
-    this.#relayout();
+    if (!(participant.speaking && this.#promote([participant.id]))) this.#relayout();
     this.emit('tileAdded', { participant, element: tile.element });
   }
 
-  /** The tile element a new tile goes before, so that existing tiles never move. */
-  #nextSibling(id: string): HTMLElement | null {
+  /** Tiles in display order. */
+  #order(): StageTile[] {
     const order = [...this.#tiles.values()];
     if (this.#options.tileOrder === 'local-first') order.sort((a, b) => Number(b.participant.isLocal) - Number(a.participant.isLocal));
+    return order;
+  }
+
+  /** The tile element a tile goes before in the list, so that the tiles already there never move. */
+  #nextSibling(id: string): HTMLElement | null {
+    const order = this.#order();
     const index = order.findIndex((tile) => tile.participant.id === id);
     for (const tile of order.slice(index + 1)) if (tile.element.parentNode === this.#list) return tile.element;
     return null;
@@ -330,9 +528,51 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     const tile = this.#tiles.get(id);
     if (!tile) return;
     this.#tiles.delete(id);
+    this.#quality.delete(id);
+    this.#recentSpeakers = this.#recentSpeakers.filter((other) => other !== id);
     tile.destroy();
-    this.#relayout();
+    if (id === this.#pinned) this.#setPin(undefined);
+    else this.#relayout();
     this.emit('tileRemoved', { participant: tile.participant, element: tile.element });
+  }
+
+  #refreshTile(id: string): void {
+    const tile = this.#tiles.get(id);
+    tile?.update(tile.participant, true);
+  }
+
+  /** Moves remote speakers to the front of the recent speakers; re-lays out and returns `true` if that changed anything. */
+  #promote(ids: readonly string[]): boolean {
+    const remote = ids.filter((id) => this.#tiles.get(id)?.participant.isLocal === false);
+    if (remote.every((id, index) => this.#recentSpeakers[index] === id)) return false;
+    this.#recentSpeakers = [...new Set([...remote, ...this.#recentSpeakers])];
+    this.#relayout();
+    return true;
+  }
+
+  #setPin(id: string | undefined): void {
+    const previous = this.#pinned;
+    if (id === previous) return;
+    this.#pinned = id;
+    let mode = this.#mode;
+    if (id === undefined) {
+      mode = this.#modeBeforePin ?? mode;
+      this.#modeBeforePin = undefined;
+    } else if (mode === 'grid' && this.#options.spotlightOnPin) {
+      this.#modeBeforePin = mode;
+      mode = 'spotlight';
+    }
+    const modeChanged = mode !== this.#mode;
+    this.#mode = mode;
+    if (modeChanged) this.#page = 1;
+    this.#relayout();
+    this.emit('pinChanged', { participantId: id, previous });
+    if (modeChanged) this.emit('layoutChanged', { layout: mode });
+  }
+
+  #step(delta: number): void {
+    const page = Math.min(this.#pageCount, Math.max(1, this.#page + delta));
+    if (page !== this.#page) this.setPage(page);
   }
 
   #renderState(): void {
@@ -341,8 +581,8 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     const { labels } = this.#context;
     const text = state === 'connecting' ? labels.connecting : state === 'reconnecting' ? labels.reconnecting : labels.disconnected;
     const show = this.#overlay && BANNER_STATES.has(state);
-    if (show && this.#banner.textContent !== text) this.#banner.textContent = text;
-    if (this.#banner.hidden === show) this.#banner.hidden = !show;
+    if (show) setText(this.#banner, text);
+    setHidden(this.#banner, !show);
   }
 
   #resize(size: Size): void {
@@ -351,33 +591,83 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     this.#relayout();
   }
 
+  /**
+   * Places every tile (spotlight, current page, hidden), computes the geometry and updates the
+   * pager. Writes only what differs: tiles already in place are not touched.
+   */
   #relayout(): void {
-    const { aspectRatio, gap, maxColumns } = this.#options;
-    this.#layout = computeGridLayout({
-      count: this.#tiles.size,
-      width: Math.max(0, this.#size.width),
-      height: Math.max(0, this.#size.height),
-      aspectRatio,
-      gap,
-      ...(maxColumns === undefined ? {} : { maxColumns }),
-    });
+    if (this.destroyed) return;
+    const { aspectRatio, gap, maxColumns, maxTiles, maxStripTiles } = this.#options;
+    const order = this.#order();
+    const participants = order.map((tile) => tile.participant);
+    const spotlight = this.#mode === 'spotlight';
+    const spotlightId = spotlight
+      ? (this.#pinned ??
+        this.#recentSpeakers[0] ??
+        (participants.find((p) => !p.isLocal && p.isPublishing) ?? participants.find((p) => p.isLocal) ?? participants[0])?.id)
+      : undefined;
+    const perPage = spotlight ? maxStripTiles : maxTiles;
+    const ranked = prioritizeTiles(
+      participants.map((p) => p.id).filter((id) => id !== spotlightId),
+      [this.#pinned, ...this.#recentSpeakers],
+    );
+    const pageCount = Math.max(1, Math.ceil(ranked.length / perPage));
+    const page = Math.min(this.#page, pageCount);
+    const shown = new Set(ranked.slice((page - 1) * perPage, page * perPage));
+
+    for (const tile of order) {
+      const id = tile.participant.id;
+      const parent = id === spotlightId ? this.#main : this.#list;
+      const moved = tile.element.parentNode !== parent;
+      if (moved) parent.insertBefore(tile.element, parent === this.#list ? this.#nextSibling(id) : null);
+      tile.setVisible(id === spotlightId || shown.has(id), moved);
+      tile.setPinned(id === this.#pinned);
+      tile.element.classList.toggle('ivs-tile--spotlight', id === spotlightId);
+    }
+
+    const area = { count: shown.size, width: Math.max(0, this.#size.width), height: Math.max(0, this.#size.height), aspectRatio, gap };
+    const main = (this.#spotlightLayout = spotlightId === undefined ? undefined : computeSpotlightLayout(area));
+    const right = main?.strip === 'right';
+    const line = Math.min(1, shown.size);
+    this.#layout = main
+      ? { columns: right ? line : shown.size, rows: right ? shown.size : line, tileWidth: main.tileWidth, tileHeight: main.tileHeight }
+      : computeGridLayout({ ...area, ...(maxColumns === undefined ? {} : { maxColumns }) });
+    const classes = this.element.classList;
+    classes.toggle('ivs-grid--spotlight', !!main);
+    classes.toggle('ivs-grid--strip-right', right);
+    setHidden(this.#main, !main);
+    // An empty strip would still take a gap from the spotlight.
+    setHidden(this.#list, !!main && !shown.size);
     const { columns, rows, tileWidth, tileHeight } = this.#layout;
-    this.#setStyle('--ivs-grid-columns', String(Math.max(1, columns)));
-    this.#setStyle('--ivs-grid-rows', String(Math.max(1, rows)));
     // Until the container has a size, let CSS size the tiles (1fr / auto) rather than collapse them.
-    this.#setStyle('--ivs-tile-width', tileWidth > 0 ? `${tileWidth}px` : undefined);
-    this.#setStyle('--ivs-tile-height', tileHeight > 0 ? `${tileHeight}px` : undefined);
+    const px = (value: number | undefined) => (value ? `${value}px` : undefined);
+    for (const [property, value] of [
+      ['grid-columns', String(Math.max(1, columns))],
+      ['grid-rows', String(Math.max(1, rows))],
+      ['tile-width', px(tileWidth)],
+      ['tile-height', px(tileHeight)],
+      ['main-width', px(main?.mainWidth)],
+      ['main-height', px(main?.mainHeight)],
+    ] as const) {
+      setProperty(this.element, `--ivs-${property}`, value);
+    }
+
+    setHidden(this.#pager, pageCount < 2);
+    setText(this.#pageText, fill(this.#context.labels.page, { page, count: pageCount }));
+    this.#pageButtons.forEach((button, index) => setAttribute(button, 'aria-disabled', String(index ? page === pageCount : page === 1)));
+    if (page !== this.#page || pageCount !== this.#pageCount) {
+      this.#page = page;
+      this.#pageCount = pageCount;
+      this.emit('pageChanged', { page, pageCount });
+    }
   }
 
-  #setStyle(property: string, value: string | undefined): void {
-    if (this.#writtenStyle.get(property) === value) return;
-    if (value === undefined) {
-      this.#writtenStyle.delete(property);
-      this.element.style.removeProperty(property);
-    } else {
-      this.#writtenStyle.set(property, value);
-      this.element.style.setProperty(property, value);
-    }
+  #button(className: string, text: string, onClick: () => void): HTMLButtonElement {
+    const button = make(this.#context.document, 'button', className);
+    button.type = 'button';
+    button.textContent = text;
+    button.addEventListener('click', onClick, { signal: this.#abort.signal });
+    return button;
   }
 
   #play(element: HTMLMediaElement, participant: Participant, kind: 'audio' | 'video'): void {
@@ -391,15 +681,23 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   #onAutoplayBlocked(participant: Participant, kind: 'audio' | 'video'): void {
     if (this.#playbackBlocked) return;
     this.#playbackBlocked = true;
-    const button = this.#context.document.createElement('button');
-    button.type = 'button';
-    button.className = 'ivs-grid__play';
-    button.textContent = this.#context.labels.clickToPlay;
-    button.addEventListener('click', () => void this.resumePlayback(), { signal: this.#abort.signal });
-    this.element.append(button);
-    this.#playButton = button;
+    this.#playButton = this.#button('ivs-grid__play', this.#context.labels.clickToPlay, () => void this.resumePlayback());
+    this.element.append(this.#playButton);
     this.emit('autoplayBlocked', { participant, kind });
   }
+}
+
+const LAYOUT_MODES: readonly StageGridLayoutMode[] = ['grid', 'spotlight'];
+const PAGE_KEYS: Readonly<Record<string, number>> = { PageUp: -1, PageDown: 1 };
+
+function requireOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) throw new ValidationError(field, `expected ${allowed.map((v) => `'${v}'`).join(' or ')}, got ${String(value)}.`);
+  return value;
+}
+
+function requireCount(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new ValidationError(field, `expected a positive integer, got ${String(value)}.`);
+  return value;
 }
 
 /** `play()` as a promise, whatever the browser returns or throws. */

@@ -13,11 +13,17 @@
  * | `--ivs-overlay-fg` | `#fff` | name and marks colour |
  * | `--ivs-overlay-bg` | `rgba(0,0,0,.55)` | name and marks background |
  * | `--ivs-mark-bg` | `#c62828` | background of the muted / camera-off marks |
- * | `--ivs-banner-bg` / `--ivs-banner-fg` | dark / white | connection-state banner |
+ * | `--ivs-banner-bg` / `--ivs-banner-fg` | dark / white | connection-state banner, pager |
+ * | `--ivs-speaking-color` | `#3fb950` | outline of a speaking participant's tile |
+ * | `--ivs-pin-bg` | `#4c9aff` | pin button of the pinned tile |
+ * | `--ivs-poor-bg` | `#9a6700` | poor-connection badge (a lost connection uses `--ivs-mark-bg`) |
  * | `--ivs-font` | `system-ui, sans-serif` | font family |
  *
  * Written by the grid itself (do not set them): `--ivs-grid-columns`, `--ivs-grid-rows`,
- * `--ivs-tile-width`, `--ivs-tile-height`, `--ivs-grid-gap`.
+ * `--ivs-tile-width`, `--ivs-tile-height`, `--ivs-grid-gap`, `--ivs-main-width`, `--ivs-main-height`
+ * (spotlight), and on each tile `--ivs-audio-level` (0–1, when the session reports levels).
+ * Tiles carry `data-network-quality` and the classes `ivs-tile--speaking`, `ivs-tile--pinned`,
+ * `ivs-tile--spotlight` for app styles.
  */
 export const STAGE_GRID_CSS = `
 .ivs-grid{position:relative;box-sizing:border-box;width:100%;height:100%;overflow:hidden;background:var(--ivs-grid-bg,transparent);font-family:var(--ivs-font,system-ui,sans-serif)}
@@ -36,6 +42,21 @@ export const STAGE_GRID_CSS = `
 .ivs-tile__mark{flex:none;padding:1px 6px;border-radius:4px;background:var(--ivs-mark-bg,#c62828);color:var(--ivs-overlay-fg,#fff)}
 .ivs-grid__banner{position:absolute;top:8px;left:50%;transform:translateX(-50%);padding:4px 12px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px;pointer-events:none}
 .ivs-grid__play{position:absolute;inset:0;margin:auto;width:max-content;height:max-content;padding:10px 18px;border:0;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font:inherit;font-size:15px;cursor:pointer}
+.ivs-grid--spotlight{display:flex;flex-direction:column;gap:var(--ivs-grid-gap,0px)}
+.ivs-grid--strip-right{flex-direction:row}
+.ivs-grid__main{flex:1;min-width:0;min-height:0;display:flex;align-items:center;justify-content:center}
+.ivs-grid__main>.ivs-tile{flex:none;width:var(--ivs-main-width,100%);height:var(--ivs-main-height,100%)}
+.ivs-grid--spotlight>.ivs-grid__tiles{flex:none;height:auto}
+.ivs-grid--strip-right>.ivs-grid__tiles{width:auto;height:100%}
+.ivs-tile--speaking{outline:3px solid var(--ivs-speaking-color,#3fb950);outline-offset:-3px}
+.ivs-tile[data-network-quality=poor] .ivs-tile__mark--quality{background:var(--ivs-poor-bg,#9a6700)}
+.ivs-tile__pin{position:absolute;top:6px;right:6px;width:28px;height:28px;padding:0;border:0;border-radius:50%;background:var(--ivs-overlay-bg,rgba(0,0,0,.55));color:var(--ivs-overlay-fg,#fff);cursor:pointer;opacity:0}
+.ivs-tile__pin::before{content:'';display:block;margin:auto;width:8px;height:8px;border:2px solid;border-radius:50% 50% 50% 0;transform:rotate(-45deg)}
+.ivs-tile:hover .ivs-tile__pin,.ivs-tile:focus-within .ivs-tile__pin,.ivs-tile__pin[aria-pressed=true]{opacity:1}
+.ivs-tile__pin[aria-pressed=true]{background:var(--ivs-pin-bg,#4c9aff)}
+.ivs-grid__pager{position:absolute;top:8px;left:8px;display:flex;align-items:center;padding:2px 4px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px}
+.ivs-grid__pager button{width:28px;height:28px;border:0;border-radius:50%;background:none;color:inherit;font:inherit;font-size:18px;cursor:pointer}
+.ivs-grid__pager [aria-disabled=true]{opacity:.4;cursor:default}
 .ivs-grid [hidden]{display:none!important}
 `;
 
