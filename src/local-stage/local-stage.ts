@@ -471,7 +471,9 @@ export class LocalStage implements DriverStage {
     }
     this.#self = { ...self, published: this.#self?.published ?? false, streams: this.#self?.streams ?? [] };
     this.#events.emit('stageParticipantMetadataChanged', this.#localInfo());
-    if (!self.capabilities.subscribe) for (const [id, remote] of this.#remotes) this.#unsubscribe(id, remote);
+    // The server has already ended what the new token no longer allows.
+    if (!self.capabilities.publish) this.#unpublish('not_published', true);
+    if (!self.capabilities.subscribe) for (const [id, remote] of this.#remotes) this.#unsubscribe(id, remote, 'not_subscribed', true);
     this.refreshStrategy();
     pending?.resolve();
   }
@@ -536,7 +538,7 @@ export class LocalStage implements DriverStage {
   #removeRemote(id: string): void {
     const remote = this.#remotes.get(id);
     if (!remote) return;
-    this.#unsubscribe(id, remote);
+    this.#unsubscribe(id, remote, 'not_subscribed', true);
     clearTimeout(remote.retryTimer);
     this.#remotes.delete(id);
     this.#events.emit('stageParticipantLeft', this.#remoteInfo(remote));
@@ -548,11 +550,11 @@ export class LocalStage implements DriverStage {
     if (frame.type === 'publishStateChanged') {
       if (remote.view.published === frame.published) return;
       remote.view = { ...remote.view, published: frame.published, ...(frame.published ? {} : { streams: [] }) };
-      if (!frame.published) this.#unsubscribe(frame.participantId, remote);
+      if (!frame.published) this.#unsubscribe(frame.participantId, remote, 'not_subscribed', true);
       this.#events.emit('stageParticipantPublishStateChanged', this.#remoteInfo(remote), frame.published ? 'published' : 'not_published');
     } else {
       remote.view = { ...remote.view, streams: frame.streams };
-      if (frame.streams.length === 0) this.#unsubscribe(frame.participantId, remote);
+      if (frame.streams.length === 0) this.#unsubscribe(frame.participantId, remote, 'not_subscribed', true);
     }
     remote.failures = 0;
     this.refreshStrategy();
@@ -704,18 +706,22 @@ export class LocalStage implements DriverStage {
     for (const stream of added) this.#send({ type: 'mute', kind: stream.streamType as LocalMediaKind, muted: stream.isMuted });
   }
 
-  #unpublish(finalState: DriverPublishState = 'not_published'): void {
+  /**
+   * Ends the WHIP session. `serverEnded`: the server already closed it (demotion, stage end), so
+   * no DELETE is sent.
+   */
+  #unpublish(finalState: DriverPublishState = 'not_published', serverEnded = false): void {
     const publication = this.#publication;
     if (!publication) return;
     this.#publication = undefined;
     publication.closed = true;
     for (const off of publication.unsubscribeMute) off();
     for (const stream of publication.streams) stream.setStatsSource(undefined);
-    if (publication.resourceUrl) deleteResource(this.#fetch!, publication.resourceUrl, this.#token);
+    if (publication.resourceUrl && !serverEnded) deleteResource(this.#fetch!, publication.resourceUrl, this.#token);
     publication.pc.close();
-    const wasPublished = publication.state === 'published';
-    if (wasPublished && this.#self) this.#events.emit('stageParticipantStreamsRemoved', this.#localInfo(), [...publication.streams]);
-    if (this.#self && this.#state !== 'left') this.#events.emit('stageParticipantPublishStateChanged', this.#localInfo(), finalState);
+    if (!this.#self || this.#state === 'left') return;
+    if (publication.state === 'published') this.#events.emit('stageParticipantStreamsRemoved', this.#localInfo(), [...publication.streams]);
+    this.#events.emit('stageParticipantPublishStateChanged', this.#localInfo(), finalState);
   }
 
   #onLocalMute(stream: LocalStageStream): void {
@@ -837,12 +843,16 @@ export class LocalStage implements DriverStage {
     }, 500 * remote.failures);
   }
 
-  #unsubscribe(id: string, remote: Remote, finalState: DriverSubscribeState = 'not_subscribed'): void {
+  /**
+   * Ends a WHEP session. `serverEnded`: the server already closed it (the publisher stopped, the
+   * stage ended), so no DELETE is sent.
+   */
+  #unsubscribe(id: string, remote: Remote, finalState: DriverSubscribeState = 'not_subscribed', serverEnded = false): void {
     const subscription = remote.subscription;
     if (!subscription) return;
     remote.subscription = undefined;
     subscription.closed = true;
-    if (subscription.resourceUrl) deleteResource(this.#fetch!, subscription.resourceUrl, this.#token);
+    if (subscription.resourceUrl && !serverEnded) deleteResource(this.#fetch!, subscription.resourceUrl, this.#token);
     subscription.pc.close();
     if (subscription.streams.length > 0 && this.#state !== 'left') {
       this.#events.emit('stageParticipantStreamsRemoved', this.#remoteInfo(remote), [...subscription.streams] as DriverStream[]);
@@ -859,14 +869,15 @@ export class LocalStage implements DriverStage {
 
   // ─── Endings ──────────────────────────────────────────────────────────────────────────────────
 
+  /** Closes every peer connection. The server ends the sessions itself when the socket goes. */
   #teardownMedia(): void {
     clearTimeout(this.#publishRetryTimer);
     this.#publishRetryTimer = undefined;
-    this.#unpublish();
+    this.#unpublish('not_published', true);
     for (const [id, remote] of this.#remotes) {
       clearTimeout(remote.retryTimer);
       remote.retryTimer = undefined;
-      this.#unsubscribe(id, remote);
+      this.#unsubscribe(id, remote, 'not_subscribed', true);
     }
   }
 
@@ -894,13 +905,18 @@ export class LocalStage implements DriverStage {
     settle?.reject(error);
   }
 
+  /**
+   * Ends the stage once: closes media and the socket (the server ends the WHIP/WHEP sessions of a
+   * participant whose socket closes), then emits `stageLeft` and the final connection state. No
+   * per-stream events are emitted while ending.
+   */
   #end(reason: DriverLeftReason, finalConnectionState: DriverConnectionState = 'disconnected'): void {
     if (this.#state === 'left') return;
     const wasJoined = this.#self !== undefined;
+    this.#state = 'left';
     clearTimeout(this.#joinTimer);
     clearTimeout(this.#reconnectTimer);
     this.#teardownMedia();
-    this.#state = 'left';
     for (const remote of this.#remotes.values()) clearTimeout(remote.retryTimer);
     this.#remotes.clear();
     for (const pending of this.#pendingExchanges.values()) {
@@ -921,8 +937,10 @@ export class LocalStage implements DriverStage {
       this.#joinSettle = undefined;
       settle.reject(new LocalStageError('JOIN_ERROR', DriverErrorCode.CANCELED, `The join was cancelled (${reason}).`));
     }
-    this.#setConnectionState(finalConnectionState);
+    // stageLeft first: a listener that sees "disconnected" while connected would take it for a
+    // connection loss and show "reconnecting".
     if (wasJoined || reason !== 'unknown') this.#events.emit('stageLeft', reason);
+    this.#setConnectionState(finalConnectionState);
   }
 
   #setConnectionState(state: DriverConnectionState): void {

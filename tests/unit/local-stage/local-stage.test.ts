@@ -392,7 +392,7 @@ describe('LocalStage endings and recovery', () => {
     expect((h.events.find((e) => e[0] === 'error')?.[1] as DriverStageError).category).toBe('JOIN_ERROR');
   });
 
-  it('leave() deletes the WHIP/WHEP sessions, closes the socket and emits stageLeft(user-initiated) once', async () => {
+  it('leave() sends leave, closes every peer connection and the socket, and emits stageLeft(user-initiated) once', async () => {
     const h = createHarness();
     h.strategy.publish = true;
     h.strategy.streams = [new LocalStageStream(new FakeTrack('video') as unknown as MediaStreamTrack)];
@@ -404,8 +404,12 @@ describe('LocalStage endings and recovery', () => {
     h.stage.leave();
     expect(ws.sent.at(-1)).toEqual({ type: 'leave' });
     expect(ws.readyState).toBe(3);
-    expect(h.http.calls.filter((c) => c.method === 'DELETE')).toHaveLength(2);
+    // The server ends the participant's WHIP/WHEP sessions on leave: no DELETE round trips.
+    expect(h.http.calls.filter((c) => c.method === 'DELETE')).toHaveLength(0);
+    expect(FakePeerConnection.instances).toHaveLength(2);
     expect(FakePeerConnection.instances.every((pc) => pc.closed)).toBe(true);
+    expect(names(h).slice(-2)).toEqual(['stageLeft', 'stageConnectionStateChanged']);
+    expect(names(h)).not.toContain('stageParticipantStreamsRemoved');
     expect(h.events.filter((e) => e[0] === 'stageLeft').map((e) => e[1])).toEqual(['user-initiated']);
   });
 });
@@ -426,7 +430,9 @@ describe('LocalStage.exchangeToken()', () => {
     ws.receive({ type: 'tokenExchanged', requestId: frame.requestId, self: view('p-self', { capabilities: { publish: false, subscribe: true } }) });
     await exchange;
     await flush();
-    expect(h.http.calls.some((c) => c.method === 'DELETE' && c.url.includes('/whip/'))).toBe(true);
+    // The server ended the WHIP session itself when it applied the new token.
+    expect(FakePeerConnection.instances[0]!.closed).toBe(true);
+    expect(h.http.calls.some((c) => c.method === 'DELETE')).toBe(false);
     expect(names(h)).toContain('stageParticipantMetadataChanged');
     expect(h.events.filter((e) => e[0] === 'stageParticipantPublishStateChanged').map((e) => e[2]).at(-1)).toBe('not_published');
   });
