@@ -385,6 +385,57 @@ describe('ChatSession: reconnecting', () => {
     await proxy.close();
   });
 
+  it('resets the attempt counter after a connection stayed up for minUptime', async () => {
+    const proxy = await TcpProxy.start(env.chatUrl);
+    const options = { reconnect: { maxAttempts: 1, minUptimeMs: 150, baseDelayMs: 10, maxDelayMs: 20 } };
+    const stable = await openSession(handle, { url: proxy.via(env.chatUrl), options });
+    for (let round = 0; round < 3; round += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // ChatRoom's immediate reconnect is refused: one counted attempt, then the backoff retry succeeds.
+      const seen = stable.states.length;
+      proxy.refuseNext = 1;
+      proxy.dropAll();
+      await until(
+        () => (stable.states.slice(seen).join() === 'reconnecting,connected' ? true : undefined),
+        5000,
+        `reconnected in round ${round}`,
+      );
+    }
+    expect(stable.events.disconnected).toEqual([]);
+    expect(stable.events.error.length).toBe(3);
+
+    // The same failure right after reconnecting (uptime < minUptime): the attempt used in the
+    // last round still counts, so the single allowed attempt is exhausted.
+    proxy.refuseNext = 1;
+    proxy.dropAll();
+    await until(() => stable.events.disconnected[0], 5000, 'stopped');
+    expect(stable.session.stopReason).toBe('attempts-exhausted');
+    await proxy.close();
+  });
+
+  it('disconnect() during a backoff wait stops at once and makes no further attempts', async () => {
+    const proxy = await TcpProxy.start(env.chatUrl);
+    proxy.refuse = true;
+    const session = new ChatSession({ reconnect: { baseDelayMs: 60_000, maxDelayMs: 60_000 }, random: () => 0.5 });
+    sessions.push(session);
+    const recorded = record(session);
+    let calls = 0;
+    const connecting = session.connect({
+      regionOrUrl: proxy.via(env.chatUrl),
+      tokenProvider: () => {
+        calls += 1;
+        return env.createChatToken(handle, 'a');
+      },
+    });
+    await until(() => (recorded.events.error.length === 1 ? true : undefined), 5000, 'first attempt failed');
+    session.disconnect();
+    await expect(connecting).rejects.toBeInstanceOf(AbortedError);
+    expect(session.state).toBe('disconnected');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(calls).toBe(1);
+    await proxy.close();
+  });
+
   it('bounds the send queue while reconnecting (queue-full) and fails queued sends when the session stops', async () => {
     const proxy = await TcpProxy.start(env.chatUrl);
     const alice = await openSession(handle, {

@@ -12,6 +12,8 @@ export class TcpProxy {
   readonly #target: { host: string; port: number };
   /** New connections are accepted and immediately destroyed. */
   refuse = false;
+  /** The next this-many new connections are accepted and immediately destroyed. */
+  refuseNext = 0;
   /** Bytes are no longer forwarded in either direction. */
   freeze = false;
   port = 0;
@@ -56,6 +58,11 @@ export class TcpProxy {
 
   #onConnection(client: Socket): void {
     client.on('error', () => {});
+    if (this.refuseNext > 0) {
+      this.refuseNext -= 1;
+      client.destroy();
+      return;
+    }
     if (this.refuse) {
       client.destroy();
       return;
