@@ -8,8 +8,10 @@
  * included, must receive every message. Latency is measured from just before the sender's
  * `send()` to the receiver's `message` event, in this one process (same clock).
  *
- * Then the same clients and load go through a bare `ws` server that re-broadcasts each frame as
- * is: the floor any WebSocket fan-out in Node pays. Target: emulator p99 ≤ 1.5 × baseline p99.
+ * The same number of clients and the same load also go through a bare `ws` server that
+ * re-broadcasts each frame as is: the floor any WebSocket fan-out in Node pays. Both stay connected
+ * and the load runs in one-second rounds that alternate between them, so that other work on the
+ * machine affects both alike. Target: emulator p99 ≤ 1.5 × baseline p99.
  *
  * Prints nothing; returns the figures.
  */

@@ -438,7 +438,13 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
         throw new ValidationError('tokenProvider', 'must resolve to the CreateChatToken response: { token: string, tokenExpirationTime?, sessionExpirationTime? }.');
       }
       run.tokenError = undefined;
-      return token;
+      // ChatRoom uses tokenExpirationTime only to schedule a seamless refresh of the connection
+      // (60 s before it, or 30 s when less than a minute is left). A token only needs to be valid
+      // to *open* a connection, which then lives until sessionExpirationTime; IVS tokens may be
+      // valid for just a minute, which would replace the connection every ~30 s. Refresh before
+      // the session ends instead.
+      const refreshBy = token.sessionExpirationTime ?? token.tokenExpirationTime;
+      return { token: token.token, ...(refreshBy === undefined ? {} : { tokenExpirationTime: refreshBy }) };
     } catch (error) {
       run.tokenError = error;
       if (this.#current(run)) {

@@ -8,9 +8,12 @@ import type { IvsRealtimeError } from '../core/errors';
 /** A chat token as returned by CreateChatToken (dates as `Date` or ISO-8601 strings). */
 export interface ChatToken {
   token: string;
-  /** After this instant the token can no longer open a connection; the room refreshes the connection before it. */
+  /** After this instant the token can no longer open a connection (an open connection is not affected). */
   tokenExpirationTime?: Date | string;
-  /** End of the chat session. */
+  /**
+   * End of the chat session. ChatSession opens a replacement connection, with a new token, shortly
+   * before it (60 s, or 30 s when less than a minute is left), without leaving `connected`.
+   */
   sessionExpirationTime?: Date | string;
 }
 

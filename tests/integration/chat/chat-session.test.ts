@@ -334,16 +334,26 @@ describe('ChatSession: reconnecting', () => {
     expect(alice.session.state).toBe('connected');
   });
 
-  it('refreshes the connection before the token expires, without leaving the connected state', async () => {
-    // ChatRoom opens the next connection at tokenExpirationTime − 30 s when less than a minute is left.
+  it('refreshes the connection before the session ends, seamlessly and with a new token', async () => {
+    // ChatRoom opens the next connection 30 s before the instant it is given when less than a
+    // minute is left; ChatSession gives it the session's end.
     const alice = await openSession(handle, {
       capabilities: ['SEND_MESSAGE'],
-      shape: (token) => ({ ...token, tokenExpirationTime: new Date(Date.now() + 30_600) }),
+      shape: (token) => ({ ...token, sessionExpirationTime: new Date(Date.now() + 30_600) }),
     });
     await until(() => alice.tokenCalls() >= 2 || undefined, 5000, 'proactive refresh');
     await until(() => env.chat.connectionCount(handle.arn) === 1 || undefined, 5000, 'old socket closed');
     expect(alice.states).toEqual(['connecting', 'connected']);
     await expect(alice.session.send('after refresh')).resolves.toMatchObject({ content: 'after refresh' });
+  });
+
+  it('does not replace the connection just because a short-lived token expires (the session still runs)', async () => {
+    const alice = await openSession(handle, {
+      shape: (token) => ({ ...token, tokenExpirationTime: new Date(Date.now() + 30_300) }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(alice.tokenCalls()).toBe(1);
+    expect(alice.session.state).toBe('connected');
   });
 
   it('a dropped connection reconnects, and a send made meanwhile is delivered exactly once', async () => {
