@@ -84,6 +84,12 @@ export type {
 // Media helpers
 export { checkStageSupport, isStageSupported, requestMediaPermissions, listMediaDevices } from './media';
 export type { StageRequirement, StageSupport, MediaPermissionRequest, MediaHelperOptions, MediaDeviceList, MediaDevicesLike } from './media';
+// Opt-in media features (tree-shaken away unless imported)
+export { DeviceManager, switchDevice, canSelectAudioOutput, MediaPreview, ActiveSpeakerDetector, NetworkQualityMonitor, classifyNetworkQuality } from './media';
+export { ScreenShare, SCREEN_SHARE_ATTRIBUTE, screenShareOwner } from './media';
+export type { CaptureKind, DeviceKind, DeviceSwitchTarget, SwitchDeviceOptions, DeviceManagerOptions, DeviceManagerEvents, MediaPreviewOptions, MediaPreviewEvents } from './media';
+export type { ActiveSpeakerOptions, ActiveSpeakerEvents, ActiveSpeakerSource, NetworkQuality, NetworkQualityStats, NetworkQualityThresholds, NetworkQualityOptions, NetworkQualityEvents, NetworkQualitySource } from './media';
+export type { ScreenShareOptions, ScreenShareEvents, ScreenShareEndReason, ScreenShareTokenRequest } from './media';
 
 // Grid
 export { StageGrid, computeGridLayout, DEFAULT_STAGE_GRID_LABELS, STAGE_GRID_CSS } from './grid';

@@ -104,6 +104,13 @@ export interface DriverStream {
 /** `LocalStageStream`. */
 export interface DriverLocalStream extends DriverStream {
   setMuted(muted: boolean): void;
+  /**
+   * Optional (not in the IVS SDK): swaps the track in place while published, without renegotiating
+   * (`RTCRtpSender.replaceTrack`). Without it, StageSession swaps in a new local stream of the same kind
+   * and re-runs the strategy: the local driver then replaces the sender's track (no republish), the IVS
+   * SDK republishes.
+   */
+  replaceTrack?(track: MediaStreamTrack): Promise<void> | void;
 }
 
 /** `StageStrategy`. */

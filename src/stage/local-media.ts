@@ -2,7 +2,7 @@
  * The local participant's media: acquires camera/microphone tracks (or takes the caller's), wraps them
  * in the driver's local streams, applies mute, and stops exactly the tracks it started.
  */
-import { AbortedError, MediaDeviceError, StageError, ValidationError } from '../core/errors';
+import { AbortedError, InvalidStateError, MediaDeviceError, StageError, ValidationError } from '../core/errors';
 import { stopTracks, type MediaDevicesLike } from '../media/media-devices';
 import type { DriverLocalStream, DriverStreamConfig, StageDriver } from './driver';
 
@@ -18,6 +18,11 @@ export interface PublishMediaOptions {
    * yourself after `leave()` or `setPublishing(false)`.
    */
   tracks?: MediaStreamTrack[];
+  /**
+   * With `tracks`: the session takes ownership of them and stops them when it stops publishing, as
+   * if it had captured them (what `MediaPreview.handOff()` asks for). Default `false`.
+   */
+  adoptTracks?: boolean;
 }
 
 /** Per-kind publish settings handed to the driver's local stream constructor. */
@@ -30,7 +35,7 @@ export interface PublishConfig {
 export function validateMediaOptions(media: unknown, field = 'media'): asserts media is PublishMediaOptions | undefined {
   if (media === undefined) return;
   if (typeof media !== 'object' || media === null) throw new ValidationError(field, 'must be an object like { audio: true, video: true }.');
-  const { audio, video, tracks } = media as PublishMediaOptions;
+  const { audio, video, tracks, adoptTracks } = media as PublishMediaOptions;
   for (const [key, value] of [['audio', audio], ['video', video]] as const) {
     if (value !== undefined && typeof value !== 'boolean' && (typeof value !== 'object' || value === null)) {
       throw new ValidationError(`${field}.${key}`, 'must be a boolean or MediaTrackConstraints.');
@@ -43,6 +48,9 @@ export function validateMediaOptions(media: unknown, field = 'media'): asserts m
         throw new ValidationError(`${field}.tracks[${i}]`, 'must be an audio or video MediaStreamTrack.');
       }
     });
+    if (adoptTracks !== undefined && typeof adoptTracks !== 'boolean') {
+      throw new ValidationError(`${field}.adoptTracks`, 'must be a boolean.');
+    }
     if (tracks.length === 0) throw new ValidationError(`${field}.tracks`, 'is empty; pass at least one track, or omit `tracks` to capture the camera/microphone.');
   } else if (audio === false && video === false) {
     throw new ValidationError(field, 'publishing needs audio or video; both are false.');
@@ -90,6 +98,7 @@ export class LocalMedia {
     const owned: MediaStreamTrack[] = [];
     if (options?.tracks) {
       tracks = [...options.tracks];
+      if (options.adoptTracks) owned.push(...tracks);
     } else {
       const audio = options?.audio ?? true;
       const video = options?.video ?? true;
@@ -123,6 +132,35 @@ export class LocalMedia {
     }
     for (const track of owned) this.#owned.add(track);
     this.#streams = streams;
+  }
+
+  /**
+   * Replaces the published track of `track`'s kind (device switch). The previous track is stopped if
+   * this object owned it; `adopt` makes this object own (and later stop) the new one.
+   * @throws {InvalidStateError} when no stream of that kind is published.
+   */
+  async replace(track: MediaStreamTrack, driver: StageDriver, config: PublishConfig, muted: { audio: boolean; video: boolean }, adopt: boolean): Promise<void> {
+    const kind = track.kind === 'audio' ? 'audio' : 'video';
+    const index = this.#streams.findIndex((s) => s.streamType === kind);
+    const current = this.#streams[index];
+    if (!current) throw new InvalidStateError('not-publishing', `No ${kind} track is being published, so there is none to replace. Publish ${kind} first (setPublishing).`);
+    const previous = current.mediaStreamTrack;
+    if (previous === track) return;
+    let next: DriverLocalStream = current;
+    if (current.replaceTrack) {
+      await current.replaceTrack(track);
+    } else {
+      next = driver.createLocalStream(track, config[kind]);
+      if (muted[kind]) next.setMuted(true);
+    }
+    if (this.#streams[index] !== current) {
+      // Released meanwhile: the new track is not published, so nothing keeps it.
+      if (adopt) stopTracks([track]);
+      throw new AbortedError('Publishing stopped while the track was being replaced.');
+    }
+    this.#streams = this.#streams.map((s, i) => (i === index ? next : s));
+    if (adopt) this.#owned.add(track);
+    if (this.#owned.delete(previous)) stopTracks([previous]);
   }
 
   /** Mutes/unmutes the streams of one kind. */

@@ -45,7 +45,9 @@ export function toParticipantStream(stream: DriverStream): ParticipantStream | u
   const kind = stream.streamType === 'audio' ? 'audio' : stream.streamType === 'video' ? 'video' : undefined;
   if (!kind) return undefined;
   const track = stream.mediaStreamTrack;
-  return { id: stream.id ?? track.id, kind, track, muted: stream.isMuted };
+  const converted: ParticipantStream = { id: stream.id ?? track.id, kind, track, muted: stream.isMuted };
+  // Statistics stay reachable from the snapshot (active speaker, network quality) without exposing the driver stream.
+  return stream.getStats ? { ...converted, getStats: () => stream.getStats!() } : converted;
 }
 
 function stringAttributes(attributes: Record<string, unknown> | undefined): Record<string, string> {

@@ -67,6 +67,12 @@ interface Connection {
   closed: boolean;
 }
 
+/**
+ * Emits an event of an add-on (`ActiveSpeakerDetector`, `NetworkQualityMonitor`) on the session it is
+ * attached to, so one listener — a grid, an app — follows everything on the session. @internal
+ */
+export let relayEvent: (session: StageSession, event: 'speakersChanged' | 'qualityChanged', payload: object) => void;
+
 const NOT_CONNECTED = 'The session is not connected. Call join() and wait for it first.';
 
 /**
@@ -107,6 +113,10 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   #leftReason: LeftReason | undefined;
   #disposed = false;
   #publishQueue: Promise<unknown> = Promise.resolve();
+
+  static {
+    relayEvent = (session, event, payload) => session.emit(event, payload);
+  }
 
   constructor(options: StageSessionOptions = {}) {
     super(options.onListenerError);
@@ -337,6 +347,26 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     } else {
       stage.refreshStrategy();
     }
+  }
+
+  /**
+   * Switches the published camera or microphone to `track` (of the same kind) without leaving or
+   * republishing: on ivs-local and custom drivers with `replaceTrack` the sender's track is replaced in
+   * place (subscribers keep their connection); the IVS SDK has no such call, so there the stream is
+   * republished with the new track. The previous track is stopped if the session owned it. Emits
+   * `streamsChanged` for the local participant. See `switchDevice()` for the capture part.
+   *
+   * @param options.adopt the session takes ownership of `track` (stops it when it stops publishing).
+   * @throws {InvalidStateError} when not connected or not publishing a track of that kind.
+   */
+  async replaceTrack(track: MediaStreamTrack, options: { adopt?: boolean } = {}): Promise<void> {
+    if (typeof track !== 'object' || track === null || (track.kind !== 'audio' && track.kind !== 'video')) {
+      throw new ValidationError('track', 'must be an audio or video MediaStreamTrack.');
+    }
+    const conn = this.#requireConnected('replaceTrack');
+    await this.#media.replace(track, conn.driver!, this.#publishConfig, this.#muted, options.adopt === true);
+    this.#syncLocalStreams();
+    conn.stage!.refreshStrategy();
   }
 
   /** Re-runs the strategy now (call after changing what your custom strategy depends on). */

@@ -24,6 +24,12 @@ export interface ParticipantStream {
   readonly kind: 'audio' | 'video';
   readonly track: MediaStreamTrack;
   readonly muted: boolean;
+  /**
+   * WebRTC statistics of this track (`inbound-rtp` for remote tracks; `outbound-rtp` and
+   * `media-source` for local ones) while it is being sent or received; absent when the media stack
+   * offers none. Read by `ActiveSpeakerDetector` and `NetworkQualityMonitor`.
+   */
+  getStats?(): Promise<RTCStatsReport | undefined>;
 }
 
 /**
@@ -53,6 +59,11 @@ export type ParticipantChange = 'attributes' | 'capabilities' | 'publishState' |
 
 /** Events of a {@link StageSession}: one object payload each. */
 export interface StageSessionEvents {
+  /**
+   * Add-ons attached to a session emit their events on it too, so one listener (a `StageGrid`, an
+   * app) follows everything: `speakersChanged` from an `ActiveSpeakerDetector`, `qualityChanged`
+   * from a `NetworkQualityMonitor` (typed on those classes).
+   */
   [event: string]: object | undefined;
   stateChanged: { state: StageSessionState; previous: StageSessionState };
   participantJoined: { participant: Participant };
