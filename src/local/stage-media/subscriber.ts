@@ -40,15 +40,6 @@ export class Subscriber {
       video: [video ? codecFromStream(video) : useVP8()],
     };
     this.#pc = createPeer(settings, codecs);
-    for (const stream of publisher.streams) {
-      const track = new WeriftTrack({ kind: stream.kind });
-      this.#tracks.set(stream.kind, track);
-      const transceiver = this.#pc.addTransceiver(track, { direction: 'sendonly' });
-      if (stream.kind === 'video') {
-        // Forward the subscriber's keyframe requests upstream.
-        transceiver.sender.onPictureLossIndication.subscribe(() => this.publisher.requestKeyframe());
-      }
-    }
     this.#pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected' && this.#state === 'connecting') {
         clearTimeout(this.#connectTimer);
@@ -92,8 +83,19 @@ export class Subscriber {
       const fallback = section.kind === 'audio' ? 'audio/opus' : 'video/vp8';
       return section.codecs.find((c) => c.mimeType.toLowerCase() === fallback);
     });
-    if (![...narrowed.chosen.keys()].some((index) => this.publisher.streams.some((s) => s.kind === narrowed.sections[index]!.kind))) {
-      throw new SdpError('bad-request', 'The offer receives none of the kinds this participant publishes.');
+    const offeredKinds = new Set([...narrowed.chosen.keys()].map((index) => narrowed.sections[index]!.kind));
+    const sent = this.publisher.streams.filter((stream) => offeredKinds.has(stream.kind));
+    if (sent.length === 0) throw new SdpError('bad-request', 'The offer receives none of the kinds this participant publishes.');
+    // One sendonly transceiver per kind the subscriber asked for; werift pairs each with the first
+    // offered section of its kind.
+    for (const stream of sent) {
+      const track = new WeriftTrack({ kind: stream.kind });
+      this.#tracks.set(stream.kind, track);
+      const transceiver = this.#pc.addTransceiver(track, { direction: 'sendonly' });
+      if (stream.kind === 'video') {
+        // Forward the subscriber's keyframe requests upstream.
+        transceiver.sender.onPictureLossIndication.subscribe(() => this.publisher.requestKeyframe());
+      }
     }
     try {
       await this.#pc.setRemoteDescription({ type: 'offer', sdp: narrowed.sdp });
