@@ -4,5 +4,5 @@ export type { StageGridEvents, StageGridLayoutMode, StageGridOptions, StageGridS
 export { computeGridLayout, computeSpotlightLayout, prioritizeTiles } from './layout';
 export type { GridLayout, GridLayoutInput, SpotlightLayout, SpotlightLayoutInput } from './layout';
 export { DEFAULT_STAGE_GRID_LABELS, defaultDisplayName, initialsOf } from './tile';
-export type { NetworkQuality, ParticipantIndicators, StageGridLabels } from './tile';
+export type { ParticipantIndicators, StageGridLabels } from './tile';
 export { STAGE_GRID_CSS } from './styles';

@@ -14,7 +14,6 @@ import {
   setHidden,
   setProperty,
   setText,
-  type NetworkQuality,
   type ParticipantIndicators,
   type StageGridLabels,
   type TileContext,
@@ -37,15 +36,13 @@ export interface StageGridSource {
 
 /**
  * Optional events of a {@link StageGridSource}, used for indicators that participant snapshots do
- * not carry. Both are applied synchronously, so the DOM follows within the same frame.
+ * not carry (a `StageSession` emits them once an `ActiveSpeakerDetector` / `NetworkQualityMonitor`
+ * is attached). Both are applied synchronously, so the DOM follows within the same frame.
  */
 export interface StageGridSourceEvents {
-  /**
-   * Who is speaking now, loudest first (replaces the previous list), and optionally the audio
-   * level (0–1) of any participant by id. Entries may also be participants (their `id` is used).
-   */
-  speakersChanged: { speakers: readonly (string | { readonly id: string })[]; audioLevels?: Readonly<Record<string, number>> };
-  qualityChanged: { participantId: string; quality: NetworkQuality };
+  /** Who is speaking now, loudest first (replaces the previous list), and audio levels (0–1) by participant id. */
+  speakersChanged: { speakers: readonly string[]; levels?: Readonly<Record<string, number>> };
+  qualityChanged: { participantId: string; quality: NonNullable<ParticipantIndicators['networkQuality']> };
 }
 
 /** `grid`: every tile the same size. `spotlight`: one large tile, the others in a strip. */
@@ -188,7 +185,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   /** Indicator state from source events. */
   #speakers = new Set<string>();
   #levels: Readonly<Record<string, number>> = {};
-  #quality = new Map<string, NetworkQuality>();
+  #quality = new Map<string, ParticipantIndicators['networkQuality']>();
   #page = 1;
   #pageCount = 1;
   #abort = new AbortController();
@@ -284,13 +281,12 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     listen('participantLeft', ({ participant }) => this.#remove(participant.id));
     listen('stateChanged', () => this.#renderState());
     listen('left', () => this.#reconcile(false));
-    listen('speakersChanged', ({ speakers, audioLevels }) => {
-      const ids = speakers.map((speaker) => (typeof speaker === 'string' ? speaker : speaker.id));
-      const touched = new Set([...this.#speakers, ...ids, ...Object.keys(this.#levels)]);
-      this.#speakers = new Set(ids);
-      this.#levels = { ...audioLevels };
+    listen('speakersChanged', ({ speakers, levels }) => {
+      const touched = new Set([...this.#speakers, ...speakers, ...Object.keys(this.#levels)]);
+      this.#speakers = new Set(speakers);
+      this.#levels = { ...levels };
       for (const id of [...touched, ...Object.keys(this.#levels)]) this.#refreshTile(id);
-      this.#promote(ids);
+      this.#promote(speakers);
     });
     listen('qualityChanged', ({ participantId, quality }) => {
       this.#quality.set(participantId, quality);
@@ -381,8 +377,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     this.#modeBeforePin = undefined;
     if (layout === this.#mode) return;
     this.#mode = layout;
-    this.#page = 1;
-    this.#relayout();
+    this.#relayout(1);
     this.emit('layoutChanged', { layout });
   }
 
@@ -414,8 +409,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     if (!Number.isInteger(page) || page < 1 || page > this.#pageCount) {
       throw new ValidationError('page', `expected an integer from 1 to ${this.#pageCount}, got ${String(page)}.`);
     }
-    this.#page = page;
-    this.#relayout();
+    this.#relayout(page);
   }
 
   /**
@@ -564,8 +558,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     }
     const modeChanged = mode !== this.#mode;
     this.#mode = mode;
-    if (modeChanged) this.#page = 1;
-    this.#relayout();
+    this.#relayout(modeChanged ? 1 : this.#page);
     this.emit('pinChanged', { participantId: id, previous });
     if (modeChanged) this.emit('layoutChanged', { layout: mode });
   }
@@ -595,7 +588,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
    * Places every tile (spotlight, current page, hidden), computes the geometry and updates the
    * pager. Writes only what differs: tiles already in place are not touched.
    */
-  #relayout(): void {
+  #relayout(requestedPage = this.#page): void {
     if (this.destroyed) return;
     const { aspectRatio, gap, maxColumns, maxTiles, maxStripTiles } = this.#options;
     const order = this.#order();
@@ -612,7 +605,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       [this.#pinned, ...this.#recentSpeakers],
     );
     const pageCount = Math.max(1, Math.ceil(ranked.length / perPage));
-    const page = Math.min(this.#page, pageCount);
+    const page = Math.min(requestedPage, pageCount);
     const shown = new Set(ranked.slice((page - 1) * perPage, page * perPage));
 
     for (const tile of order) {

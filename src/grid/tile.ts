@@ -45,9 +45,6 @@ export const DEFAULT_STAGE_GRID_LABELS: Readonly<StageGridLabels> = Object.freez
   page: 'Page {page} of {count}',
 });
 
-/** Network quality of a participant, as the session reports it. */
-export type NetworkQuality = 'good' | 'poor' | 'lost' | 'unknown';
-
 /**
  * Optional indicator fields the grid reads from a participant snapshot when they are present
  * (`Participant & ParticipantIndicators`). A field that is absent falls back to the source's
@@ -58,7 +55,8 @@ export interface ParticipantIndicators {
   readonly speaking?: boolean;
   /** Current audio level, 0 (silence) to 1. */
   readonly audioLevel?: number;
-  readonly networkQuality?: NetworkQuality;
+  /** `poor` and `lost` show a badge; `good` and `unknown` show none. */
+  readonly networkQuality?: 'good' | 'poor' | 'lost' | 'unknown';
 }
 
 /**

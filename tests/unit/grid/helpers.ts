@@ -1,6 +1,7 @@
 import { vi } from 'vitest';
 import { TypedEmitter } from '../../../src/core/emitter';
 import type { StageGridSource } from '../../../src/grid/stage-grid';
+import type { ParticipantIndicators } from '../../../src/grid/tile';
 import type { Participant, ParticipantChange, ParticipantStream, StageSessionEvents, StageSessionState } from '../../../src/stage/types';
 
 let trackSeq = 0;
@@ -12,7 +13,7 @@ export function fakeTrack(kind: 'audio' | 'video'): MediaStreamTrack {
 }
 
 /** A participant snapshot with sensible defaults. */
-export function participant(id: string, fields: Partial<Participant> = {}): Participant {
+export function participant(id: string, fields: Partial<Participant & ParticipantIndicators> = {}): Participant {
   const base: Participant = {
     id,
     userId: '',
@@ -36,7 +37,7 @@ export function participant(id: string, fields: Partial<Participant> = {}): Part
 }
 
 /** A participant with a camera and a microphone. */
-export function publisher(id: string, fields: Partial<Participant> = {}): Participant {
+export function publisher(id: string, fields: Partial<Participant & ParticipantIndicators> = {}): Participant {
   return participant(id, { audioTrack: fakeTrack('audio'), videoTrack: fakeTrack('video'), ...fields });
 }
 
@@ -71,7 +72,7 @@ export class TestSource extends TypedEmitter<StageSessionEvents> implements Stag
   }
 
   /** Replaces a snapshot and emits participantUpdated (and streamsChanged/muteChanged when relevant). */
-  update(id: string, fields: Partial<Participant>): Participant {
+  update(id: string, fields: Partial<Participant & ParticipantIndicators>): Participant {
     const previous = this.#participants.get(id);
     if (!previous) throw new Error(`no participant ${id}`);
     const next = participant(id, { ...previous, ...fields });
@@ -91,6 +92,17 @@ export class TestSource extends TypedEmitter<StageSessionEvents> implements Stag
     return next;
   }
 
+  /** Emits `speakersChanged` as the session does (with an ActiveSpeakerDetector attached). */
+  speakers(speakers: string[], levels: Record<string, number> = {}): void {
+    this.emit('speakersChanged', { speakers, levels });
+  }
+
+  /** Emits `qualityChanged` as the session does (with a NetworkQualityMonitor attached). */
+  quality(participantId: string, quality: 'good' | 'poor' | 'lost'): void {
+    const stats = { packetLossPercent: 0, jitterMs: 0, rttMs: undefined, framesPerSecond: undefined, packetsReceived: quality === 'lost' ? 0 : 50 };
+    this.emit('qualityChanged', { participantId, quality, previous: undefined, stats });
+  }
+
   setState(state: StageSessionState): void {
     const previous = this.state;
     this.state = state;
@@ -99,7 +111,7 @@ export class TestSource extends TypedEmitter<StageSessionEvents> implements Stag
 
   /** Total listeners on the events the grid uses. */
   totalListeners(): number {
-    const events = ['participantJoined', 'participantLeft', 'participantUpdated', 'streamsChanged', 'muteChanged', 'stateChanged', 'left'] as const;
+    const events = ['participantJoined', 'participantLeft', 'participantUpdated', 'streamsChanged', 'muteChanged', 'stateChanged', 'left', 'speakersChanged', 'qualityChanged'] as const;
     return events.reduce((sum, event) => sum + this.listenerCount(event), 0);
   }
 }
