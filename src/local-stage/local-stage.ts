@@ -124,6 +124,7 @@ export class LocalStage implements DriverStage {
   #reconnectAttempt = 0;
   #pendingExchanges = new Map<string, { resolve: () => void; reject: (error: LocalStageError) => void; token: string }>();
   #nextRequestId = 1;
+  #subscriberCount = 0;
   /** Guards against re-entrant strategy evaluation (strategies may call refreshStrategy()). */
   #reconciling = false;
   #reconcileAgain = false;
@@ -382,7 +383,7 @@ export class LocalStage implements DriverStage {
         this.#onTokenExchanged(frame.requestId, frame.self);
         return;
       case 'subscriberCount':
-        this.#events.emit('stageSubscriberCountChanged', frame.count);
+        this.#setSubscriberCount(frame.count);
         return;
       case 'left':
         this.#onServerLeft(frame.reason, frame.message);
@@ -405,8 +406,7 @@ export class LocalStage implements DriverStage {
     const present = new Set(participants.map((p) => p.id));
     for (const id of [...this.#remotes.keys()]) if (!present.has(id)) this.#removeRemote(id);
     for (const participant of participants) this.#upsertRemote(participant);
-    if (subscriberCount > 0) this.#events.emit('stageSubscriberCountChanged', subscriberCount);
-    // The server only marks the participant published after WHIP; re-announce our mute state.
+    this.#setSubscriberCount(subscriberCount);
     if (this.#joinSettle) {
       this.#joinSettle.resolve();
       this.#joinSettle = undefined;
@@ -941,6 +941,12 @@ export class LocalStage implements DriverStage {
     // connection loss and show "reconnecting".
     if (wasJoined || reason !== 'unknown') this.#events.emit('stageLeft', reason);
     this.#setConnectionState(finalConnectionState);
+  }
+
+  #setSubscriberCount(count: number): void {
+    if (this.#subscriberCount === count) return;
+    this.#subscriberCount = count;
+    this.#events.emit('stageSubscriberCountChanged', count);
   }
 
   #setConnectionState(state: DriverConnectionState): void {
