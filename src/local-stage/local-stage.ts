@@ -9,6 +9,7 @@ import {
   DriverErrorCode,
   type DriverConnectionState,
   type DriverLeftReason,
+  type DriverLocalStream,
   type DriverParticipantInfo,
   type DriverPublishState,
   type DriverStage,
@@ -31,7 +32,7 @@ import {
   type ServerFrame,
 } from './protocol';
 import { deleteResource, postOffer, type FetchLike } from './signaling';
-import { LocalStageStream, RemoteStageStream } from './streams';
+import { RemoteStageStream, type LocalStageStream } from './streams';
 
 /** Options of the local driver (all optional; the defaults use the browser's globals). */
 export interface LocalStageOptions {
@@ -53,7 +54,7 @@ type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'left';
 
 interface Publication {
   pc: RTCPeerConnection;
-  streams: LocalStageStream[];
+  streams: PublishableStream[];
   resourceUrl: string | undefined;
   state: DriverPublishState;
   closed: boolean;
@@ -575,11 +576,11 @@ export class LocalStage implements DriverStage {
   #reconcilePublish(): void {
     const self = this.#self;
     if (!self) return;
-    let wanted: LocalStageStream[] = [];
+    let wanted: PublishableStream[] = [];
     if (self.capabilities.publish) {
       try {
         if (this.#strategy.shouldPublishParticipant(this.#localInfo())) {
-          wanted = this.#strategy.stageStreamsToPublish().filter((s): s is LocalStageStream => s instanceof LocalStageStream);
+          wanted = this.#strategy.stageStreamsToPublish().filter(isPublishable);
         }
       } catch (error) {
         console.error('[aws-ivs-realtime] the stage strategy threw; publishing nothing:', error);
@@ -587,7 +588,7 @@ export class LocalStage implements DriverStage {
       }
     }
     // One track per kind (the first wins), as on IVS.
-    const byKind = new Map<string, LocalStageStream>();
+    const byKind = new Map<string, PublishableStream>();
     for (const stream of wanted) if (!byKind.has(stream.streamType)) byKind.set(stream.streamType, stream);
     wanted = [...byKind.values()];
     const current = this.#publication;
@@ -612,7 +613,7 @@ export class LocalStage implements DriverStage {
     void this.#publish(wanted);
   }
 
-  async #publish(streams: LocalStageStream[]): Promise<void> {
+  async #publish(streams: PublishableStream[]): Promise<void> {
     const pc = new this.#RTCPeerConnection!({ iceServers: [], bundlePolicy: 'max-bundle' });
     const publication: Publication = { pc, streams, resourceUrl: undefined, state: 'attempting_publish', closed: false, unsubscribeMute: [] };
     this.#publication = publication;
@@ -634,7 +635,7 @@ export class LocalStage implements DriverStage {
           sendEncodings: [encoding],
         });
         if (stream.streamType === 'video') preferVideoCodec(transceiver, this.#options.videoCodec);
-        stream.setStatsSource(() => transceiver.sender.getStats());
+        stream.setStatsSource?.(() => transceiver.sender.getStats());
       }
       await pc.setLocalDescription(await pc.createOffer());
       await iceGatheringComplete(pc, 2000);
@@ -651,7 +652,7 @@ export class LocalStage implements DriverStage {
       publication.state = 'published';
       this.#publishFailures = 0;
       for (const stream of streams) {
-        publication.unsubscribeMute.push(stream.onMuteChange((s) => this.#onLocalMute(s)));
+        publication.unsubscribeMute.push(stream.onMuteChange?.(() => this.#onLocalMute(stream)) ?? (() => {}));
         // Tell the others the mute state the stream starts with.
         this.#send({ type: 'mute', kind: stream.streamType as LocalMediaKind, muted: stream.isMuted });
       }
@@ -686,18 +687,18 @@ export class LocalStage implements DriverStage {
     }, 500 * this.#publishFailures);
   }
 
-  #replaceTracks(publication: Publication, streams: LocalStageStream[]): void {
+  #replaceTracks(publication: Publication, streams: PublishableStream[]): void {
     const previous = publication.streams;
     for (const transceiver of publication.pc.getTransceivers()) {
       const kind = transceiver.sender.track?.kind ?? transceiver.receiver.track.kind;
       const next = streams.find((s) => s.streamType === kind);
       if (next && transceiver.sender.track !== next.mediaStreamTrack) {
         void transceiver.sender.replaceTrack(next.mediaStreamTrack).catch(() => {});
-        next.setStatsSource(() => transceiver.sender.getStats());
+        next.setStatsSource?.(() => transceiver.sender.getStats());
       }
     }
     for (const off of publication.unsubscribeMute) off();
-    publication.unsubscribeMute = streams.map((s) => s.onMuteChange((x) => this.#onLocalMute(x)));
+    publication.unsubscribeMute = streams.map((s) => s.onMuteChange?.(() => this.#onLocalMute(s)) ?? (() => {}));
     publication.streams = streams;
     const removed = previous.filter((s) => !streams.includes(s));
     const added = streams.filter((s) => !previous.includes(s));
@@ -716,7 +717,7 @@ export class LocalStage implements DriverStage {
     this.#publication = undefined;
     publication.closed = true;
     for (const off of publication.unsubscribeMute) off();
-    for (const stream of publication.streams) stream.setStatsSource(undefined);
+    for (const stream of publication.streams) stream.setStatsSource?.(undefined);
     if (publication.resourceUrl && !serverEnded) deleteResource(this.#fetch!, publication.resourceUrl, this.#token);
     publication.pc.close();
     if (!this.#self || this.#state === 'left') return;
@@ -724,7 +725,7 @@ export class LocalStage implements DriverStage {
     this.#events.emit('stageParticipantPublishStateChanged', this.#localInfo(), finalState);
   }
 
-  #onLocalMute(stream: LocalStageStream): void {
+  #onLocalMute(stream: PublishableStream): void {
     if (!this.#self) return;
     this.#send({ type: 'mute', kind: stream.streamType as LocalMediaKind, muted: stream.isMuted });
     this.#events.emit('stageStreamMuteChanged', this.#localInfo(), stream);
@@ -954,6 +955,18 @@ export class LocalStage implements DriverStage {
     this.#connectionState = state;
     this.#events.emit('stageConnectionStateChanged', state);
   }
+}
+
+/**
+ * A stream the strategy hands over for publishing: any `LocalStageStream`-shaped object with an
+ * audio or video track. The mute and stats hooks of this driver's own {@link LocalStageStream} are
+ * used when present (duck-typed, so two bundled copies of the class still work together).
+ */
+type PublishableStream = DriverLocalStream & Partial<Pick<LocalStageStream, 'onMuteChange' | 'setStatsSource' | 'config'>>;
+
+function isPublishable(stream: DriverLocalStream): stream is PublishableStream {
+  const kind = stream?.mediaStreamTrack?.kind;
+  return kind === 'audio' || kind === 'video';
 }
 
 function capabilitySet(capabilities: { publish: boolean; subscribe: boolean }): ReadonlySet<string> {
