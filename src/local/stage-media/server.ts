@@ -218,10 +218,7 @@ export class StageMediaServer {
     const token = bearerToken(req);
     const offer = await readBody(req, MAX_SDP_BYTES);
     const grant = await this.#verify(token);
-    const { room, member } = this.#joinedMember(grant, stageId);
-    if (!member.grant.capabilities.publish) {
-      throw new StageHttpError(403, 'capability-missing', 'The participant token does not grant PUBLISH. Mint a token with the PUBLISH capability.');
-    }
+    const { room, member } = this.#joinedMember(grant, stageId, 'publish');
     if (room.publisherCount(member) >= this.#options.maxPublishers) {
       throw new StageHttpError(
         409,
@@ -255,10 +252,7 @@ export class StageMediaServer {
     const token = bearerToken(req);
     const offer = await readBody(req, MAX_SDP_BYTES);
     const grant = await this.#verify(token);
-    const { room, member } = this.#joinedMember(grant, stageId);
-    if (!member.grant.capabilities.subscribe) {
-      throw new StageHttpError(403, 'capability-missing', 'The participant token does not grant SUBSCRIBE. Mint a token with the SUBSCRIBE capability.');
-    }
+    const { room, member } = this.#joinedMember(grant, stageId, 'subscribe');
     if (publisherId === member.id) throw new StageHttpError(400, 'bad-request', 'A participant cannot subscribe to its own media.');
     const target = room.members.get(publisherId);
     const publisher = target?.publisher;
@@ -294,12 +288,21 @@ export class StageMediaServer {
     }
   }
 
-  #joinedMember(grant: ParticipantGrant, stageId: string): { room: StageRoom; member: Member } {
+  /**
+   * The joined participant behind a WHIP/WHEP request, checked for `capability`: the joined
+   * participant's current grant decides (it may have been exchanged); a participant that has not
+   * joined is refused for a missing capability first (403), then for not being joined (409).
+   */
+  #joinedMember(grant: ParticipantGrant, stageId: string, capability: 'publish' | 'subscribe'): { room: StageRoom; member: Member } {
     if (grant.stageId !== stageId) {
       throw new StageHttpError(403, 'token-wrong-stage', `The participant token is for stage ${grant.stageId}, not ${stageId}.`);
     }
     const room = this.#rooms.get(stageId);
     const member = room?.members.get(grant.participantId);
+    if (!(member?.grant ?? grant).capabilities[capability]) {
+      const name = capability === 'publish' ? 'PUBLISH' : 'SUBSCRIBE';
+      throw new StageHttpError(403, 'capability-missing', `The participant token does not grant ${name}. Mint a token with the ${name} capability.`);
+    }
     if (!room || !member) {
       throw new StageHttpError(
         409,

@@ -134,9 +134,11 @@ describe('WHIP publish endpoint', () => {
     expect((await errorOf(response)).code).toBe('token-expired');
   });
 
-  it('refuses a token without PUBLISH with 403 capability-missing', async () => {
+  it('refuses a token without PUBLISH with 403 capability-missing, joined or not', async () => {
     const { e, stageArn, stageId } = await start();
     const viewer = await mint(e, stageArn, ['SUBSCRIBE']);
+    const before = await post(e, `/stage/${stageId}/whip`, await offer('sendonly'), viewer.token);
+    expect(before.status).toBe(403);
     await joinSocket(e, stageId, viewer.token);
     const response = await post(e, `/stage/${stageId}/whip`, await offer('sendonly'), viewer.token);
     expect(response.status).toBe(403);
