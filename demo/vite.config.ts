@@ -22,6 +22,12 @@ export default defineConfig({
       { find: /^aws-ivs-realtime$/, replacement: source('index.ts') },
     ],
   },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // amazon-ivs-web-broadcast is one ~700 kB chunk, loaded only when joining an Amazon IVS stage.
+    chunkSizeWarningLimit: 800,
+  },
   clearScreen: false,
 });

@@ -5,7 +5,7 @@
  */
 import { ChatSession, type ChatCapability, type ChatMessage, type ChatStopReason, type ControlPlane } from 'aws-ivs-realtime';
 import { LIMITS, type DemoConfig, type Identity } from './app';
-import { append, describeError, formatTime, h, replaceChildren } from './dom';
+import { append, describeError, formatTime, h } from './dom';
 
 export interface ChatPanelOptions {
   config: DemoConfig;
@@ -272,21 +272,16 @@ export class ChatPanel {
   close(text: string): void {
     this.system(text);
     this.#setFormEnabled(false);
-    void this.dispose();
+    this.dispose();
   }
 
-  async dispose(): Promise<void> {
+  /** Closes the connection and removes listeners. Idempotent. */
+  dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#controller.abort();
     this.#setFormEnabled(false);
-    await this.#chat.dispose();
-  }
-
-  /** Clears the list (used when the page is reused). */
-  clear(): void {
-    replaceChildren(this.#list);
-    this.#rendered.clear();
+    this.#chat.dispose();
   }
 }
 

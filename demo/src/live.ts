@@ -114,6 +114,7 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
   const watchingCount = h('span', { class: 'count', attrs: { 'data-testid': 'watching-count' } });
   const banner = h('div', { class: 'banner', attrs: { role: 'status', 'aria-live': 'polite', hidden: true } });
   const gridContainer = h('div', { class: 'live__grid' });
+  const emptyNote = h('p', { class: 'live__empty', text: 'Nobody is on stage right now.', attrs: { hidden: true } });
   const participantList = h('ul', { class: 'participants', attrs: { 'aria-label': 'Participants' } });
   const controls = h('div', { class: 'controls', attrs: { role: 'toolbar', 'aria-label': 'Live controls' } });
   const chatSlot = h('div', { class: 'live__chat' });
@@ -161,7 +162,7 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
         h('p', { class: 'counts' }, h('span', { text: 'On stage: ' }), onStageCount, h('span', { text: ' · Watching: ' }), watchingCount),
       ),
       banner,
-      h('div', { class: 'live__stage' }, gridContainer, controls),
+      h('div', { class: 'live__stage' }, h('div', { class: 'live__screen' }, gridContainer, emptyNote), controls),
       h('aside', { class: 'live__side' }, h('section', { class: 'panel', attrs: { 'aria-label': 'People' } }, h('h2', { text: 'People' }), participantList), chatSlot),
       confirmEnd,
     ),
@@ -184,6 +185,7 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     const people = session.participants;
     const onStage = people.filter((p) => p.isPublishing).length;
     onStageCount.textContent = String(onStage);
+    emptyNote.hidden = ended || session.state !== 'connected' || onStage > 0;
     // Viewers: the local participant's subscribers when publishing, else everyone not publishing.
     const watching = Math.max(session.subscriberCount - (onStage - (session.publishing ? 1 : 0)), people.length - onStage, 0);
     watchingCount.textContent = String(watching);
@@ -233,7 +235,7 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     if (!participant.isLocal) chat?.system(`${nameOf(participant)} left.`);
   }, { signal });
   session.on('stateChanged', ({ state }) => {
-    renderControls();
+    rerender();
     if (ended) return;
     const text = STATE_TEXT[state];
     if (text) showBanner(text, state === 'reconnecting' ? 'warn' : 'info');
@@ -350,7 +352,7 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     controller.abort();
     confirmEnd.close();
     grid?.destroy();
-    void chat?.dispose();
+    chat?.dispose();
     void session.dispose().finally(() => ownTracks.forEach((track) => track.stop()));
   };
 }

@@ -12,6 +12,7 @@ import {
   rememberDisplayName,
   rememberRole,
   resourceName,
+  storedRole,
   type AppContext,
   type LiveInfo,
   type Role,
@@ -149,8 +150,10 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
     );
   }
 
-  async function joinLive(live: LiveInfo, role: Role): Promise<void> {
+  async function joinLive(live: LiveInfo, requested: Role): Promise<void> {
     if (!displayName()) return;
+    // The tab that started a live stays its host when it comes back on camera.
+    const role: Role = requested === 'guest' && storedRole(live.stageArn) === 'host' ? 'host' : requested;
     try {
       const tracks = role === 'viewer' ? undefined : await picker.takeTracks();
       rememberRole(live.stageArn, role);

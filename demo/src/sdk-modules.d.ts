@@ -1,6 +1,7 @@
 // The demo imports the SDK by its package names, as an app does. Vite maps them to the sources
 // (demo/vite.config.ts) and so does demo/tsconfig.json (`npx tsc -p demo`). This file gives the
 // repository-wide `tsc -p .` the same types until the root tsconfig maps the names (`paths`).
+/* eslint-disable @typescript-eslint/consistent-type-imports -- an ambient module cannot `import` a relative path */
 declare module 'aws-ivs-realtime' {
   type Sdk = typeof import('../../src/index');
   export type ControlPlane = import('../../src/index').ControlPlane;

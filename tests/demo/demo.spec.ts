@@ -205,6 +205,22 @@ test('the host removes the viewer from the chat: the viewer is told and can no l
   await expect(host.locator('.chat__messages')).toContainText('was removed from the chat.');
 });
 
+test('the host reloads the page and is back on stage as the host, and the viewer sees the video again', async () => {
+  await host.reload();
+  await expect(host.locator('.live__title')).toHaveText(TITLE);
+  await expect(host.getByRole('button', { name: 'End for everyone' })).toBeVisible();
+  await expect(host.getByRole('button', { name: 'Publish' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(host.getByTestId('on-stage-count')).toHaveText('1');
+  await expect(host.locator('.chat__state')).toHaveText('Connected');
+
+  // The reloaded page is a new participant; the old one is gone once its connection closed.
+  await expect(viewer.locator('.participant', { hasText: HOST_NAME })).toHaveCount(1, { timeout: 30_000 });
+  await expect(viewer.locator('.ivs-tile:not(.ivs-tile--local) video')).toHaveCount(1, { timeout: 30_000 });
+  await expect.poll(() => remoteFrames(viewer), { timeout: 30_000 }).toBeGreaterThan(0);
+  const before = await remoteFrames(viewer);
+  await expect.poll(() => remoteFrames(viewer), { timeout: 10_000 }).toBeGreaterThan(before + 10);
+});
+
 test('the host ends the live for everyone: the viewer sees it has ended and the lobby no longer lists it', async () => {
   await host.getByRole('button', { name: 'End for everyone' }).click();
   const dialog = host.getByRole('dialog', { name: 'End this live for everyone?' });
