@@ -133,6 +133,7 @@ export function narrowOffer(
 ): { sdp: string; sections: OfferedSection[]; chosen: Map<number, OfferedCodec> } {
   const { session, sections } = splitSdp(sdp);
   const parsed = sections.map(parseSection);
+  requireTransportAttributes(session, sections, parsed);
   const chosen = new Map<number, OfferedCodec>();
   sections.forEach((raw, index) => {
     const section = parsed[index]!;
@@ -165,6 +166,28 @@ export function narrowOffer(
       .filter((line) => !line.startsWith('a=ssrc-group:FID'));
   });
   return { sdp: joinSdp(session, sections), sections: parsed, chosen };
+}
+
+/**
+ * Every active media section needs ICE credentials, a DTLS fingerprint (at session or media level)
+ * and a mid; werift fails on them with messages that mean nothing to a client author.
+ */
+function requireTransportAttributes(session: string[], sections: RawSection[], parsed: OfferedSection[]): void {
+  const has = (lines: string[], prefix: string) => lines.some((line) => line.startsWith(prefix));
+  sections.forEach((raw, index) => {
+    const section = parsed[index]!;
+    if (section.disabled || (section.kind !== 'audio' && section.kind !== 'video')) return;
+    for (const [prefix, what] of [
+      ['a=ice-ufrag:', 'an ICE username fragment (a=ice-ufrag)'],
+      ['a=ice-pwd:', 'an ICE password (a=ice-pwd)'],
+      ['a=fingerprint:', 'a DTLS fingerprint (a=fingerprint)'],
+    ] as const) {
+      if (!has(raw.lines, prefix) && !has(session, prefix)) {
+        throw new SdpError('bad-request', `Media section ${index} lacks ${what}; send the offer created by RTCPeerConnection.createOffer().`);
+      }
+    }
+    if (section.mid === undefined) throw new SdpError('bad-request', `Media section ${index} has no a=mid; BUNDLE needs one per section.`);
+  });
 }
 
 /** Whether an offered codec can be forwarded by the SFU (Opus; VP8; H.264 packetization-mode 1). */

@@ -8,6 +8,9 @@ const OFFER = [
   's=-',
   't=0 0',
   'a=group:BUNDLE 0 1',
+  'a=ice-ufrag:abcd',
+  'a=ice-pwd:0123456789abcdef01234567',
+  'a=fingerprint:sha-256 AA:BB',
   'm=audio 9 UDP/TLS/RTP/SAVPF 111 0',
   'c=IN IP4 0.0.0.0',
   'a=mid:0',
@@ -65,6 +68,12 @@ describe('narrowOffer()', () => {
       expect((error as SdpError).code).toBe('codec-mismatch');
       expect((error as SdpError).message).toMatch(/VP9/);
     }
+  });
+
+  it('refuses an offer without a DTLS fingerprint or a mid, saying which attribute is missing', () => {
+    const choose = (section: Parameters<Parameters<typeof narrowOffer>[1]>[0]) => section.codecs.find(isForwardableCodec);
+    expect(() => narrowOffer(OFFER.replace('a=fingerprint:sha-256 AA:BB\r\n', ''), choose)).toThrow(/a=fingerprint/);
+    expect(() => narrowOffer(OFFER.replace('a=mid:1\r\n', ''), choose)).toThrow(/section 1 has no a=mid/);
   });
 
   it('rejects text that is not SDP with bad-request', () => {
