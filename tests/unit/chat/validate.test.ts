@@ -7,17 +7,13 @@ import {
   validateReason,
   validateRegionOrUrl,
 } from '../../../src/chat/validate';
-import { ValidationError } from '../../../src/core/errors';
-import { ChatError } from '../../../src/core/errors';
-import { codePointLength as serverCodePointLength, parseClientFrame, FrameError } from '../../../src/local/chat/frames';
-import { TokenBucket } from '../../../src/local/chat/rate-limiter';
+import { ChatError, ValidationError } from '../../../src/core/errors';
 
 describe('validateContent', () => {
   it('counts Unicode code points, as IVS does', () => {
     expect(codePointLength('abc')).toBe(3);
     expect(codePointLength('😀')).toBe(1);
     expect(codePointLength('e\u0301')).toBe(2);
-    expect(serverCodePointLength('😀x')).toBe(2);
   });
 
   it('accepts 1..500 code points', () => {
@@ -83,71 +79,5 @@ describe('ChatError.reasonForCode', () => {
     [406, 'server-error'],
   ])('maps %i to %s', (code, reason) => {
     expect(ChatError.reasonForCode(code)).toBe(reason);
-  });
-});
-
-describe('emulator frame parsing', () => {
-  it('reads the frames amazon-ivs-chat-messaging sends', () => {
-    expect(parseClientFrame('{"Action":"SEND_MESSAGE","RequestId":"r","Content":"hi","Attributes":{"a":"b"}}')).toEqual({
-      action: 'SEND_MESSAGE',
-      requestId: 'r',
-      content: 'hi',
-      attributes: { a: 'b' },
-    });
-    expect(parseClientFrame('{"Action":"DELETE_MESSAGE","RequestId":"r","Id":"abcABC123456","Reason":null}')).toEqual({
-      action: 'DELETE_MESSAGE',
-      requestId: 'r',
-      id: 'abcABC123456',
-      reason: undefined,
-    });
-    expect(parseClientFrame('{"Action":"DISCONNECT_USER","UserId":"u"}')).toMatchObject({ action: 'DISCONNECT_USER', requestId: undefined, userId: 'u' });
-  });
-
-  it('keeps the RequestId of a malformed request so the ERROR can be correlated', () => {
-    try {
-      parseClientFrame('{"Action":"SEND_MESSAGE","RequestId":"keep"}');
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(FrameError);
-      expect(error).toMatchObject({ requestId: 'keep', errorCode: 400 });
-    }
-  });
-
-  it('never throws anything but FrameError for arbitrary text', async () => {
-    const fc = (await import('fast-check')).default;
-    fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json()), (text) => {
-        try {
-          parseClientFrame(text);
-          return true;
-        } catch (error) {
-          return error instanceof FrameError;
-        }
-      }),
-    );
-  });
-});
-
-describe('room rate limiter (token bucket)', () => {
-  it('allows a burst of `rate`, then one per 1/rate seconds', () => {
-    const bucket = new TokenBucket(10, 0);
-    for (let i = 0; i < 10; i += 1) expect(bucket.tryTake(0)).toBe(true);
-    expect(bucket.tryTake(0)).toBe(false);
-    expect(bucket.tryTake(99)).toBe(false);
-    expect(bucket.tryTake(100)).toBe(true);
-    expect(bucket.tryTake(100)).toBe(false);
-  });
-
-  it('never refuses a steady sender at exactly the rate', () => {
-    const bucket = new TokenBucket(100, 0);
-    for (let i = 0; i < 5000; i += 1) expect(bucket.tryTake(i * 10)).toBe(true);
-  });
-
-  it('applies a lower rate at once after UpdateRoom', () => {
-    const bucket = new TokenBucket(100, 0);
-    bucket.setRate(2, 0);
-    expect(bucket.tryTake(0)).toBe(true);
-    expect(bucket.tryTake(0)).toBe(true);
-    expect(bucket.tryTake(0)).toBe(false);
   });
 });
