@@ -3,6 +3,7 @@
  * small test API on `window.harness` (see `api.ts`). The specs drive it from Playwright.
  */
 import { observed } from './instrument';
+(await import('./beyond')).installBeyond(); // window.harnessBeyond: opt-in media features (beyond-*.spec.ts)
 import { IvsRealtimeError, StageGrid, StageSession } from './sdk';
 import type { Participant } from './sdk';
 import type {
