@@ -214,8 +214,18 @@ export class HarnessPage {
     };
   }
 
+  /**
+   * Makes this the foreground page. Headless Chromium paints background pages about once a second,
+   * so frames *presented* (not decoded) are only counted at full rate in the foreground page, as
+   * for a user, who sees one tab at a time.
+   */
+  async bringToFront(): Promise<void> {
+    await this.page.bringToFront();
+  }
+
   /** Waits until video frames and audio packets from `participantId` keep arriving (both advance). */
   async expectMediaFlowing(participantId: string, options: { frames?: number; packets?: number; timeout?: number } = {}): Promise<void> {
+    await this.bringToFront();
     const frames = options.frames ?? 10;
     const packets = options.packets ?? 20;
     const timeout = options.timeout ?? 15_000;
