@@ -99,7 +99,7 @@ type SinkElement = HTMLMediaElement & { setSinkId(id: string): Promise<void> };
  * to the default device and emits `deviceLost`.
  *
  * Speakers: {@link DeviceManager.attachOutput} a container (e.g. the grid's element) and every
- * `<audio>`/`<video>` in it plays on the selected speaker, where `setSinkId` exists
+ * `<audio>` in it plays on the selected speaker, where `setSinkId` exists
  * ({@link canSelectAudioOutput}).
  *
  * @example
@@ -178,8 +178,8 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
   }
 
   /**
-   * Routes the audio of `target` (a media element, or every `<audio>`/`<video>` inside a container,
-   * including ones added later) to the selected speaker. Returns a function that stops following it.
+   * Routes the audio of `target` (a media element, or every `<audio>` inside a container, including
+   * ones added later: a `StageGrid` plays remote audio in `<audio>` elements) to the selected speaker. Returns a function that stops following it.
    */
   attachOutput(target: ParentNode | HTMLMediaElement): () => void {
     if (this.#outputs.has(target)) return () => this.#detachOutput(target);
@@ -212,7 +212,7 @@ export class DeviceManager extends TypedEmitter<DeviceManagerEvents> {
   }
 
   #elementsOf(target: ParentNode | HTMLMediaElement): SinkElement[] {
-    const list = 'setSinkId' in target ? [target] : [...(target as ParentNode).querySelectorAll('audio, video')];
+    const list = 'setSinkId' in target ? [target] : [...(target as ParentNode).querySelectorAll('audio')];
     return list.filter((el): el is SinkElement => 'setSinkId' in el);
   }
 

@@ -1,0 +1,42 @@
+/**
+ * Network quality per remote participant, from getStats deltas: an event and a tile badge.
+ */
+import { Beyond, expect, ok, test } from './beyond-fixtures';
+
+test('a publisher whose media stops arriving is rated lost (event and tile badge), and good again once it flows', async ({ stage, openHarness }) => {
+  const publisher = new Beyond(await openHarness('publisher'));
+  const viewer = new Beyond(await openHarness('viewer'));
+  await publisher.join({ token: (await stage.token({ userId: 'publisher' })).token, publish: true, speaker: false, quality: false });
+  await viewer.join({
+    token: (await stage.token({ userId: 'viewer', capabilities: ['SUBSCRIBE'] })).token,
+    publish: false,
+    speaker: false,
+    quality: { intervalMs: 500 },
+  });
+  const id = await publisher.localId();
+  await viewer.expectReceiving(id);
+  const tile = async () => (await viewer.state()).tiles.find((t) => t.participantId === id);
+  const qualityEvents = async () => (await viewer.state()).events.filter((e) => e.type === 'qualityChanged' && e.detail['participantId'] === id);
+
+  await expect.poll(async () => (await tile())?.quality, { timeout: 5_000 }).toBe('good');
+  const first = (await qualityEvents())[0]!;
+  expect(first.detail['quality']).toBe('good');
+  expect(first.detail['stats']).toMatchObject({ packetLossPercent: expect.any(Number), jitterMs: expect.any(Number) });
+  expect((first.detail['stats'] as { packetsReceived: number }).packetsReceived).toBeGreaterThan(0);
+  expect((await tile())?.qualityBadge).toBe('');
+
+  // The publisher's media path dies (no RTP at all) while its events socket stays up.
+  ok(await publisher.page.evaluate(() => window.harnessBeyond.pauseSending(true)), 'pause sending');
+  await expect.poll(async () => (await tile())?.quality, { timeout: 5_000 }).toBe('lost');
+  expect((await tile())?.qualityBadge).not.toBe('');
+  const lost = (await qualityEvents()).find((e) => e.detail['quality'] === 'lost')!;
+  expect(lost.detail).toMatchObject({ previous: 'good', stats: { packetsReceived: 0 } });
+  // The session relays the event, so any listener on the session (the grid) sees it.
+  expect((await viewer.state()).events.some((e) => e.type === 'session:qualityChanged' && e.detail['quality'] === 'lost')).toBe(true);
+
+  ok(await publisher.page.evaluate(() => window.harnessBeyond.pauseSending(false)), 'resume sending');
+  await expect.poll(async () => (await tile())?.quality, { timeout: 8_000 }).toBe('good');
+  expect((await tile())?.qualityBadge).toBe('');
+  await viewer.dispose();
+  await publisher.dispose();
+});
