@@ -25,3 +25,9 @@ export type {
   RoomLimits,
   LocalHubEvents,
 } from './local/hub';
+// The data-plane modules, for custom `modules` lists (the defaults mount both).
+export { defaultModules } from './local/default-modules';
+export { createChatModule, ROOM_DELETED_EVENT } from './local/chat';
+export type { ChatModule, ChatModuleOptions } from './local/chat';
+export { createStageMediaModule } from './local/stage-media';
+export type { StageMediaOptions } from './local/stage-media';
