@@ -49,14 +49,14 @@ export const STAGE_GRID_CSS = `
 .ivs-grid--spotlight>.ivs-grid__tiles{flex:none;height:auto}
 .ivs-grid--strip-right>.ivs-grid__tiles{width:auto;height:100%}
 .ivs-tile--speaking{outline:3px solid var(--ivs-speaking-color,#3fb950);outline-offset:-3px}
-.ivs-tile[data-network-quality=poor] .ivs-tile__mark--quality{background:var(--ivs-poor-bg,#9a6700)}
-.ivs-tile__pin{position:absolute;top:6px;right:6px;width:28px;height:28px;padding:0;border:0;border-radius:50%;background:var(--ivs-overlay-bg,rgba(0,0,0,.55));color:var(--ivs-overlay-fg,#fff);cursor:pointer;opacity:0}
+[data-network-quality=poor] .ivs-tile__mark--quality{background:var(--ivs-poor-bg,#9a6700)}
+.ivs-tile__pin,.ivs-grid__pager button{width:28px;height:28px;padding:0;border:0;border-radius:50%;background:none;color:inherit;font:inherit;cursor:pointer}
+.ivs-tile__pin{position:absolute;top:6px;right:6px;background:var(--ivs-overlay-bg,rgba(0,0,0,.55));color:var(--ivs-overlay-fg,#fff);opacity:0}
 .ivs-tile__pin::before{content:'';display:block;margin:auto;width:8px;height:8px;border:2px solid;border-radius:50% 50% 50% 0;transform:rotate(-45deg)}
-.ivs-tile:hover .ivs-tile__pin,.ivs-tile:focus-within .ivs-tile__pin,.ivs-tile__pin[aria-pressed=true]{opacity:1}
-.ivs-tile__pin[aria-pressed=true]{background:var(--ivs-pin-bg,#4c9aff)}
+.ivs-tile:hover .ivs-tile__pin,.ivs-tile:focus-within .ivs-tile__pin{opacity:1}
+.ivs-tile__pin[aria-pressed=true]{opacity:1;background:var(--ivs-pin-bg,#4c9aff)}
 .ivs-grid__pager{position:absolute;top:8px;left:8px;display:flex;align-items:center;padding:2px 4px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px}
-.ivs-grid__pager button{width:28px;height:28px;border:0;border-radius:50%;background:none;color:inherit;font:inherit;font-size:18px;cursor:pointer}
-.ivs-grid__pager [aria-disabled=true]{opacity:.4;cursor:default}
+.ivs-grid__pager [aria-disabled=true]{opacity:.4}
 .ivs-grid [hidden]{display:none!important}
 `;
 
