@@ -8,7 +8,7 @@
 //
 // Options: --port <n> (default 5173, 0 = any free port), --emulator-port <n> (default 0),
 // --data <file> (ivs-local keeps stages and rooms in this file across restarts),
-// --local (ignore AWS credentials in the environment), --aws (require them), --help.
+// --local (ignore AWS credentials in the environment), --aws (require them), --no-watch, --help.
 //
 // The page's control plane is mounted at /api (createControlPlaneHandler over a SigV4ControlPlane
 // signed in this process), and /api/config tells the page which mode it runs in. AWS secrets never
@@ -28,6 +28,7 @@ const HELP = `Usage: npm run demo -- [options]
   --data <file>        ivs-local persists stages and chat rooms in this file
   --local              use ivs-local even if AWS credentials are in the environment
   --aws                use AWS (needs AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)
+  --no-watch           no file watching and no hot reload (for automated tests)
   -h, --help           show this help
 
 Everything listens on 127.0.0.1. Stop with Ctrl-C.`;
@@ -46,6 +47,7 @@ try {
       data: { type: 'string' },
       local: { type: 'boolean', default: false },
       aws: { type: 'boolean', default: false },
+      'no-watch': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -162,7 +164,13 @@ const sigtermBefore = new Set(process.listeners('SIGTERM'));
 const vite = await createServer({
   configFile: fileURLToPath(new URL('../demo/vite.config.ts', import.meta.url)),
   root: demoRoot,
-  server: { host: '127.0.0.1', port, strictPort: port !== 0 },
+  server: {
+    host: '127.0.0.1',
+    port,
+    strictPort: port !== 0,
+    // Tests must not see the page reload because a source file changed under them.
+    ...(args['no-watch'] ? { hmr: false, watch: null } : {}),
+  },
   plugins: [apiPlugin(backend)],
   logLevel: 'warn',
   clearScreen: false,

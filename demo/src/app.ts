@@ -162,5 +162,7 @@ export interface AppContext {
   readonly identity: Identity;
   /** The control plane currently selected in the header. */
   controlPlane(): ControlPlane;
+  /** Calls `listener` when the user picks another control plane, until `signal` aborts. */
+  onControlPlaneChange(listener: () => void, signal: AbortSignal): void;
   navigate(hash: string): void;
 }

@@ -31,7 +31,7 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
     attrs: { type: 'text', name: 'displayName', maxlength: LIMITS.displayName, autocomplete: 'nickname', required: true },
   });
   nameInput.value = ctx.identity.displayName;
-  nameInput.addEventListener('change', () => rememberDisplayName(ctx.identity, nameInput.value.trim()), { signal });
+  nameInput.addEventListener('input', () => rememberDisplayName(ctx.identity, nameInput.value.trim()), { signal });
 
   // --- Live now ---
   const list = h('ul', { class: 'stage-list', attrs: { 'aria-label': 'Lives' } });
@@ -189,6 +189,7 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
   }
 
   void refresh();
+  ctx.onControlPlaneChange(() => void refresh(), signal);
   return () => {
     controller.abort();
     picker.dispose();

@@ -32,10 +32,12 @@ async function main(): Promise<void> {
 
   let kind = preferredControlPlane(config);
   let controlPlane: ControlPlane = await createControlPlane(config, kind);
+  const changes = new EventTarget();
   const ctx: AppContext = {
     config,
     identity: loadIdentity(),
     controlPlane: () => controlPlane,
+    onControlPlaneChange: (listener, signal) => changes.addEventListener('change', listener, { signal }),
     navigate: (hash) => {
       if (location.hash === hash) route();
       else location.hash = hash;
@@ -52,19 +54,26 @@ async function main(): Promise<void> {
   select.disabled = select.options.length < 2;
   select.addEventListener('change', () => {
     const next = select.value as ControlPlaneKind;
-    void createControlPlane(config, next).then(
-      (created) => {
-        kind = next;
-        controlPlane = created;
-        rememberControlPlane(next);
-        route(); // pages re-read the control plane when mounted
-      },
-      (error: unknown) => {
-        select.value = kind;
-        alert(describeError(error));
-      },
-    );
+    select.disabled = true;
+    void createControlPlane(config, next)
+      .then(
+        (created) => {
+          kind = next;
+          controlPlane = created;
+          rememberControlPlane(next);
+          headerTools.dataset['controlPlane'] = next;
+          changes.dispatchEvent(new Event('change')); // the lobby reloads its list; a live keeps its own
+        },
+        (error: unknown) => {
+          select.value = kind;
+          alert(describeError(error));
+        },
+      )
+      .finally(() => {
+        select.disabled = false;
+      });
   });
+  headerTools.dataset['controlPlane'] = kind;
   replaceChildren(
     headerTools,
     h('span', {

@@ -89,6 +89,7 @@ test('a newcomer sees an empty lobby, previews the camera and goes live', async 
 test('a viewer (signing on-device against ivs-local) finds the live in the lobby and sees the host video advancing', async () => {
   await viewer.goto(demoUrl());
   await viewer.getByLabel('Control plane').selectOption('sigv4');
+  await expect(viewer.locator('[data-control-plane]')).toHaveAttribute('data-control-plane', 'sigv4');
   await viewer.getByLabel('Display name').fill(VIEWER_NAME);
   await viewer.getByRole('button', { name: 'Refresh the list of lives' }).click();
   const card = viewer.locator('.stage-card', { hasText: TITLE });
@@ -196,6 +197,23 @@ test('when the host turns the camera off and mutes the mic, the viewer sees both
   await expect(camera).toHaveAttribute('aria-pressed', 'false');
   await expect(hostEntry).toHaveAttribute('data-video-muted', 'false');
   await expect(viewer.locator('.ivs-tile:not(.ivs-tile--local)')).not.toHaveClass(/ivs-tile--no-video/);
+});
+
+test('the host stops publishing: the viewer sees nobody on stage, then the video again when the host publishes', async () => {
+  const publish = host.getByRole('button', { name: 'Publish' });
+  await publish.click();
+  await expect(publish).toHaveAttribute('aria-pressed', 'false');
+  await expect(viewer.getByTestId('on-stage-count')).toHaveText('0');
+  await expect(viewer.getByText('Nobody is on stage right now.')).toBeVisible();
+  await expect(viewer.locator('.ivs-tile:not(.ivs-tile--local)')).toHaveCount(0);
+
+  await publish.click();
+  await expect(publish).toHaveAttribute('aria-pressed', 'true');
+  await expect(viewer.getByTestId('on-stage-count')).toHaveText('1');
+  await expect(viewer.getByText('Nobody is on stage right now.')).toBeHidden();
+  await expect.poll(() => remoteFrames(viewer), { timeout: 30_000 }).toBeGreaterThan(0);
+  const before = await remoteFrames(viewer);
+  await expect.poll(() => remoteFrames(viewer), { timeout: 10_000 }).toBeGreaterThan(before + 10);
 });
 
 test('the host removes the viewer from the chat: the viewer is told and can no longer send', async () => {

@@ -13,7 +13,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.IVS_NETNS !== '1') {
     console.warn('demo tests: not inside a network namespace (run through scripts/demo-test.sh to isolate WebRTC traffic).');
   }
-  const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', '0', '--local'], {
+  const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', '0', '--local', '--no-watch'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env },
