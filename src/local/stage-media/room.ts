@@ -17,6 +17,9 @@ export class Member {
   lastSubscriberCount = 0;
   /** Set once the member has been removed (guards against double cleanup). */
   removed = false;
+  /** The socket dropped without `leave`; the member waits for a reconnect (see `reconnectGraceMs`). */
+  socketLost = false;
+  graceTimer: NodeJS.Timeout | undefined;
 
   constructor(grant: ParticipantGrant, socket: WebSocket) {
     this.grant = grant;

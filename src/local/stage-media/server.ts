@@ -32,8 +32,14 @@ export interface StageMediaOptions {
   hostAddresses?: readonly string[] | 'all';
   /** Publishers allowed per stage (IVS: 12). */
   maxPublishers?: number;
-  /** Interval of WebSocket pings; a client that misses one is dropped at the next tick. Default 2000 ms. */
+  /** Interval of WebSocket pings; a client that misses one is dropped at the next tick. Default 1000 ms. */
   heartbeatIntervalMs?: number;
+  /**
+   * How long a participant whose socket dropped (without `leave`) stays listed, so a reconnecting
+   * client keeps its place. Its media sessions end at once. Default 2000 ms; with the default
+   * heartbeat a vanished client is gone within 4 s. `0` removes it at once.
+   */
+  reconnectGraceMs?: number;
   /** Time a new events socket has to send `join`. Default 10 000 ms. */
   joinTimeoutMs?: number;
   /** Longest wait for ICE gathering before answering. Default 3000 ms. */
@@ -100,7 +106,8 @@ export class StageMediaServer {
     this.#options = {
       hostAddresses: options.hostAddresses ?? ['127.0.0.1'],
       maxPublishers: options.maxPublishers ?? 12,
-      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2000,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
+      reconnectGraceMs: options.reconnectGraceMs ?? 2000,
       joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
       iceGatheringTimeoutMs: options.iceGatheringTimeoutMs ?? 3000,
       connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
@@ -303,7 +310,7 @@ export class StageMediaServer {
       const name = capability === 'publish' ? 'PUBLISH' : 'SUBSCRIBE';
       throw new StageHttpError(403, 'capability-missing', `The participant token does not grant ${name}. Mint a token with the ${name} capability.`);
     }
-    if (!room || !member) {
+    if (!room || !member || member.socketLost) {
       throw new StageHttpError(
         409,
         'not-joined',
@@ -432,7 +439,11 @@ export class StageMediaServer {
       const room = this.#rooms.get(stageId);
       if (!room) return;
       const clean = leftByClient || code === 1000 || code === 1001;
-      this.#removeMember(room, member, clean ? 'user' : 'error', { notify: false, broadcast: true });
+      if (clean || this.#options.reconnectGraceMs <= 0) {
+        this.#removeMember(room, member, clean ? 'user' : 'error', { notify: false, broadcast: true });
+        return;
+      }
+      this.#holdForReconnect(room, member);
     });
   }
 
@@ -465,7 +476,10 @@ export class StageMediaServer {
       this.#rooms.set(stageId, room);
     }
     const previous = room.members.get(grant.participantId);
-    if (previous) {
+    if (previous?.socketLost) {
+      // The same participant coming back within the grace period: a resumption, not a new join.
+      this.#removeMember(room, previous, 'error', { notify: false, broadcast: false, report: false });
+    } else if (previous) {
       // One connection per token: the newest wins, the previous one is told why it was dropped.
       this.#removeMember(room, previous, 'token-reused', { notify: true, broadcast: false });
     }
@@ -539,11 +553,12 @@ export class StageMediaServer {
     room: StageRoom,
     member: Member,
     reason: LocalLeftReason,
-    how: { notify: boolean; broadcast: boolean; message?: string },
+    how: { notify: boolean; broadcast: boolean; message?: string; report?: boolean },
   ): void {
     if (member.removed) return;
     member.removed = true;
     clearTimeout(member.expiryTimer);
+    clearTimeout(member.graceTimer);
     if (room.members.get(member.id) === member) room.members.delete(member.id);
     const wasPublished = member.published;
     member.publisher?.close();
@@ -559,9 +574,26 @@ export class StageMediaServer {
       room.broadcast({ type: 'publishStateChanged', participantId: member.id, published: false });
     }
     if (wasPublished) this.#report({ kind: 'published', stageArn: room.stageArn, participantId: member.id, published: false });
-    this.#report({ kind: 'left', stageArn: room.stageArn, participantId: member.id, reason: HUB_REASON[reason] });
+    if (how.report !== false) this.#report({ kind: 'left', stageArn: room.stageArn, participantId: member.id, reason: HUB_REASON[reason] });
     this.#log(`${member.id} left ${room.stageId}: ${reason}`);
     if (room.members.size === 0) this.#rooms.delete(room.stageId);
+  }
+
+  /**
+   * A socket dropped without `leave`: its media sessions end at once (the others see the streams
+   * go), but the participant stays listed for `reconnectGraceMs` so a client that reconnects keeps
+   * its place without a leave/join flicker. Past the grace period it is removed (`participantLeft`,
+   * reason `error`).
+   */
+  #holdForReconnect(room: StageRoom, member: Member): void {
+    member.socketLost = true;
+    // Closing announces the unpublish (streamsChanged/publishStateChanged) through #onPublisherState.
+    member.publisher?.close();
+    for (const subscriber of [...member.subscriptions]) subscriber.close();
+    member.graceTimer = setTimeout(() => {
+      if (room.members.get(member.id) === member) this.#removeMember(room, member, 'error', { notify: false, broadcast: true });
+    }, this.#options.reconnectGraceMs);
+    member.graceTimer.unref?.();
   }
 
   #onStageDeleted({ stageArn }: LocalHubEvents['stageDeleted']): void {

@@ -279,6 +279,21 @@ describe('local stage events socket', () => {
       .toBe('DISCONNECTED');
   });
 
+  it('keeps a participant whose socket dropped listed for the grace period, so a reconnect is seamless', async () => {
+    const e = await start({ reconnectGraceMs: 1500 });
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn);
+    const a = await joinStage(e, stage.id, alice.token);
+    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    (a.ws as unknown as { _socket: { destroy(): void } })._socket.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    const again = await joinStage(e, stage.id, alice.token);
+    expect((await again.next('welcome')).self.id).toBe(alice.participantId);
+    await b.next('metadataChanged', (f) => f.participant.id === alice.participantId);
+    await new Promise((r) => setTimeout(r, 1700));
+    expect(b.frames.some((f) => f.type === 'participantLeft' || f.type === 'participantJoined')).toBe(false);
+  });
+
   it('removes a participant whose socket is destroyed without a close frame, and tells the others', async () => {
     const e = await start();
     const stage = await createStage(e);
@@ -293,7 +308,7 @@ describe('local stage events socket', () => {
   });
 
   it('removes a participant that stops answering heartbeats within 5 s', async () => {
-    const e = await start({ heartbeatIntervalMs: 1500 });
+    const e = await start({ heartbeatIntervalMs: 1000 });
     const stage = await createStage(e);
     const ghost = await mint(e, stage.arn);
     const g = await joinStage(e, stage.id, ghost.token);
