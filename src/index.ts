@@ -92,8 +92,21 @@ export type { ActiveSpeakerOptions, ActiveSpeakerEvents, ActiveSpeakerSource, Ne
 export type { ScreenShareOptions, ScreenShareEvents, ScreenShareEndReason, ScreenShareTokenRequest } from './media';
 
 // Grid
-export { StageGrid, computeGridLayout, DEFAULT_STAGE_GRID_LABELS, STAGE_GRID_CSS } from './grid';
-export type { StageGridEvents, StageGridOptions, StageGridSource, StageGridTileOrder, GridLayout, GridLayoutInput, StageGridLabels } from './grid';
+export { StageGrid, computeGridLayout, computeSpotlightLayout, DEFAULT_STAGE_GRID_LABELS, STAGE_GRID_CSS } from './grid';
+export type {
+  StageGridEvents,
+  StageGridOptions,
+  StageGridSource,
+  StageGridSourceEvents,
+  StageGridLayoutMode,
+  StageGridTileOrder,
+  GridLayout,
+  GridLayoutInput,
+  SpotlightLayout,
+  SpotlightLayoutInput,
+  StageGridLabels,
+  ParticipantIndicators,
+} from './grid';
 
 // Chat
 export { ChatSession, DEFAULT_RECONNECT_POLICY, MAX_MESSAGE_LENGTH } from './chat';
