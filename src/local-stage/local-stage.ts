@@ -184,6 +184,12 @@ export class LocalStage implements DriverStage {
       this.#failJoin(new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXPIRED, `The participant token expired at ${claims.expiresAt.toISOString()}.`));
       return this.#joinPromise;
     }
+    if (!claims.eventsUrl && !(claims.whipUrl && claims.stageId)) {
+      this.#failJoin(
+        new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_MALFORMED, 'The participant token has no events_url or whip_url claim: it was not minted by ivs-local.'),
+      );
+      return this.#joinPromise;
+    }
     if (!this.#WebSocket || !this.#fetch || !this.#RTCPeerConnection) {
       this.#failJoin(new LocalStageError('JOIN_ERROR', DriverErrorCode.FAILED, 'The local stage needs WebSocket, fetch and RTCPeerConnection (run it in a browser).'));
       return this.#joinPromise;
@@ -256,7 +262,21 @@ export class LocalStage implements DriverStage {
     }
     const requestId = `x${this.#nextRequestId++}`;
     return new Promise<void>((resolve, reject) => {
-      this.#pendingExchanges.set(requestId, { resolve, reject, token });
+      const timer = setTimeout(() => {
+        if (!this.#pendingExchanges.delete(requestId)) return;
+        reject(new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXCHANGE_FAILED, `The local stage server did not answer the token exchange within ${this.#options.joinTimeoutMs} ms.`, { fatal: false }));
+      }, this.#options.joinTimeoutMs);
+      this.#pendingExchanges.set(requestId, {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+        token,
+      });
       this.#send({ type: 'exchangeToken', token, requestId });
     });
   }
@@ -327,6 +347,7 @@ export class LocalStage implements DriverStage {
       return;
     }
     if (this.#state === 'connected') {
+      this.#rejectPendingExchanges('The connection to the local stage server was lost during the token exchange; try again once reconnected.');
       this.#state = 'reconnecting';
       this.#reconnectStartedAt = Date.now();
       this.#reconnectAttempt = 0;
@@ -920,10 +941,7 @@ export class LocalStage implements DriverStage {
     this.#teardownMedia();
     for (const remote of this.#remotes.values()) clearTimeout(remote.retryTimer);
     this.#remotes.clear();
-    for (const pending of this.#pendingExchanges.values()) {
-      pending.reject(new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXCHANGE_FAILED, 'The stage was left during the token exchange.', { fatal: false }));
-    }
-    this.#pendingExchanges.clear();
+    this.#rejectPendingExchanges('The stage was left during the token exchange.');
     const socket = this.#socket;
     this.#socket = undefined;
     if (socket && socket.readyState <= 1) {
@@ -942,6 +960,12 @@ export class LocalStage implements DriverStage {
     // connection loss and show "reconnecting".
     if (wasJoined || reason !== 'unknown') this.#events.emit('stageLeft', reason);
     this.#setConnectionState(finalConnectionState);
+  }
+
+  #rejectPendingExchanges(message: string): void {
+    const pending = [...this.#pendingExchanges.values()];
+    this.#pendingExchanges.clear();
+    for (const exchange of pending) exchange.reject(new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXCHANGE_FAILED, message, { fatal: false }));
   }
 
   #setSubscriberCount(count: number): void {

@@ -457,6 +457,23 @@ describe('LocalStage.exchangeToken()', () => {
   });
 });
 
+describe('LocalStage.exchangeToken() while the connection drops', () => {
+  it('rejects a pending exchange with TOKEN_EXCHANGE_FAILED when the socket is lost', async () => {
+    const h = createHarness();
+    const ws = await joined(h);
+    const exchange = h.stage.exchangeToken(makeToken());
+    ws.drop(1006);
+    await expect(exchange).rejects.toMatchObject({ code: DriverErrorCode.TOKEN_EXCHANGE_FAILED, fatal: false });
+    h.stage.leave();
+  });
+
+  it('join() rejects a token without events_url or whip_url with TOKEN_MALFORMED at once', async () => {
+    const h = createHarness(makeToken({ events_url: undefined, whip_url: undefined }));
+    await expect(h.stage.join()).rejects.toMatchObject({ code: DriverErrorCode.TOKEN_MALFORMED });
+    expect(FakeWebSocket.instances).toHaveLength(0);
+  });
+});
+
 describe('loadLocalDriver()', () => {
   it('returns the local driver kind with LocalStage and LocalStageStream factories', async () => {
     const driver = await loadLocalDriver();
