@@ -44,16 +44,13 @@ test.describe('active speaker', () => {
     const speakerId = await speaker.localId();
     await listener.expectReceiving(speakerId);
     ok(await speaker.page.evaluate(() => window.harnessBeyond.startOnsetProbe()), 'onset probe');
-    if (process.env.BEYOND_DEBUG) await listener.page.evaluate(() => ((window as { beyondTraceLevels?: boolean }).beyondTraceLevels = true));
     await listener.page.waitForTimeout(8_000);
 
     const latencies = await speakingLatencies(speaker, listener, speakerId);
-    if (process.env.BEYOND_DEBUG) {
-      const o = await speaker.page.evaluate(() => window.harnessBeyond.onsets());
-      const st = await listener.state();
-      const t0 = o[0] ?? 0;
+    if (process.env.BEYOND_SPEAKING_OUT) {
+      // `npm run bench` (bench/media/speaking.mjs) reads the samples from here.
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(process.env.BEYOND_DEBUG, JSON.stringify({ onsets: o.map((x) => Math.round(x - t0)), events: st.events.filter((e) => e.type === 'highlight' || e.type === 'levels').map((e) => [Math.round(e.t - t0), e.type === 'levels' ? Object.values(e.detail).map((v) => (v as number).toFixed(3)).join('/') : e.detail['speaking']]) }));
+      writeFileSync(process.env.BEYOND_SPEAKING_OUT, JSON.stringify({ latenciesMs: latencies, detector: SPEAKER_OPTIONS }));
     }
     test.info().annotations.push({ type: 'speaking-latency-ms', description: latencies.map((l) => l.toFixed(0)).join(', ') });
     expect(latencies.length, 'beeps whose onset turned the highlight on').toBeGreaterThanOrEqual(3);
