@@ -388,49 +388,60 @@ export class StageMediaServer {
     }, this.#options.joinTimeoutMs);
     joinTimer.unref?.();
 
+    /** Frames that arrived while the join was being verified; handled once joined. */
+    const queued: ClientFrame[] = [];
+
+    const handle = (joined: Member, frame: ClientFrame) => {
+      switch (frame.type) {
+        case 'join':
+          sendFrame(ws, { type: 'error', code: 'already-joined', message: 'This socket has already joined; open a new socket to join again.' });
+          return;
+        case 'mute':
+          this.#mute(joined, frame.kind, frame.muted);
+          return;
+        case 'exchangeToken':
+          void this.#exchangeToken(joined, frame.token, frame.requestId);
+          return;
+        case 'leave': {
+          leftByClient = true;
+          const room = this.#rooms.get(stageId);
+          if (room) this.#removeMember(room, joined, 'user', { notify: false, broadcast: true });
+          ws.close(1000, 'left');
+          return;
+        }
+      }
+    };
+
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const frame = parseFrame(data, isBinary);
       if (typeof frame === 'string') {
         sendFrame(ws, { type: 'error', code: 'bad-request', message: frame });
         return;
       }
-      if (!member) {
-        if (frame.type !== 'join') {
-          refuse(ws, 'bad-request', 'The first frame must be {"type":"join","token":"<participant token>"}.', LocalCloseCode.PROTOCOL_ERROR);
-          return;
-        }
-        if (joining) return;
-        joining = true;
-        this.#join(ws, stageId, frame.token).then(
-          (joined) => {
-            clearTimeout(joinTimer);
-            member = joined;
-          },
-          (error: unknown) => {
-            this.#log(`join failed: ${String(error)}`);
-            refuse(ws, 'internal', 'The join failed.', LocalCloseCode.JOIN_REFUSED);
-          },
-        );
+      if (member) {
+        handle(member, frame);
         return;
       }
-      switch (frame.type) {
-        case 'join':
-          sendFrame(ws, { type: 'error', code: 'already-joined', message: 'This socket has already joined; open a new socket to join again.' });
-          return;
-        case 'mute':
-          this.#mute(member, frame.kind, frame.muted);
-          return;
-        case 'exchangeToken':
-          void this.#exchangeToken(member, frame.token, frame.requestId);
-          return;
-        case 'leave': {
-          leftByClient = true;
-          const room = this.#rooms.get(stageId);
-          if (room) this.#removeMember(room, member, 'user', { notify: false, broadcast: true });
-          ws.close(1000, 'left');
-          return;
-        }
+      if (joining) {
+        if (queued.length < 32) queued.push(frame);
+        return;
       }
+      if (frame.type !== 'join') {
+        refuse(ws, 'bad-request', 'The first frame must be {"type":"join","token":"<participant token>"}.', LocalCloseCode.PROTOCOL_ERROR);
+        return;
+      }
+      joining = true;
+      this.#join(ws, stageId, frame.token).then(
+        (joined) => {
+          clearTimeout(joinTimer);
+          member = joined;
+          if (joined) for (const next of queued.splice(0)) if (!joined.removed) handle(joined, next);
+        },
+        (error: unknown) => {
+          this.#log(`join failed: ${String(error)}`);
+          refuse(ws, 'internal', 'The join failed.', LocalCloseCode.JOIN_REFUSED);
+        },
+      );
     });
 
     ws.on('close', (code) => {

@@ -190,6 +190,20 @@ describe('local stage events socket', () => {
     expect(client.ws.readyState).toBe(WebSocket.OPEN);
   });
 
+  it('handles frames sent right after join, before the welcome, in order', async () => {
+    const e = await start();
+    const stage = await createStage(e);
+    const alice = await mint(e, stage.arn);
+    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const a = new Client(e, stage.id);
+    await a.opened;
+    a.send({ type: 'join', token: alice.token });
+    a.send({ type: 'mute', kind: 'audio', muted: true });
+    await a.next('welcome');
+    expect(await b.next('muteChanged')).toEqual({ type: 'muteChanged', participantId: alice.participantId, kind: 'audio', muted: true });
+    expect(a.frames.some((f) => f.type === 'error')).toBe(false);
+  });
+
   it('closes a socket whose first frame is not join', async () => {
     const e = await start();
     const stage = await createStage(e);
