@@ -216,6 +216,41 @@ test('the host stops publishing: the viewer sees nobody on stage, then the video
   await expect.poll(() => remoteFrames(viewer), { timeout: 10_000 }).toBeGreaterThan(before + 10);
 });
 
+test('a guest on a phone joins on camera: the host sees two on stage and the guest video advancing; the guest leaves', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    const guest = await context.newPage();
+    guest.on('pageerror', (error) => pageErrors.push(`guest: ${error.message}`));
+    await guest.goto(demoUrl());
+    await guest.getByLabel('Display name').fill('Gia Guest');
+    await guest.getByRole('button', { name: `Join ${TITLE} on camera` }).click();
+    await expect(guest.getByRole('button', { name: 'Publish' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(guest.getByRole('button', { name: 'End for everyone' })).toHaveCount(0);
+
+    await expect(host.getByTestId('on-stage-count')).toHaveText('2');
+    await expect(viewer.getByTestId('on-stage-count')).toHaveText('2');
+    const guestVideo = host.locator('.ivs-tile:not(.ivs-tile--local) video');
+    await expect(guestVideo).toHaveCount(1, { timeout: 30_000 });
+    await expect.poll(() => remoteFrames(host), { timeout: 30_000 }).toBeGreaterThan(0);
+    const before = await remoteFrames(host);
+    await expect.poll(() => remoteFrames(host), { timeout: 10_000 }).toBeGreaterThan(before + 10);
+    await expect(guest.locator('.ivs-tile:not(.ivs-tile--local) video')).toHaveCount(1, { timeout: 30_000 });
+    await expect.poll(() => remoteFrames(guest), { timeout: 30_000 }).toBeGreaterThan(0);
+
+    // The live page fits the phone screen.
+    const overflow = await guest.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(guest, 'live-phone');
+
+    await guest.getByRole('button', { name: 'Leave' }).click();
+    await expect(guest.getByRole('heading', { name: 'Lives' })).toBeVisible();
+    await expect(host.getByTestId('on-stage-count')).toHaveText('1', { timeout: 20_000 });
+    await expect(host.locator('.chat__messages')).toContainText('Gia Guest left.');
+  } finally {
+    await context.close();
+  }
+});
+
 test('the host removes the viewer from the chat: the viewer is told and can no longer send', async () => {
   await host.locator('.msg--other').first().getByRole('button', { name: 'Remove' }).click();
   await expect(viewer.locator('.chat__messages')).toContainText('You were removed from the chat.');
@@ -254,15 +289,22 @@ test('the host ends the live for everyone: the viewer sees it has ended and the 
   await expect(viewer.locator('.chat__messages')).toContainText('This live has ended.');
   await expect(viewer.getByLabel('Message', { exact: true })).toBeDisabled();
 
+  const endedLiveUrl = viewer.url();
   await viewer.getByRole('button', { name: 'Back to the lobby' }).click();
   await expect(viewer.getByRole('heading', { name: 'Lives' })).toBeVisible();
   await expect(viewer.getByText('No one is live yet')).toBeVisible();
   await expect(viewer.locator('.stage-card', { hasText: TITLE })).toHaveCount(0);
+
+  // A link to the ended live says so.
+  await viewer.goto(endedLiveUrl);
+  await viewer.getByRole('button', { name: 'Watch' }).click();
+  await expect(viewer.locator('.live__title')).toHaveText('Live not found');
+  await expect(viewer.locator('.banner')).toHaveText('This live has ended.');
 });
 
 test('the lobby fits a phone screen', async () => {
   await viewer.setViewportSize({ width: 390, height: 844 });
-  await viewer.getByRole('button', { name: 'Refresh the list of lives' }).click();
+  await viewer.goto(demoUrl());
   await expect(viewer.getByRole('button', { name: 'Go live' })).toBeVisible();
   const overflow = await viewer.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
