@@ -1,5 +1,8 @@
 /** Input checks for ChatSession, run before anything is sent. */
+import { checkString, checkStringMap, codePointLength } from '../core/checks';
 import { ValidationError } from '../core/errors';
+
+export { codePointLength };
 
 /** Absolute maximum message length in IVS Chat (a room may set a lower one), in Unicode code points. */
 export const MAX_MESSAGE_LENGTH = 500;
@@ -7,13 +10,6 @@ export const MAX_MESSAGE_LENGTH = 500;
 export const MAX_REASON_LENGTH = 256;
 /** Chat user ids: 1–128 characters. */
 export const MAX_USER_ID_LENGTH = 128;
-
-/** Counts Unicode code points (what IVS counts), not UTF-16 units. */
-export function codePointLength(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
 
 export function validateContent(content: unknown): string {
   if (typeof content !== 'string') throw new ValidationError('content', `must be a string (got ${typeof content}).`);
@@ -28,39 +24,29 @@ export function validateContent(content: unknown): string {
   return content;
 }
 
+/** Message attributes: a copy of a plain object of string values, or `undefined`. */
 export function validateAttributes(attributes: unknown): Record<string, string> | undefined {
-  if (attributes === undefined) return undefined;
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
-    throw new ValidationError('attributes', 'must be an object whose values are strings.');
-  }
-  for (const [key, value] of Object.entries(attributes)) {
-    if (typeof value !== 'string') throw new ValidationError(`attributes.${key}`, `must be a string (got ${typeof value}).`);
-  }
-  return { ...(attributes as Record<string, string>) };
+  return attributes === undefined ? undefined : checkStringMap(attributes, 'attributes');
 }
 
+/** A DeleteMessage / DisconnectUser reason of 1–256 characters, or `undefined`. */
 export function validateReason(reason: unknown): string | undefined {
-  if (reason === undefined) return undefined;
-  if (typeof reason !== 'string' || reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
-    throw new ValidationError('reason', `must be a string of 1-${MAX_REASON_LENGTH} characters when given.`);
-  }
-  return reason;
+  return reason === undefined ? undefined : checkString(reason, 'reason', 1, MAX_REASON_LENGTH);
 }
 
+/** A required string of 1–`max` characters (a message id, a user id). */
 export function validateNonEmpty(field: string, value: unknown, max: number): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
-    throw new ValidationError(field, `must be a string of 1-${max} characters.`);
-  }
-  return value;
+  return checkString(value, field, 1, max);
 }
 
 const REGION = /^[a-zA-Z0-9-._~]+$/;
 
 export function validateRegionOrUrl(value: unknown): string {
+  const expected = 'must be an AWS region (e.g. "us-west-2") or a ws:// / wss:// URL';
   if (typeof value !== 'string' || value.length === 0) {
-    throw new ValidationError('regionOrUrl', 'must be an AWS region (e.g. "us-west-2") or a ws:// / wss:// URL (e.g. ivs-local\'s chat URL).');
+    throw new ValidationError('regionOrUrl', `${expected} (e.g. ivs-local's chat URL).`);
   }
-  if (value.startsWith('wss://') || value.startsWith('ws://')) {
+  if (/^wss?:\/\//.test(value)) {
     try {
       new URL(value);
     } catch {
@@ -68,8 +54,6 @@ export function validateRegionOrUrl(value: unknown): string {
     }
     return value;
   }
-  if (!REGION.test(value)) {
-    throw new ValidationError('regionOrUrl', `must be an AWS region (e.g. "us-west-2") or a ws:// / wss:// URL; got "${value}".`);
-  }
+  if (!REGION.test(value)) throw new ValidationError('regionOrUrl', `${expected}; got "${value}".`);
   return value;
 }

@@ -125,57 +125,58 @@ export class HttpControlPlane implements ControlPlane {
 
   /** {@inheritDoc ControlPlane.listStages} */
   async listStages(options?: CallOptions): Promise<StageSummary[]> {
-    return stageListFromJson(await this.#send('listStages', { signal: options?.signal }));
+    return this.#call('listStages', options, undefined, undefined, stageListFromJson);
   }
 
   async createStage(input?: CreateStageInput, options?: CallOptions): Promise<StageDetails> {
-    const body = validateCreateStageInput(input);
-    const json = await this.#send('createStage', { body, signal: options?.signal });
-    return this.#read('createStage', () => stageDetailsFromJson(field(json, 'stage'), 'stage'));
+    return this.#call('createStage', options, undefined, validateCreateStageInput(input), readStage);
   }
 
   async getStage(stageArn: string, options?: CallOptions): Promise<StageDetails> {
-    const arn = validateStageArn(stageArn);
-    const json = await this.#send('getStage', { arn, signal: options?.signal });
-    return this.#read('getStage', () => stageDetailsFromJson(field(json, 'stage'), 'stage'));
+    return this.#call('getStage', options, validateStageArn(stageArn), undefined, readStage);
   }
 
   async deleteStage(stageArn: string, options?: CallOptions): Promise<void> {
-    const arn = validateStageArn(stageArn);
-    await this.#send('deleteStage', { arn, signal: options?.signal });
+    await this.#call('deleteStage', options, validateStageArn(stageArn));
   }
 
   async mintParticipantToken(input: MintParticipantTokenInput, options?: CallOptions): Promise<ParticipantTokenResult> {
     const { stageArn, ...body } = validateMintParticipantTokenInput(input);
-    const json = await this.#send('mintParticipantToken', { arn: stageArn, body, signal: options?.signal });
-    return this.#read('mintParticipantToken', () => participantTokenFromJson(field(json, 'participantToken')));
+    return this.#call('mintParticipantToken', options, stageArn, body, (json) => participantTokenFromJson(field(json, 'participantToken')));
   }
 
   async disconnectParticipant(input: DisconnectParticipantInput, options?: CallOptions): Promise<void> {
     const { stageArn, ...body } = validateDisconnectParticipantInput(input);
-    await this.#send('disconnectParticipant', { arn: stageArn, body, signal: options?.signal });
+    await this.#call('disconnectParticipant', options, stageArn, body);
   }
 
   async createChatRoom(input?: CreateChatRoomInput, options?: CallOptions): Promise<ChatRoomSummary> {
-    const body = validateCreateChatRoomInput(input);
-    const json = await this.#send('createChatRoom', { body, signal: options?.signal });
-    return this.#read('createChatRoom', () => chatRoomFromJson(field(json, 'room'), 'room'));
+    return this.#call('createChatRoom', options, undefined, validateCreateChatRoomInput(input), (json) => chatRoomFromJson(field(json, 'room')));
   }
 
   async deleteChatRoom(roomArn: string, options?: CallOptions): Promise<void> {
-    const arn = validateRoomArn(roomArn);
-    await this.#send('deleteChatRoom', { arn, signal: options?.signal });
+    await this.#call('deleteChatRoom', options, validateRoomArn(roomArn));
   }
 
   async mintChatToken(input: MintChatTokenInput, options?: CallOptions): Promise<ChatTokenResult> {
     const { roomArn, ...body } = validateMintChatTokenInput(input);
-    const json = await this.#send('mintChatToken', { arn: roomArn, body, signal: options?.signal });
-    return this.#read('mintChatToken', () => chatTokenFromJson(field(json, 'chatToken')));
+    return this.#call('mintChatToken', options, roomArn, body, (json) => chatTokenFromJson(field(json, 'chatToken')));
   }
 
-  #read<T>(operation: ControlPlaneOperation, parse: () => T): T {
+  /**
+   * Sends one request and reads its answer with `parse`; a body of the wrong shape becomes a
+   * `ControlPlaneError` (`InvalidResponse`).
+   */
+  async #call<T>(
+    operation: ControlPlaneOperation,
+    options: CallOptions | undefined,
+    arn?: string,
+    body?: unknown,
+    parse: (json: unknown) => T = () => undefined as T,
+  ): Promise<T> {
+    const json = await this.#send(operation, { arn, body, signal: options?.signal });
     try {
-      return parse();
+      return parse(json);
     } catch (error) {
       if (error instanceof RestShapeError) {
         throw new ControlPlaneError({
@@ -272,6 +273,10 @@ export class HttpControlPlane implements ControlPlane {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+function readStage(json: unknown): StageDetails {
+  return stageDetailsFromJson(field(json, 'stage'));
 }
 
 function field(json: unknown, key: string): unknown {

@@ -8,6 +8,7 @@
  * fresh object holding only the known fields, treats `null` like an absent optional field, and
  * rejects unknown fields (a misspelt `capabilites` is an error, not a silent default).
  */
+import { checkString, checkStringMap, codePointLength, describeValue, isPlainObject } from '../core/checks';
 import { ValidationError } from '../core/errors';
 import type {
   ChatCapability,
@@ -47,69 +48,18 @@ export const PARTICIPANT_CAPABILITIES: readonly ParticipantCapability[] = Object
 export const CHAT_CAPABILITIES: readonly ChatCapability[] = Object.freeze(['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER']);
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]*$/;
-const STAGE_ARN_PATTERN = /^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage\/[a-zA-Z0-9-]+$/;
-const ROOM_ARN_PATTERN = /^arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room\/[a-zA-Z0-9-]+$/;
 const PARTICIPANT_ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 
 const utf8 = new TextEncoder();
 
-/** Length in Unicode code points, the way the IVS model counts characters. */
-function codePointLength(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `a string of ${codePointLength(value)} characters`;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `${value}`;
-  return typeof value;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/** The fields of an input object (or `{}` when it is absent); rejects non-objects and unknown fields. */
-function readObject(value: unknown, field: string, known: readonly string[]): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) throw new ValidationError(field, `expected an object, got ${describe(value)}.`);
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key) && value[key] !== undefined) {
-      throw new ValidationError(key, `is not a known field. Expected only: ${known.join(', ')}.`);
-    }
-  }
-  return value;
-}
-
 function present(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string') {
-    throw new ValidationError(field, present(value) ? `expected a string, got ${describe(value)}.` : 'is required.');
-  }
-  return value;
-}
-
-function checkLength(value: string, field: string, min: number, max: number): string {
-  const length = codePointLength(value);
-  if (length < min || length > max) {
-    const range = min === 0 ? `at most ${max}` : min === max ? `exactly ${min}` : `${min}–${max}`;
-    throw new ValidationError(field, `must be ${range} characters long, got ${length}.`);
-  }
-  return value;
-}
-
 function checkInteger(value: unknown, field: string, min: number, max: number, unit: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ValidationError(field, `expected a whole number of ${unit} from ${min} to ${max}, got ${describe(value)}.`);
+    throw new ValidationError(field, `expected a whole number of ${unit} from ${min} to ${max}, got ${describeValue(value)}.`);
   }
   if (value < min || value > max) {
     throw new ValidationError(field, `must be from ${min} to ${max} ${unit}, got ${value}.`);
@@ -119,48 +69,41 @@ function checkInteger(value: unknown, field: string, min: number, max: number, u
 
 /** Checks a resource name (stage or chat room): 0–128 characters of `[a-zA-Z0-9-_]`. */
 export function validateName(value: unknown, field = 'name'): string {
-  const name = checkLength(requireString(value, field), field, 0, LIMITS.nameMaxLength);
+  const name = checkString(value, field, 0, LIMITS.nameMaxLength);
   if (!NAME_PATTERN.test(name)) {
     throw new ValidationError(field, 'may contain only letters, digits, "-" and "_".');
   }
   return name;
 }
 
+/** An ARN checker: required, at most 128 characters, of the shape `arn:aws:<service>:<region>:<account>:<kind>/<id>`. */
+function arnValidator(service: string, kind: string, what: string, creator: string) {
+  const pattern = new RegExp(`^arn:aws:${service}:[a-z0-9-]+:[0-9]+:${kind}/[a-zA-Z0-9-]+$`);
+  return (value: unknown, field: string): string => {
+    const arn = checkString(value, field, 1, LIMITS.arnMaxLength);
+    if (!pattern.test(arn)) {
+      throw new ValidationError(field, `is not a ${what} ARN. Expected "arn:aws:${service}:<region>:<account>:${kind}/<id>", as returned by ${creator}().`);
+    }
+    return arn;
+  };
+}
+
+const stageArn = arnValidator('ivs', 'stage', 'stage', 'createStage');
+const roomArn = arnValidator('ivschat', 'room', 'chat room', 'createChatRoom');
+
 /** Checks a stage ARN: `arn:aws:ivs:<region>:<account>:stage/<id>`, at most 128 characters. */
 export function validateStageArn(value: unknown, field = 'stageArn'): string {
-  const arn = requireString(value, field);
-  if (arn.length === 0) throw new ValidationError(field, 'is required.');
-  if (arn.length > LIMITS.arnMaxLength) {
-    throw new ValidationError(field, `must be at most ${LIMITS.arnMaxLength} characters long, got ${arn.length}.`);
-  }
-  if (!STAGE_ARN_PATTERN.test(arn)) {
-    throw new ValidationError(
-      field,
-      'is not a stage ARN. Expected "arn:aws:ivs:<region>:<account>:stage/<id>", as returned by createStage().',
-    );
-  }
-  return arn;
+  return stageArn(value, field);
 }
 
 /** Checks a chat room ARN: `arn:aws:ivschat:<region>:<account>:room/<id>`, at most 128 characters. */
 export function validateRoomArn(value: unknown, field = 'roomArn'): string {
-  const arn = requireString(value, field);
-  if (arn.length === 0) throw new ValidationError(field, 'is required.');
-  if (arn.length > LIMITS.arnMaxLength) {
-    throw new ValidationError(field, `must be at most ${LIMITS.arnMaxLength} characters long, got ${arn.length}.`);
-  }
-  if (!ROOM_ARN_PATTERN.test(arn)) {
-    throw new ValidationError(
-      field,
-      'is not a chat room ARN. Expected "arn:aws:ivschat:<region>:<account>:room/<id>", as returned by createChatRoom().',
-    );
-  }
-  return arn;
+  return roomArn(value, field);
 }
 
 /** Checks an AWS region name such as `us-east-1`. */
 export function validateRegion(value: unknown, field = 'region'): string {
-  const region = requireString(value, field);
+  const region = checkString(value, field, 0, Infinity);
   if (!REGION_PATTERN.test(region)) {
     throw new ValidationError(field, `is not an AWS region name (e.g. "us-east-1"), got "${region.slice(0, 40)}".`);
   }
@@ -169,22 +112,17 @@ export function validateRegion(value: unknown, field = 'region'): string {
 
 /** Checks tags: at most 50; keys 1–128 characters; values strings of 0–256 characters. */
 export function validateTags(value: unknown, field = 'tags'): Record<string, string> {
-  if (!isPlainObject(value)) throw new ValidationError(field, `expected an object of string values, got ${describe(value)}.`);
-  const entries = Object.entries(value);
-  if (entries.length > LIMITS.tagsMaxCount) {
-    throw new ValidationError(field, `at most ${LIMITS.tagsMaxCount} tags are allowed, got ${entries.length}.`);
+  const tags = checkStringMap(value, field);
+  const keys = Object.keys(tags);
+  if (keys.length > LIMITS.tagsMaxCount) {
+    throw new ValidationError(field, `at most ${LIMITS.tagsMaxCount} tags are allowed, got ${keys.length}.`);
   }
-  const tags: Record<string, string> = {};
-  for (const [key, tagValue] of entries) {
+  for (const key of keys) {
     const keyLength = codePointLength(key);
     if (keyLength < 1 || keyLength > LIMITS.tagKeyMaxLength) {
       throw new ValidationError(field, `tag keys must be 1–${LIMITS.tagKeyMaxLength} characters long, got ${keyLength}.`);
     }
-    if (typeof tagValue !== 'string') {
-      throw new ValidationError(`${field}.${key}`, `expected a string, got ${describe(tagValue)}.`);
-    }
-    checkLength(tagValue, `${field}.${key}`, 0, LIMITS.tagValueMaxLength);
-    tags[key] = tagValue;
+    checkString(tags[key], `${field}.${key}`, 0, LIMITS.tagValueMaxLength);
   }
   return tags;
 }
@@ -194,16 +132,9 @@ export function validateTags(value: unknown, field = 'tags'): Record<string, str
  * key plus every value.
  */
 export function validateAttributes(value: unknown, field = 'attributes'): Record<string, string> {
-  if (!isPlainObject(value)) throw new ValidationError(field, `expected an object of string values, got ${describe(value)}.`);
-  const attributes: Record<string, string> = {};
+  const attributes = checkStringMap(value, field);
   let bytes = 0;
-  for (const [key, attributeValue] of Object.entries(value)) {
-    if (typeof attributeValue !== 'string') {
-      throw new ValidationError(`${field}.${key}`, `expected a string, got ${describe(attributeValue)}.`);
-    }
-    bytes += utf8.encode(key).byteLength + utf8.encode(attributeValue).byteLength;
-    attributes[key] = attributeValue;
-  }
+  for (const [key, item] of Object.entries(attributes)) bytes += utf8.encode(key).byteLength + utf8.encode(item).byteLength;
   if (bytes > LIMITS.attributesMaxBytes) {
     throw new ValidationError(
       field,
@@ -214,11 +145,11 @@ export function validateAttributes(value: unknown, field = 'attributes'): Record
 }
 
 function validateCapabilities<C extends string>(value: unknown, field: string, allowed: readonly C[]): C[] {
-  if (!Array.isArray(value)) throw new ValidationError(field, `expected an array of ${allowed.join(' | ')}, got ${describe(value)}.`);
+  if (!Array.isArray(value)) throw new ValidationError(field, `expected an array of ${allowed.join(' | ')}, got ${describeValue(value)}.`);
   const seen = new Set<C>();
   value.forEach((item: unknown, index) => {
     if (typeof item !== 'string' || !allowed.includes(item as C)) {
-      throw new ValidationError(`${field}[${index}]`, `must be one of ${allowed.join(', ')}, got ${typeof item === 'string' ? `"${item.slice(0, 40)}"` : describe(item)}.`);
+      throw new ValidationError(`${field}[${index}]`, `must be one of ${allowed.join(', ')}, got ${typeof item === 'string' ? `"${item.slice(0, 40)}"` : describeValue(item)}.`);
     }
     if (seen.has(item as C)) throw new ValidationError(`${field}[${index}]`, `"${item}" is listed twice.`);
     seen.add(item as C);
@@ -236,97 +167,99 @@ export function validateChatCapabilities(value: unknown, field = 'capabilities')
   return validateCapabilities(value, field, CHAT_CAPABILITIES);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Operation inputs, described as tables: field name → check. Required fields are always checked
+// (an absent one fails with "is required."); optional ones only when present (`null` = absent).
+
+type FieldCheck = (value: unknown, field: string) => unknown;
+
+const text = (min: number, max: number): FieldCheck => (value, field) => checkString(value, field, min, max);
+const integer = (min: number, max: number, unit: string): FieldCheck => (value, field) => checkInteger(value, field, min, max, unit);
+
+function participantId(value: unknown, field: string): string {
+  const id = checkString(value, field, 1, LIMITS.participantIdMaxLength);
+  if (!PARTICIPANT_ID_PATTERN.test(id)) {
+    throw new ValidationError(field, 'may contain only letters, digits, "-" and "_" (the participantId of a minted token).');
+  }
+  return id;
+}
+
+/**
+ * Checks an input object against a table of fields, in table order, and returns a fresh object
+ * with only those fields. `required` names the mandatory fields; when it is non-empty the input
+ * itself is mandatory too (the message shows what to pass).
+ */
+function validateInput<T>(value: unknown, fields: Record<string, FieldCheck>, required: readonly string[] = []): T {
+  if (required.length > 0 && !present(value)) throw new ValidationError('input', `is required: pass { ${required.join(', ')}, … }.`);
+  const known = Object.keys(fields);
+  const out: Record<string, unknown> = {};
+  if (!present(value)) return out as T;
+  if (!isPlainObject(value)) throw new ValidationError('input', `expected an object, got ${describeValue(value)}.`);
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key) && value[key] !== undefined) {
+      throw new ValidationError(key, `is not a known field. Expected only: ${known.join(', ')}.`);
+    }
+  }
+  for (const key of known) {
+    if (required.includes(key) || present(value[key])) out[key] = fields[key]!(value[key], key);
+  }
+  return out as T;
+}
+
+const name: FieldCheck = (value, field) => validateName(value, field);
+const tags: FieldCheck = (value, field) => validateTags(value, field);
+const attributes: FieldCheck = (value, field) => validateAttributes(value, field);
+
 /** Validates the input of `createStage()`. */
 export function validateCreateStageInput(value: unknown): CreateStageInput {
-  const input = readObject(value, 'input', ['name', 'tags']);
-  const out: CreateStageInput = {};
-  if (present(input['name'])) out.name = validateName(input['name']);
-  if (present(input['tags'])) out.tags = validateTags(input['tags']);
-  return out;
+  return validateInput(value, { name, tags });
 }
 
 /** Validates the input of `mintParticipantToken()`. */
 export function validateMintParticipantTokenInput(value: unknown): MintParticipantTokenInput {
-  if (!present(value)) throw new ValidationError('input', 'is required: pass { stageArn, … }.');
-  const input = readObject(value, 'input', ['stageArn', 'userId', 'attributes', 'capabilities', 'durationMinutes']);
-  const out: MintParticipantTokenInput = { stageArn: validateStageArn(input['stageArn']) };
-  if (present(input['userId'])) {
-    out.userId = checkLength(requireString(input['userId'], 'userId'), 'userId', 0, LIMITS.participantUserIdMaxLength);
-  }
-  if (present(input['attributes'])) out.attributes = validateAttributes(input['attributes']);
-  if (present(input['capabilities'])) out.capabilities = validateParticipantCapabilities(input['capabilities']);
-  if (present(input['durationMinutes'])) {
-    out.durationMinutes = checkInteger(
-      input['durationMinutes'],
-      'durationMinutes',
-      LIMITS.participantTokenMinMinutes,
-      LIMITS.participantTokenMaxMinutes,
-      'minutes',
-    );
-  }
-  return out;
+  return validateInput(
+    value,
+    {
+      stageArn,
+      userId: text(0, LIMITS.participantUserIdMaxLength),
+      attributes,
+      capabilities: (v, field) => validateParticipantCapabilities(v, field),
+      durationMinutes: integer(LIMITS.participantTokenMinMinutes, LIMITS.participantTokenMaxMinutes, 'minutes'),
+    },
+    ['stageArn'],
+  );
 }
 
 /** Validates the input of `disconnectParticipant()`. */
 export function validateDisconnectParticipantInput(value: unknown): DisconnectParticipantInput {
-  if (!present(value)) throw new ValidationError('input', 'is required: pass { stageArn, participantId }.');
-  const input = readObject(value, 'input', ['stageArn', 'participantId', 'reason']);
-  const stageArn = validateStageArn(input['stageArn']);
-  const participantId = checkLength(requireString(input['participantId'], 'participantId'), 'participantId', 1, LIMITS.participantIdMaxLength);
-  if (!PARTICIPANT_ID_PATTERN.test(participantId)) {
-    throw new ValidationError('participantId', 'may contain only letters, digits, "-" and "_" (the participantId of a minted token).');
-  }
-  const out: DisconnectParticipantInput = { stageArn, participantId };
-  if (present(input['reason'])) {
-    out.reason = checkLength(requireString(input['reason'], 'reason'), 'reason', 0, LIMITS.disconnectReasonMaxLength);
-  }
-  return out;
+  return validateInput(
+    value,
+    { stageArn, participantId, reason: text(0, LIMITS.disconnectReasonMaxLength) },
+    ['stageArn', 'participantId'],
+  );
 }
 
 /** Validates the input of `createChatRoom()`. */
 export function validateCreateChatRoomInput(value: unknown): CreateChatRoomInput {
-  const input = readObject(value, 'input', ['name', 'maximumMessageLength', 'maximumMessageRatePerSecond', 'tags']);
-  const out: CreateChatRoomInput = {};
-  if (present(input['name'])) out.name = validateName(input['name']);
-  if (present(input['maximumMessageLength'])) {
-    out.maximumMessageLength = checkInteger(
-      input['maximumMessageLength'],
-      'maximumMessageLength',
-      LIMITS.messageLengthMin,
-      LIMITS.messageLengthMax,
-      'characters',
-    );
-  }
-  if (present(input['maximumMessageRatePerSecond'])) {
-    out.maximumMessageRatePerSecond = checkInteger(
-      input['maximumMessageRatePerSecond'],
-      'maximumMessageRatePerSecond',
-      LIMITS.messageRateMin,
-      LIMITS.messageRateMax,
-      'messages per second',
-    );
-  }
-  if (present(input['tags'])) out.tags = validateTags(input['tags']);
-  return out;
+  return validateInput(value, {
+    name,
+    maximumMessageLength: integer(LIMITS.messageLengthMin, LIMITS.messageLengthMax, 'characters'),
+    maximumMessageRatePerSecond: integer(LIMITS.messageRateMin, LIMITS.messageRateMax, 'messages per second'),
+    tags,
+  });
 }
 
 /** Validates the input of `mintChatToken()`. */
 export function validateMintChatTokenInput(value: unknown): MintChatTokenInput {
-  if (!present(value)) throw new ValidationError('input', 'is required: pass { roomArn, userId, … }.');
-  const input = readObject(value, 'input', ['roomArn', 'userId', 'attributes', 'capabilities', 'sessionDurationMinutes']);
-  const roomArn = validateRoomArn(input['roomArn']);
-  const userId = checkLength(requireString(input['userId'], 'userId'), 'userId', 1, LIMITS.chatUserIdMaxLength);
-  const out: MintChatTokenInput = { roomArn, userId };
-  if (present(input['attributes'])) out.attributes = validateAttributes(input['attributes']);
-  if (present(input['capabilities'])) out.capabilities = validateChatCapabilities(input['capabilities']);
-  if (present(input['sessionDurationMinutes'])) {
-    out.sessionDurationMinutes = checkInteger(
-      input['sessionDurationMinutes'],
-      'sessionDurationMinutes',
-      LIMITS.chatSessionMinMinutes,
-      LIMITS.chatSessionMaxMinutes,
-      'minutes',
-    );
-  }
-  return out;
+  return validateInput(
+    value,
+    {
+      roomArn,
+      userId: text(1, LIMITS.chatUserIdMaxLength),
+      attributes,
+      capabilities: (v, field) => validateChatCapabilities(v, field),
+      sessionDurationMinutes: integer(LIMITS.chatSessionMinMinutes, LIMITS.chatSessionMaxMinutes, 'minutes'),
+    },
+    ['roomArn', 'userId'],
+  );
 }
