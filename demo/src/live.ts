@@ -4,6 +4,7 @@
  */
 import {
   ControlPlaneError,
+  MediaDeviceError,
   StageGrid,
   StageSession,
   type LeftReason,
@@ -103,6 +104,8 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
   let grid: StageGrid | undefined;
   let chat: ChatPanel | undefined;
   let ended = false;
+  /** This tab ended the live (its own `stage-deleted` is expected). */
+  let endedByUs = false;
   let roomArn: string | undefined;
 
   // ---------------------------------------------------------------------------------------------
@@ -247,6 +250,10 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
   session.on('left', ({ reason, error }) => {
     if (signal.aborted) return;
     ended = true;
+    if (endedByUs) {
+      renderControls();
+      return; // endForEveryone() tells the story
+    }
     const text = LEFT_TEXT[reason] + (reason === 'error' && error ? ` ${error.message}` : '');
     showBanner(text, reason === 'stage-deleted' ? 'ended' : 'warn');
     if (reason === 'stage-deleted') {
@@ -310,7 +317,9 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
       );
       if (publisher && ownTracks.length === 0) {
         // Reloaded page: no preview to take over, so capture with the devices chosen in the lobby.
-        const stream = await navigator.mediaDevices.getUserMedia(constraintsFor(storedDeviceChoice()));
+        const stream = await navigator.mediaDevices.getUserMedia(constraintsFor(storedDeviceChoice())).catch((cause: unknown) => {
+          throw MediaDeviceError.from(cause);
+        });
         ownTracks = stream.getTracks();
         if (signal.aborted) return;
       }
@@ -330,15 +339,18 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     endButton.disabled = true;
     showBanner('Ending the live…');
     ended = true;
+    endedByUs = true;
     try {
       await controlPlane.deleteStage(stageArn);
       if (roomArn) await controlPlane.deleteChatRoom(roomArn).catch(() => {});
       forgetRole(stageArn);
       showBanner('You ended this live.', 'ended');
       chat?.close('The live has ended.');
+      leaveButton.textContent = 'Back to the lobby';
       await session.leave();
     } catch (error) {
       ended = false;
+      endedByUs = false;
       endButton.disabled = false;
       showBanner(`Could not end the live: ${describeError(error)}`, 'warn');
     }
