@@ -15,7 +15,6 @@
 // reach the page; in local mode the page may also sign requests itself with the emulator's public
 // test credentials ("on-device SigV4 (dev only)").
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 
@@ -78,14 +77,8 @@ const mode = args.local ? 'local' : hasAwsEnv ? 'aws' : 'local';
 // Against the emulator the AWS SDK's Node-version notice is noise; on AWS it is kept.
 if (mode === 'local') env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** The first existing file among the candidates (entry files may be `src/x.ts` or `src/x/index.ts`). */
-function sourceFile(...candidates) {
-  for (const candidate of candidates) {
-    const file = fileURLToPath(new URL(`../src/${candidate}`, import.meta.url));
-    if (existsSync(file)) return file;
-  }
-  fail(`missing source file: src/${candidates[0]}`);
-}
+/** Absolute path of a source file (loaded through Vite, so the demo always runs the current code). */
+const sourceFile = (path) => fileURLToPath(new URL(`../src/${path}`, import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
 // /api
@@ -201,13 +194,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
   const [{ createControlPlaneHandler, toNodeListener }, { SigV4ControlPlane }] = await Promise.all([
-    vite.ssrLoadModule(sourceFile('server.ts', 'server/index.ts')),
-    vite.ssrLoadModule(sourceFile('sigv4.ts', 'control-plane/sigv4-control-plane.ts')),
+    vite.ssrLoadModule(sourceFile('server.ts')),
+    vite.ssrLoadModule(sourceFile('sigv4.ts')),
   ]);
   let controlPlane;
   let pageConfig;
   if (mode === 'local') {
-    const { startLocalIvs } = await vite.ssrLoadModule(sourceFile('local.ts', 'local/index.ts'));
+    const { startLocalIvs } = await vite.ssrLoadModule(sourceFile('local.ts'));
     emulator = await startLocalIvs({ port: emulatorPort, host: '127.0.0.1', ...(args.data ? { dataFile: args.data } : {}) });
     controlPlane = new SigV4ControlPlane({ region: emulator.region, credentials: emulator.credentials, endpoint: emulator.url });
     pageConfig = {
@@ -236,7 +229,13 @@ try {
   await stop(1);
 }
 
-await vite.listen();
+try {
+  await vite.listen();
+} catch (error) {
+  const inUse = error instanceof Error && /already in use|EADDRINUSE/.test(error.message);
+  console.error(inUse ? `demo: port ${port} is in use; pick another with --port <n> (0 = any free port).` : `demo: could not listen: ${error}`);
+  await stop(1);
+}
 const address = vite.httpServer?.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}/`;
 console.log(
