@@ -121,7 +121,8 @@ export class ChatPanel {
     this.#state.textContent = STATE_TEXT[state] ?? state;
     if (state === 'connected') this.#state.removeAttribute('title');
     this.#state.dataset['state'] = state;
-    this.#setFormEnabled(state === 'connected');
+    // While reconnecting, sends wait in the session's queue and show as pending.
+    this.#setFormEnabled(state === 'connected' || state === 'reconnecting');
   }
 
   #setFormEnabled(enabled: boolean): void {
