@@ -20,8 +20,12 @@ if [[ "${E2E_SOURCE:-}" != "1" ]]; then
   fi
 fi
 
-report=tests/e2e/.out/report.json
-rm -f "$report"
+# Each run writes into its own directory (concurrent runs share nothing); the last report is
+# copied to tests/e2e/.out/report.json.
+export E2E_OUT_DIR="$PWD/tests/e2e/.out/run-$$"
+report="$E2E_OUT_DIR/report.json"
+rm -rf "$E2E_OUT_DIR"
+mkdir -p "$E2E_OUT_DIR"
 scripts/netns-run.sh node node_modules/@playwright/test/cli.js test -c tests/e2e/playwright.config.ts "$@"
 status=$?
 
@@ -40,5 +44,8 @@ if [[ "$missing" == "1" ]]; then
   failed=$((failed + 1))
 fi
 if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+[[ -f "$report" ]] && cp "$report" tests/e2e/.out/report.json
+# Keep the test results of failed runs for inspection; drop the rest (harness build, data file).
+if [[ $failed -eq 0 ]]; then rm -rf "$E2E_OUT_DIR"; else echo "e2e: results kept in $E2E_OUT_DIR"; fi
 echo "e2e: $passed passed, $failed failed, $skipped skipped"
 [[ $failed -eq 0 && $status -eq 0 ]]

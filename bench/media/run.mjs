@@ -16,7 +16,7 @@
 /* global window, document, performance -- page functions run in the browser; performance is also Node's */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -61,7 +61,8 @@ async function main() {
   const { buildHarness } = await import('../../tests/e2e/support/build-harness.mjs');
 
   // The e2e harness page (a StageSession + StageGrid app), built against dist/.
-  const site = await startStaticServer(await buildHarness({ source: false }));
+  const outDir = join(root, `tests/e2e/.out/bench-${process.pid}`);
+  const site = await startStaticServer(await buildHarness({ outDir, source: false }));
   const ivs = await startIvsLocal();
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: [...CHROMIUM_ARGS], headless: true });
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
@@ -192,6 +193,7 @@ async function main() {
     await browser.close().catch(() => {});
     await ivs.stop();
     await site.close();
+    await rm(outDir, { recursive: true, force: true });
   }
 
   printReport(results);

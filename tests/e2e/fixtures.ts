@@ -137,7 +137,8 @@ export class HarnessPage {
     const page = await context.newPage();
     const harness = new HarnessPage(page, name);
     await page.goto(env('E2E_HARNESS_URL'));
-    await page.waitForFunction(() => document.documentElement.dataset['harness'] === 'ready');
+    // Poll by time, not animation frames: a page in the background paints rarely.
+    await page.waitForFunction(() => document.documentElement.dataset['harness'] === 'ready', undefined, { polling: 50, timeout: 15_000 });
     return harness;
   }
 

@@ -15,7 +15,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     console.warn('e2e: not inside a network namespace (run through scripts/e2e.sh to isolate WebRTC traffic).');
   }
   const started = Date.now();
-  const harness = await startStaticServer(await buildHarness({ source: packageMode() === 'source' }));
+  const harness = await startStaticServer(await buildHarness({ outDir: join(outRoot, 'harness'), source: packageMode() === 'source' }));
   const { startLocalIvs } = await loadLocalEntry();
   // The data file holds the token signing key, which the exchangeToken spec signs a token with.
   const dataFile = join(outRoot, 'ivs-local-data.json');

@@ -35,6 +35,10 @@ test(`${CYCLES} join/leave cycles of a publishing participant leave no live trac
     // Wait for real media both ways: the guest renders the host, the host decodes the guest.
     await expect.poll(async () => (await guest.tile(hostToken.participantId))?.framesPresented ?? 0, { message: `cycle ${i}: guest renders the host` }).toBeGreaterThan(0);
     await expect.poll(async () => (await host.mediaFrom(token.participantId)).framesDecoded, { message: `cycle ${i}: host decodes the guest` }).toBeGreaterThan(0);
+    const during = await guest.snapshot();
+    // The counters below are live: camera + microphone + the host's two tracks, two <video>s.
+    expect(during.liveTracks, `cycle ${i}: tracks while joined`).toBeGreaterThanOrEqual(4);
+    expect(during.videoElements, `cycle ${i}: <video>s while joined`).toBe(2);
     expectOk(await guest.leave(), `cycle ${i}: leave`);
     const snap = await guest.snapshot();
     expect(snap.liveTracks, `cycle ${i}: no live track after leave (${snap.liveTrackKinds.join(', ')})`).toBe(0);

@@ -1,2 +1,1 @@
-export declare const harnessOutDir: string;
-export declare function buildHarness(options?: { source?: boolean }): Promise<string>;
+export declare function buildHarness(options: { outDir: string; source?: boolean }): Promise<string>;

@@ -8,14 +8,12 @@ import { build } from 'vite';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Where the built harness goes (served by the static server). */
-export const harnessOutDir = join(repoRoot, 'tests/e2e/.out/harness');
-
 /**
- * @param {{ source?: boolean }} [options] `source: true` bundles `src/` instead of `dist/`.
+ * @param {{ outDir: string, source?: boolean }} options where to write (emptied first; serve it
+ *   with the static server), and `source: true` to bundle `src/` instead of `dist/`.
  * @returns {Promise<string>} the output directory
  */
-export async function buildHarness(options = {}) {
+export async function buildHarness(options) {
   const entry = options.source ? join(repoRoot, 'src/index.ts') : join(repoRoot, 'dist/index.js');
   if (!existsSync(entry)) {
     throw new Error(`${entry} does not exist. Run \`npm run build\` first (or set E2E_SOURCE=1 to test the sources).`);
@@ -30,7 +28,7 @@ export async function buildHarness(options = {}) {
         { find: /^aws-ivs-realtime$/, replacement: entry },
       ],
     },
-    build: { outDir: harnessOutDir, emptyOutDir: true, target: 'es2022', minify: false, sourcemap: true },
+    build: { outDir: options.outDir, emptyOutDir: true, target: 'es2022', minify: false, sourcemap: true },
   });
-  return harnessOutDir;
+  return options.outDir;
 }

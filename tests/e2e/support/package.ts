@@ -12,7 +12,11 @@ import { join } from 'node:path';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const e2eRoot = join(repoRoot, 'tests/e2e');
-export const outRoot = join(e2eRoot, '.out');
+/**
+ * Where a run writes (harness build, ivs-local data file, report, test results). `scripts/e2e.sh`
+ * gives every run its own directory (E2E_OUT_DIR), so concurrent runs never share files.
+ */
+export const outRoot = process.env.E2E_OUT_DIR ?? join(e2eRoot, '.out');
 
 /** `source` when E2E_SOURCE=1, else `dist`. */
 export function packageMode(): 'dist' | 'source' {
