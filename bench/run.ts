@@ -3,7 +3,7 @@
  * (or a fixed budget where the issue sets one), printed as figures with a verdict.
  *
  *   npm run bench                 # all
- *   npm run bench -- size chat    # a selection: size, control-plane, chat, media
+ *   npm run bench -- size chat    # a selection: size, control-plane, chat, media, speaking
  *
  * Speed targets live here, not in the tests: figures depend on the machine, the ratio to a baseline
  * measured alongside does much less.
@@ -14,7 +14,7 @@ import { runChatFanoutBench } from './chat-fanout.bench';
 import { runControlPlaneBench } from './control-plane.bench';
 import { measureSize } from './size';
 
-const all = ['size', 'control-plane', 'chat', 'media'] as const;
+const all = ['size', 'control-plane', 'chat', 'media', 'speaking'] as const;
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const run = (name: (typeof all)[number]) => selected.length === 0 || selected.includes(name);
 const verdicts: string[] = [];
@@ -61,6 +61,18 @@ if (run('media')) {
   if (!existsSync('dist/index.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const media = spawnSync(process.execPath, ['bench/media/run.mjs', ...process.argv.slice(2).filter((a) => a.startsWith('-'))], { stdio: 'inherit' });
   verdict('media', media.status === 0, media.status === 0 ? 'see the figures above' : `runner exited ${media.status}`);
+}
+
+if (run('speaking')) {
+  console.log('\n== Speaking highlight: fake-microphone beep onset → ivs-tile--speaking on the listener (local stage)');
+  if (!existsSync('dist/index.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  // @ts-expect-error -- plain ES module without types
+  const { measureSpeakingLatency } = (await import('./media/speaking.mjs')) as {
+    measureSpeakingLatency(o?: { runs?: number }): Promise<{ samples: number[]; p50Ms: number; p90Ms: number; targetMs: number; pass: boolean }>;
+  };
+  const speaking = await measureSpeakingLatency({ runs: 2 });
+  console.log(`onsets ${speaking.samples.length}, p50 ${ms(speaking.p50Ms)}, p90 ${ms(speaking.p90Ms)}`);
+  verdict('speaking highlight', speaking.pass, `p50 ${ms(speaking.p50Ms)} (target ≤ ${speaking.targetMs} ms)`);
 }
 
 console.log(`\n== Verdicts\n${verdicts.join('\n')}`);
