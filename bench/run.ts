@@ -14,9 +14,9 @@ import { runChatFanoutBench } from './chat-fanout.bench';
 import { runControlPlaneBench } from './control-plane.bench';
 import { measureSize } from './size';
 
-const all = ['size', 'control-plane', 'chat', 'media', 'speaking'] as const;
+type BenchName = 'size' | 'control-plane' | 'chat' | 'media' | 'speaking';
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const run = (name: (typeof all)[number]) => selected.length === 0 || selected.includes(name);
+const run = (name: BenchName) => selected.length === 0 || selected.includes(name);
 const verdicts: string[] = [];
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;

@@ -28,8 +28,6 @@ export interface SizeResult {
   budgetBytes: number;
 }
 
-const PEERS = /^(amazon-ivs-web-broadcast|amazon-ivs-chat-messaging)(\/|$)/;
-
 async function bundle(source: string): Promise<SizeFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'ivs-size-'));
   try {

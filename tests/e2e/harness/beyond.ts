@@ -154,7 +154,7 @@ function createApi() {
 
     dispose: () =>
       run(async () => {
-        probe?.context.close();
+        await probe?.context.close();
         if (probe) clearInterval(probe.timer);
         probe = undefined;
         await share?.dispose();
