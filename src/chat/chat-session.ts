@@ -16,7 +16,7 @@
  */
 import { AbortedError, ChatError, InvalidStateError, ValidationError, type IvsRealtimeError } from '../core/errors';
 import { TypedEmitter } from '../core/emitter';
-import { resolveReconnectPolicy, type ReconnectPolicy } from './backoff';
+import { resolveReconnectPolicy, type ReconnectPolicy } from './reconnect-policy';
 import type * as Engine from './chat-connection';
 import type { ChatConnection, ChatConnectionConfig, PendingSend } from './chat-connection';
 import { newRequestId } from './request-id';
