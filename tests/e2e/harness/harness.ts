@@ -4,8 +4,8 @@
  */
 import { observed } from './instrument';
 (await import('./beyond')).installBeyond(); // window.harnessBeyond: opt-in media features (beyond-*.spec.ts)
-import { IvsRealtimeError, StageGrid, StageSession } from './sdk';
-import type { Participant } from './sdk';
+import { IvsRealtimeError, StageGrid, StageSession } from 'aws-ivs-realtime';
+import type { Participant } from 'aws-ivs-realtime';
 import type {
   HarnessApi,
   HarnessError,

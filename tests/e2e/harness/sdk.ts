@@ -1,7 +1,6 @@
 /**
- * The package under test, as the harness imports it. At build time Vite replaces this module with
- * the package's public entry, `aws-ivs-realtime` → `dist/index.js` (or `src/index.ts` with
- * E2E_SOURCE=1; see support/build-harness.mjs). For the type checker it is the sources' public entry, so
- * `tsc` needs no build.
+ * The package under test, re-exported for harness modules that import it relatively.
+ * `aws-ivs-realtime` is the built `dist/index.js` in the harness bundle (or `src/index.ts` with
+ * E2E_SOURCE=1; see support/build-harness.mjs), and the sources for the type checker (tsconfig paths).
  */
-export * from '../../../src/index';
+export * from 'aws-ivs-realtime';

@@ -1,6 +1,6 @@
-// Builds the e2e harness page with Vite, the way an application is built: its `./sdk` module is the
-// package entry `aws-ivs-realtime`, i.e. the built `dist/index.js` (or `src/index.ts` when testing
-// the sources). Shared by the e2e global setup and the media benchmarks.
+// Builds the e2e harness page with Vite, the way an application is built: it imports
+// `aws-ivs-realtime`, resolved to the built `dist/index.js` (or `src/index.ts` when testing the
+// sources). Shared by the e2e global setup and the media benchmarks.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +23,7 @@ export async function buildHarness(options) {
     root: join(repoRoot, 'tests/e2e/harness'),
     logLevel: 'warn',
     resolve: {
-      alias: [
-        { find: /^\.\/sdk$/, replacement: entry },
-        { find: /^aws-ivs-realtime$/, replacement: entry },
-      ],
+      alias: [{ find: /^aws-ivs-realtime$/, replacement: entry }],
     },
     build: { outDir: options.outDir, emptyOutDir: true, target: 'es2022', minify: false, sourcemap: true },
   });
