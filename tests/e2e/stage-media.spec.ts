@@ -37,6 +37,9 @@ test.describe('a host and two viewers on one stage', () => {
       await expect.poll(async () => (await viewer.tile(hostToken.participantId))?.framesPresented ?? 0, { message: `${viewer.name} renders the host` }).toBeGreaterThan(0);
     }
 
+    const videoElementBefore = await Promise.all(viewers.map(async (v) => (await v.tile(hostToken.participantId))?.videoElementId));
+    expect(videoElementBefore.every((id) => id !== undefined), 'each viewer has a <video> for the host').toBe(true);
+
     for (const muted of [true, false]) {
       const action = await host.setMuted({ video: muted });
       expectOk(action, `setMuted({ video: ${muted} })`);
@@ -60,8 +63,10 @@ test.describe('a host and two viewers on one stage', () => {
         expect(latency, `${viewer.name} saw the ${muted ? 'mute' : 'unmute'} within 1 s`).toBeLessThan(1000);
       }
     }
-    // Unmuted again: frames keep coming.
+    // Unmuted again: frames keep coming, in the same <video> element (no re-creation, no black flash).
     await viewers[0]!.expectMediaFlowing(hostToken.participantId);
+    const videoElementAfter = await Promise.all(viewers.map(async (v) => (await v.tile(hostToken.participantId))?.videoElementId));
+    expect(videoElementAfter, 'the viewers kept the same <video> element through mute and unmute').toEqual(videoElementBefore);
   });
 
   test('a host leaving removes its tile on the viewers within 1 s', async ({ stage, openHarness }) => {

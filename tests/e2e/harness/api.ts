@@ -47,6 +47,8 @@ export interface HarnessTile {
   participantId: string;
   /** `<video>` elements in the tile. */
   videos: number;
+  /** Identity of the tile's `<video>` element (stable while the element is the same object). */
+  videoElementId: number | undefined;
   /** Frames presented by the tile's `<video>` (requestVideoFrameCallback), since it was created. */
   framesPresented: number;
   videoWidth: number;

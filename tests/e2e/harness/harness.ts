@@ -25,6 +25,8 @@ const events: HarnessEvent[] = [];
 // ---- frames presented by every <video>, counted with requestVideoFrameCallback ----------------
 
 const framesPresented = new WeakMap<HTMLVideoElement, number>();
+const elementIds = new WeakMap<HTMLVideoElement, number>();
+let nextElementId = 1;
 /** Armed by `armFirstRemoteFrame()`; resolved by the first frame of a remote tile. */
 let firstFrame: { start: number; resolve: (ms: number) => void } | undefined;
 let firstFramePromise: Promise<number> | undefined;
@@ -32,6 +34,7 @@ let firstFramePromise: Promise<number> | undefined;
 function watchVideo(video: HTMLVideoElement): void {
   if (framesPresented.has(video)) return;
   framesPresented.set(video, 0);
+  elementIds.set(video, nextElementId++);
   const onFrame: VideoFrameRequestCallback = () => {
     framesPresented.set(video, (framesPresented.get(video) ?? 0) + 1);
     if (firstFrame && !video.closest('.ivs-tile--local')) {
@@ -174,6 +177,7 @@ const harness: HarnessApi = {
       return {
         participantId: tile.dataset['participantId'] ?? '',
         videos: videos.length,
+        videoElementId: video ? elementIds.get(video) : undefined,
         framesPresented: video ? (framesPresented.get(video) ?? 0) : 0,
         videoWidth: video?.videoWidth ?? 0,
         videoHeight: video?.videoHeight ?? 0,
