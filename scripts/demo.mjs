@@ -93,6 +93,13 @@ function sendJson(res, status, value) {
 /** Tag every demo stage and room carries (the lobby lists only these). */
 const DEMO_APP_TAG = 'aws-ivs-realtime-demo';
 
+/** The participant attribute marking a screen share (`SCREEN_SHARE_ATTRIBUTE` of the SDK). */
+const SCREEN_SHARE_ATTRIBUTE = 'screenShareOf';
+const PARTICIPANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The control plane `/api` serves (set once the backend is ready). */
+let controlPlane;
+
 /**
  * Who may do what. The demo has no sign-in, so it allows the operations its page uses and denies
  * the rest; a real app looks up the signed-in user from `request` (cookie, bearer token) here and
@@ -104,9 +111,10 @@ function authorize({ operation, input }) {
     case 'getStage':
     case 'deleteStage':
     case 'deleteChatRoom':
-    case 'mintParticipantToken':
     case 'mintChatToken':
       return true;
+    case 'mintParticipantToken':
+      return authorizeParticipantToken(input);
     case 'createStage':
     case 'createChatRoom':
       // Overrides are merged into the caller's input: every resource is marked as the demo's.
@@ -114,6 +122,43 @@ function authorize({ operation, input }) {
     default:
       return false;
   }
+}
+
+/**
+ * Participant tokens. Viewers and guests get the token they ask for, minus anything marking a host
+ * or a screen. Host and screen-share tokens are for the stage's host only: the user whose id the
+ * stage's `hostUserId` tag names (the demo has no sign-in, so the user id the page sends stands in
+ * for the signed-in user a real app would take from `request`).
+ *
+ * A screen-share token (`attributes.screenShareOf` = the host's camera participant) is issued to
+ * the user id `<hostUserId>/screen`, PUBLISH only (the screen watches nobody), for at most an hour,
+ * with only the attributes that mark it as that host's screen.
+ */
+async function authorizeParticipantToken(input) {
+  const attributes = input.attributes ?? {};
+  const { [SCREEN_SHARE_ATTRIBUTE]: screenOf, role, ...rest } = attributes;
+  const isScreen = screenOf !== undefined || role === 'screen';
+  if (!isScreen && role !== 'host') {
+    // A viewer or guest: never marked as a host or a screen.
+    return role === undefined || role === 'guest' || role === 'viewer' ? true : { attributes: rest };
+  }
+  let stage;
+  try {
+    stage = await controlPlane.getStage(input.stageArn);
+  } catch (error) {
+    // A stage that does not exist: let the operation itself report it (ResourceNotFoundException).
+    return error?.errorName === 'ResourceNotFoundException';
+  }
+  const hostUserId = stage.tags.hostUserId;
+  if (stage.tags.app !== DEMO_APP_TAG || !hostUserId) return false;
+  if (!isScreen) return input.userId === hostUserId;
+  if (input.userId !== `${hostUserId}/screen` || typeof screenOf !== 'string' || !PARTICIPANT_ID.test(screenOf)) return false;
+  const displayName = typeof rest.displayName === 'string' ? rest.displayName.trim().slice(0, 60) : '';
+  return {
+    capabilities: ['PUBLISH'],
+    durationMinutes: Math.min(input.durationMinutes ?? 60, 60),
+    attributes: { [SCREEN_SHARE_ATTRIBUTE]: screenOf, role: 'screen', ...(displayName ? { displayName } : {}) },
+  };
 }
 
 /**
@@ -197,7 +242,6 @@ try {
     vite.ssrLoadModule(sourceFile('server.ts')),
     vite.ssrLoadModule(sourceFile('sigv4.ts')),
   ]);
-  let controlPlane;
   let pageConfig;
   if (mode === 'local') {
     const { startLocalIvs } = await vite.ssrLoadModule(sourceFile('local.ts'));

@@ -1,8 +1,9 @@
 /**
- * Camera and microphone picker with a local preview. The preview's tracks are handed to the stage
- * session when the user goes live, so the camera is opened once.
+ * The lobby's camera and microphone picker: a `MediaPreview` (camera + microphone level meter) whose
+ * tracks are handed to the stage session when the user goes live, so the devices are opened (and
+ * the permission asked for) once.
  */
-import { MediaDeviceError, listMediaDevices } from 'aws-ivs-realtime';
+import { MediaDeviceError, MediaPreview, listMediaDevices, type PublishMediaOptions } from 'aws-ivs-realtime';
 import { describeError, field, h, replaceChildren } from './dom';
 
 export interface DeviceChoice {
@@ -24,6 +25,10 @@ export function storedDeviceChoice(): DeviceChoice {
   }
 }
 
+export function rememberDeviceChoice(change: Partial<DeviceChoice>): void {
+  localStorage.setItem(CHOICE_KEY, JSON.stringify({ ...storedDeviceChoice(), ...change }));
+}
+
 /** getUserMedia constraints for a choice (`ideal` so a vanished device falls back to another). */
 export function constraintsFor(choice: DeviceChoice): { audio: MediaTrackConstraints; video: MediaTrackConstraints } {
   return {
@@ -36,16 +41,28 @@ export function constraintsFor(choice: DeviceChoice): { audio: MediaTrackConstra
   };
 }
 
+/** Fills a `<select>` with devices (labels as text), selecting `selected`. */
+export function fillDeviceSelect(select: HTMLSelectElement, list: readonly MediaDeviceInfo[], selected: string | undefined, noun: string): void {
+  replaceChildren(
+    select,
+    ...list.map((device, index) => {
+      const option = h('option', { text: device.label || `${noun} ${index + 1}`, attrs: { value: device.deviceId } });
+      option.selected = device.deviceId === selected;
+      return option;
+    }),
+  );
+}
+
 export class DevicePicker {
   readonly element: HTMLElement;
   #video = h('video', { class: 'preview__video', attrs: { playsinline: true, muted: true, 'aria-label': 'Camera preview' } });
+  #meter = h('meter', { class: 'preview__meter', attrs: { min: 0, max: 1, low: 0.05, high: 0.9, optimum: 0.5, value: 0 } });
   #cameraSelect = h('select', { attrs: { 'aria-label': 'Camera' } });
   #micSelect = h('select', { attrs: { 'aria-label': 'Microphone' } });
   #status = h('p', { class: 'preview__status', attrs: { role: 'status' } });
   #startButton: HTMLButtonElement;
   #selects: HTMLElement;
-  #stream: MediaStream | undefined;
-  #choice = storedDeviceChoice();
+  #preview: MediaPreview | undefined;
   #starting: Promise<void> | undefined;
   #controller = new AbortController();
 
@@ -55,12 +72,18 @@ export class DevicePicker {
     this.#startButton = h('button', {
       text: 'Turn on camera and microphone',
       attrs: { type: 'button' },
-      on: { click: () => void this.start() },
+      on: { click: () => void this.start().catch(() => {}) },
       signal,
     });
-    this.#cameraSelect.addEventListener('change', () => void this.#switch({ videoDeviceId: this.#cameraSelect.value }), { signal });
-    this.#micSelect.addEventListener('change', () => void this.#switch({ audioDeviceId: this.#micSelect.value }), { signal });
-    this.#selects = h('div', { class: 'preview__selects', attrs: { hidden: true } }, field('Camera', this.#cameraSelect), field('Microphone', this.#micSelect));
+    this.#cameraSelect.addEventListener('change', () => void this.#switch('videoinput', this.#cameraSelect.value), { signal });
+    this.#micSelect.addEventListener('change', () => void this.#switch('audioinput', this.#micSelect.value), { signal });
+    this.#selects = h(
+      'div',
+      { class: 'preview__selects', attrs: { hidden: true } },
+      field('Camera', this.#cameraSelect),
+      field('Microphone', this.#micSelect),
+      field('Microphone level', this.#meter, 'Say something: the bar moves when the microphone hears you.'),
+    );
     this.element = h(
       'div',
       { class: 'preview' },
@@ -73,100 +96,98 @@ export class DevicePicker {
 
   /** Whether the preview is running. */
   get active(): boolean {
-    return this.#stream !== undefined;
+    return this.#preview?.phase === 'previewing';
   }
 
   /** Opens the chosen (or default) devices and lists them. Safe to call repeatedly. */
   start(): Promise<void> {
-    this.#starting ??= this.#open(this.#choice).finally(() => {
+    if (this.active) return Promise.resolve();
+    this.#starting ??= this.#open().finally(() => {
       this.#starting = undefined;
     });
     return this.#starting;
   }
 
-  async #open(choice: DeviceChoice): Promise<void> {
+  async #open(): Promise<void> {
     this.#startButton.disabled = true;
     this.#status.textContent = 'Asking for camera and microphone…';
+    const preview = new MediaPreview(constraintsFor(storedDeviceChoice()));
     try {
-      const stream = await navigator.mediaDevices.getUserMedia(constraintsFor(choice));
-      if (this.#controller.signal.aborted) {
-        stream.getTracks().forEach((track) => track.stop());
-        return;
-      }
-      this.#stopTracks();
-      this.#stream = stream;
-      this.#video.srcObject = stream;
-      void this.#video.play().catch(() => {});
-      this.#choice = {
-        videoDeviceId: stream.getVideoTracks()[0]?.getSettings().deviceId ?? choice.videoDeviceId,
-        audioDeviceId: stream.getAudioTracks()[0]?.getSettings().deviceId ?? choice.audioDeviceId,
-      };
-      localStorage.setItem(CHOICE_KEY, JSON.stringify(this.#choice));
-      await this.#listDevices();
-      this.#status.textContent = '';
-      this.#startButton.hidden = true;
-      this.#selects.hidden = false;
+      await preview.start({ signal: this.#controller.signal });
     } catch (error) {
+      preview.stop();
       const mediaError = MediaDeviceError.from(error);
       this.#status.textContent = mediaError.message;
       this.#startButton.disabled = false;
       throw mediaError;
     }
+    if (this.#controller.signal.aborted) {
+      preview.stop();
+      return;
+    }
+    this.#preview = preview;
+    preview.attach(this.#video);
+    preview.on('level', ({ level }) => {
+      this.#meter.value = level;
+    });
+    preview.on('tracksChanged', () => this.#remember());
+    this.#remember();
+    await this.#listDevices();
+    this.#status.textContent = '';
+    this.#startButton.hidden = true;
+    this.#selects.hidden = false;
+  }
+
+  /** Stores the devices actually opened, so a reloaded live page captures the same ones. */
+  #remember(): void {
+    const preview = this.#preview;
+    if (!preview) return;
+    rememberDeviceChoice({
+      videoDeviceId: preview.videoTrack?.getSettings().deviceId,
+      audioDeviceId: preview.audioTrack?.getSettings().deviceId,
+    });
   }
 
   async #listDevices(): Promise<void> {
     const devices = await listMediaDevices();
-    const fill = (select: HTMLSelectElement, list: readonly MediaDeviceInfo[], selected: string | undefined, noun: string) => {
-      replaceChildren(
-        select,
-        ...list.map((device, index) => {
-          const option = h('option', { text: device.label || `${noun} ${index + 1}`, attrs: { value: device.deviceId } });
-          option.selected = device.deviceId === selected;
-          return option;
-        }),
-      );
-    };
-    fill(this.#cameraSelect, devices.videoInputs, this.#choice.videoDeviceId, 'Camera');
-    fill(this.#micSelect, devices.audioInputs, this.#choice.audioDeviceId, 'Microphone');
+    const choice = storedDeviceChoice();
+    fillDeviceSelect(this.#cameraSelect, devices.videoInputs, choice.videoDeviceId, 'Camera');
+    fillDeviceSelect(this.#micSelect, devices.audioInputs, choice.audioDeviceId, 'Microphone');
   }
 
-  async #switch(change: Partial<DeviceChoice>): Promise<void> {
+  async #switch(kind: 'audioinput' | 'videoinput', deviceId: string): Promise<void> {
     try {
-      await this.#open({ ...this.#choice, ...change });
+      await this.#preview?.setDevice(kind, deviceId);
+      this.#status.textContent = '';
     } catch (error) {
       this.#status.textContent = describeError(error);
     }
   }
 
-  /** The device choice, for joining without a preview (after a page reload). */
-  get choice(): DeviceChoice {
-    return { ...this.#choice };
-  }
-
   /**
-   * Hands the preview's tracks over (the caller now owns and stops them) and resets the preview.
-   * Starts the devices first if they are off.
+   * Hands the preview's tracks over for `StageSession.join({ media })` (the session owns and stops
+   * them from then on) and resets the picker. Starts the devices first if they are off.
    */
-  async takeTracks(): Promise<MediaStreamTrack[]> {
-    if (!this.#stream) await this.start();
-    const tracks = this.#stream?.getTracks() ?? [];
-    this.#stream = undefined;
+  async takeMedia(): Promise<PublishMediaOptions> {
+    await this.start();
+    const preview = this.#preview;
+    if (!preview) throw new MediaDeviceError('not-found', 'The camera and microphone are not on.');
+    const media = preview.handOff();
+    preview.stop(); // Only detaches: handed-off tracks keep running.
+    this.#preview = undefined;
     this.#video.srcObject = null;
+    this.#meter.value = 0;
     this.#startButton.hidden = false;
     this.#startButton.disabled = false;
     this.#selects.hidden = true;
-    return tracks;
-  }
-
-  #stopTracks(): void {
-    this.#stream?.getTracks().forEach((track) => track.stop());
-    this.#stream = undefined;
+    return media;
   }
 
   /** Stops the preview (the camera light goes off) and removes listeners. */
   dispose(): void {
     this.#controller.abort();
-    this.#stopTracks();
+    this.#preview?.stop();
+    this.#preview = undefined;
     this.#video.srcObject = null;
   }
 }

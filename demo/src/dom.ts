@@ -51,7 +51,7 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
 }
 
 /** A labelled form field: `<label>` + control, with `id`/`for` wired. */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLMeterElement, hint?: string): HTMLElement {
   control.id ||= `f-${Math.random().toString(36).slice(2, 9)}`;
   const wrapper = h('div', { class: 'field' }, h('label', { text: label, attrs: { for: control.id } }), control);
   if (hint) {

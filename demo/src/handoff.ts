@@ -1,17 +1,23 @@
 /** Passes what the lobby prepared (the role, the preview's tracks) to the live page, in memory. */
+import type { PublishMediaOptions } from 'aws-ivs-realtime';
 import type { Role } from './app';
 
 export interface LiveHandOff {
   stageArn: string;
   role: Role;
-  /** Camera/microphone tracks from the preview; the live page owns them from now on. */
-  tracks?: MediaStreamTrack[];
+  /** The preview's camera/microphone (`MediaPreview.handOff()`): the live page's session takes them over. */
+  media?: PublishMediaOptions;
 }
 
 let pending: LiveHandOff | undefined;
 
+/** Stops the tracks of a hand-off nobody took. */
+export function discardMedia(media: PublishMediaOptions | undefined): void {
+  media?.tracks?.forEach((track) => track.stop());
+}
+
 export function handOff(value: LiveHandOff): void {
-  pending?.tracks?.forEach((track) => track.stop());
+  discardMedia(pending?.media);
   pending = value;
 }
 
@@ -20,7 +26,7 @@ export function takeHandOff(stageArn: string): LiveHandOff | undefined {
   const value = pending;
   pending = undefined;
   if (value && value.stageArn !== stageArn) {
-    value.tracks?.forEach((track) => track.stop());
+    discardMedia(value.media);
     return undefined;
   }
   return value;

@@ -1,14 +1,20 @@
 /**
- * The live page: the stage in a StageGrid, host controls, counts, connection banners, the
- * participant list and the chat.
+ * The live page: the stage in a StageGrid (speaking highlight, network-quality badges, grid or
+ * spotlight layout, pins), host controls, device pickers, screen share, counts, connection
+ * banners, the participant list and the chat.
  */
 import {
+  ActiveSpeakerDetector,
   ControlPlaneError,
   MediaDeviceError,
+  NetworkQualityMonitor,
   StageGrid,
   StageSession,
+  screenShareOwner,
   type LeftReason,
+  type NetworkQuality,
   type Participant,
+  type PublishMediaOptions,
   type StageSessionState,
 } from 'aws-ivs-realtime';
 import {
@@ -25,7 +31,8 @@ import {
 import { ChatPanel } from './chat-panel';
 import { constraintsFor, storedDeviceChoice } from './devices';
 import { describeError, field, h, replaceChildren } from './dom';
-import { takeHandOff } from './handoff';
+import { discardMedia, takeHandOff } from './handoff';
+import { LiveDevices, ScreenShareControl, canShareScreen } from './live-media';
 
 const LEFT_TEXT: Record<LeftReason, string> = {
   user: 'You left the live.',
@@ -50,10 +57,10 @@ export function mountLive(root: HTMLElement, ctx: AppContext, stageArn: string):
   let cleanup: (() => void) | undefined;
 
   if (!role || !ctx.identity.displayName) {
-    handoff?.tracks?.forEach((track) => track.stop());
+    discardMedia(handoff?.media);
     renderJoinPrompt();
   } else {
-    cleanup = startLive(root, ctx, stageArn, role, handoff?.tracks);
+    cleanup = startLive(root, ctx, stageArn, role, handoff?.media);
   }
 
   function renderJoinPrompt(): void {
@@ -93,14 +100,19 @@ export function mountLive(root: HTMLElement, ctx: AppContext, stageArn: string):
   };
 }
 
-function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: Role, handedTracks: MediaStreamTrack[] | undefined): () => void {
+function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: Role, handedMedia: PublishMediaOptions | undefined): () => void {
   const controller = new AbortController();
   const { signal } = controller;
   const controlPlane = ctx.controlPlane();
   const publisher = role !== 'viewer';
-  /** Tracks we own (from the lobby preview or captured here); the session never stops these. */
-  let ownTracks: MediaStreamTrack[] = handedTracks ?? [];
+  /** The camera/microphone to publish: the lobby preview's (adopted by the session), or captured here. */
+  let media: PublishMediaOptions | undefined = handedMedia;
   const session = new StageSession({ strategy: publisher ? 'host' : 'viewer' });
+  // Who is speaking (tile highlight) and how well each remote participant's media arrives (tile
+  // badge): both report on the session, and the grid below follows them with no extra wiring.
+  const speakers = new ActiveSpeakerDetector(session);
+  const quality = new NetworkQualityMonitor(session);
+  const qualityOf = new Map<string, NetworkQuality>();
   let grid: StageGrid | undefined;
   let chat: ChatPanel | undefined;
   let ended = false;
@@ -124,7 +136,11 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
 
   const toggle = (text: string, onClick: () => void, extra: Record<string, string> = {}) =>
     h('button', { class: 'toggle', text, attrs: { type: 'button', 'aria-pressed': 'false', ...extra }, on: { click: onClick }, signal });
-  const publishButton = toggle('Publish', () => void run(() => session.setPublishing(!session.publishing)));
+  // Publishing again captures anew (the tracks of the first publish were stopped with it), from the
+  // devices picked last.
+  const publishButton = toggle('Publish', () =>
+    void run(() => (session.publishing ? session.setPublishing(false) : session.setPublishing(true, { media: constraintsFor(storedDeviceChoice()) }))),
+  );
   const micButton = toggle('Mute mic', () => session.setMuted({ audio: !session.muted.audio }));
   const cameraButton = toggle('Camera off', () => session.setMuted({ video: !session.muted.video }));
   const overlayButton = toggle('Overlay', () => {
@@ -133,6 +149,22 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     overlayButton.setAttribute('aria-pressed', String(grid.overlay));
   });
   overlayButton.setAttribute('aria-pressed', 'true');
+  const layoutButton = toggle('Spotlight', () => grid?.setLayout(grid.layoutMode === 'spotlight' ? 'grid' : 'spotlight'), {
+    title: 'One large tile (the pinned participant or the latest speaker), the others in a strip',
+  });
+  const devices = new LiveDevices({ session, publisher, output: gridContainer, notify: (text) => showBanner(text, 'warn'), signal });
+  const screenShare =
+    role === 'host' && canShareScreen()
+      ? new ScreenShareControl({
+          session,
+          controlPlane,
+          stageArn,
+          userId: ctx.identity.userId,
+          displayName: ctx.identity.displayName,
+          notify: (text) => showBanner(text, 'warn'),
+          signal,
+        })
+      : undefined;
   const leaveButton = h('button', { text: 'Leave', attrs: { type: 'button' }, on: { click: () => ctx.navigate('#/') }, signal });
   const endButton = h('button', { class: 'danger', text: 'End for everyone', attrs: { type: 'button' }, on: { click: () => confirmEnd.showModal() }, signal });
 
@@ -150,7 +182,8 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
   );
 
   if (publisher) controls.append(publishButton, micButton, cameraButton);
-  controls.append(overlayButton, leaveButton);
+  if (screenShare) controls.append(screenShare.button);
+  controls.append(layoutButton, overlayButton, leaveButton);
   if (role === 'host') controls.append(endButton);
 
   replaceChildren(
@@ -165,7 +198,7 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
         h('p', { class: 'counts' }, h('span', { text: 'On stage: ' }), onStageCount, h('span', { text: ' · Watching: ' }), watchingCount),
       ),
       banner,
-      h('div', { class: 'live__stage' }, h('div', { class: 'live__screen' }, gridContainer, emptyNote), controls),
+      h('div', { class: 'live__stage' }, h('div', { class: 'live__screen' }, gridContainer, emptyNote), controls, devices.element),
       h('aside', { class: 'live__side' }, h('section', { class: 'panel', attrs: { 'aria-label': 'People' } }, h('h2', { text: 'People' }), participantList), chatSlot),
       confirmEnd,
     ),
@@ -184,8 +217,20 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     return p.attributes['displayName']?.trim() || p.userId || p.id;
   }
 
+  /** Whose screen `p` is (the owner's name), or `undefined` for a person. */
+  function screenOf(p: Participant): string | undefined {
+    const ownerId = screenShareOwner(p);
+    if (ownerId === undefined) return undefined;
+    const owner = session.participants.find((other) => other.id === ownerId);
+    return owner ? nameOf(owner) : 'Someone';
+  }
+
+  const QUALITY_TEXT: Record<NetworkQuality, string> = { good: 'Good connection', poor: 'Poor connection', lost: 'Connection lost' };
+
   function renderParticipants(): void {
-    const people = session.participants;
+    const all = session.participants;
+    // A shared screen is a participant of its own; it is not counted as a person.
+    const people = all.filter((p) => screenShareOwner(p) === undefined);
     const onStage = people.filter((p) => p.isPublishing).length;
     onStageCount.textContent = String(onStage);
     emptyNote.hidden = ended || session.state !== 'connected' || onStage > 0;
@@ -194,8 +239,10 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     watchingCount.textContent = String(watching);
     replaceChildren(
       participantList,
-      ...people.map((p) =>
-        h(
+      ...all.map((p) => {
+        const screen = screenOf(p) !== undefined;
+        const q = qualityOf.get(p.id);
+        return h(
           'li',
           {
             class: 'participant',
@@ -204,14 +251,20 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
               'data-publishing': String(p.isPublishing),
               'data-audio-muted': String(p.audioMuted),
               'data-video-muted': String(p.videoMuted),
+              'data-screen-share': screen ? 'true' : undefined,
+              'data-network-quality': q,
             },
           },
           h('span', { class: 'participant__name', text: p.isLocal ? `${nameOf(p)} (you)` : nameOf(p) }),
-          h('span', { class: 'participant__role', text: p.attributes['role'] === 'host' ? 'Host' : p.isPublishing ? 'On stage' : 'Watching' }),
-          p.isPublishing ? h('span', { class: `mark ${p.audioMuted ? 'mark--off' : ''}`, text: p.audioMuted ? 'Mic muted' : 'Mic on' }) : null,
-          p.isPublishing ? h('span', { class: `mark ${p.videoMuted ? 'mark--off' : ''}`, text: p.videoMuted ? 'Camera off' : 'Camera on' }) : null,
-        ),
-      ),
+          h('span', {
+            class: 'participant__role',
+            text: screen ? 'Shared screen' : p.attributes['role'] === 'host' ? 'Host' : p.isPublishing ? 'On stage' : 'Watching',
+          }),
+          p.isPublishing && !screen ? h('span', { class: `mark ${p.audioMuted ? 'mark--off' : ''}`, text: p.audioMuted ? 'Mic muted' : 'Mic on' }) : null,
+          p.isPublishing && !screen ? h('span', { class: `mark ${p.videoMuted ? 'mark--off' : ''}`, text: p.videoMuted ? 'Camera off' : 'Camera on' }) : null,
+          q && q !== 'good' ? h('span', { class: 'mark mark--off', text: QUALITY_TEXT[q] }) : null,
+        );
+      }),
     );
   }
 
@@ -221,6 +274,8 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     micButton.setAttribute('aria-pressed', String(session.muted.audio));
     cameraButton.setAttribute('aria-pressed', String(session.muted.video));
     for (const button of [publishButton, micButton, cameraButton]) button.disabled = !connected || ended;
+    screenShare?.setEnabled(session.state === 'connected' && session.publishing && !ended);
+    layoutButton.setAttribute('aria-pressed', String(grid?.layoutMode === 'spotlight'));
     endButton.disabled = ended;
   }
 
@@ -232,11 +287,20 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     session.on(event, rerender, { signal });
   }
   session.on('participantJoined', ({ participant }) => {
-    if (!participant.isLocal) chat?.system(`${nameOf(participant)} joined.`);
+    const owner = screenOf(participant);
+    if (owner !== undefined) chat?.system(`${owner} is sharing a screen.`);
+    else if (!participant.isLocal) chat?.system(`${nameOf(participant)} joined.`);
   }, { signal });
   session.on('participantLeft', ({ participant }) => {
-    if (!participant.isLocal) chat?.system(`${nameOf(participant)} left.`);
+    const owner = screenOf(participant);
+    if (owner !== undefined) chat?.system(`${owner} stopped sharing the screen.`);
+    else if (!participant.isLocal) chat?.system(`${nameOf(participant)} left.`);
   }, { signal });
+  quality.on('qualityChanged', ({ participantId, quality: q }) => {
+    qualityOf.set(participantId, q);
+    renderParticipants();
+  });
+  session.on('participantLeft', ({ participant }) => qualityOf.delete(participant.id), { signal });
   session.on('stateChanged', ({ state }) => {
     rerender();
     if (ended) return;
@@ -304,7 +368,19 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     }
 
     // Tiles for who is on stage (and our own camera); viewers are listed under People.
-    grid = new StageGrid(gridContainer, session, { overlay: true, filter: (p) => p.isPublishing || (p.isLocal && publisher) });
+    grid = new StageGrid(gridContainer, session, {
+      overlay: true,
+      filter: (p) => p.isPublishing || (p.isLocal && publisher),
+      displayName: (p) => {
+        const owner = screenOf(p);
+        return owner === undefined ? nameOf(p) : `${owner}’s screen`;
+      },
+    });
+    // Mark screen tiles for styling (no mirroring, contain instead of cover) and for tests.
+    grid.on('tileAdded', ({ participant, element }) => {
+      if (screenShareOwner(participant) !== undefined) element.dataset['screenShare'] = 'true';
+    });
+    grid.on('layoutChanged', () => renderControls());
     try {
       const { token } = await controlPlane.mintParticipantToken(
         {
@@ -315,16 +391,18 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
         },
         { signal },
       );
-      if (publisher && ownTracks.length === 0) {
+      if (publisher && !media) {
         // Reloaded page: no preview to take over, so capture with the devices chosen in the lobby.
         const stream = await navigator.mediaDevices.getUserMedia(constraintsFor(storedDeviceChoice())).catch((cause: unknown) => {
           throw MediaDeviceError.from(cause);
         });
-        ownTracks = stream.getTracks();
+        media = { tracks: stream.getTracks(), adoptTracks: true };
         if (signal.aborted) return;
       }
-      await session.join({ token, publish: publisher, ...(publisher ? { media: { tracks: ownTracks } } : {}), signal });
+      // With `adoptTracks` the session owns the tracks: it stops them, and a device switch replaces them.
+      await session.join({ token, publish: publisher, ...(publisher && media ? { media } : {}), signal });
       rerender();
+      void devices.refresh();
     } catch (error) {
       if (signal.aborted) return;
       const missing = error instanceof ControlPlaneError && error.errorName === 'ResourceNotFoundException';
@@ -365,6 +443,9 @@ function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: R
     confirmEnd.close();
     grid?.destroy();
     chat?.dispose();
-    void session.dispose().finally(() => ownTracks.forEach((track) => track.stop()));
+    speakers.dispose();
+    quality.dispose();
+    // Normally a no-op: the session stopped the tracks it adopted (this covers a join that never happened).
+    void session.dispose().finally(() => discardMedia(media));
   };
 }

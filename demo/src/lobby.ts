@@ -19,7 +19,7 @@ import {
 } from './app';
 import { DevicePicker } from './devices';
 import { describeError, field, h, replaceChildren } from './dom';
-import { handOff } from './handoff';
+import { discardMedia, handOff } from './handoff';
 
 export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
   const controller = new AbortController();
@@ -155,9 +155,9 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
     // The tab that started a live stays its host when it comes back on camera.
     const role: Role = requested === 'guest' && storedRole(live.stageArn) === 'host' ? 'host' : requested;
     try {
-      const tracks = role === 'viewer' ? undefined : await picker.takeTracks();
+      const media = role === 'viewer' ? undefined : await picker.takeMedia();
       rememberRole(live.stageArn, role);
-      handOff({ stageArn: live.stageArn, role, ...(tracks ? { tracks } : {}) });
+      handOff({ stageArn: live.stageArn, role, ...(media ? { media } : {}) });
       ctx.navigate(liveHash(live.stageArn));
     } catch (error) {
       listStatus.textContent = describeError(error);
@@ -177,10 +177,16 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
     formStatus.textContent = 'Starting your live…';
     const controlPlane = ctx.controlPlane();
     try {
-      const tracks = await picker.takeTracks();
-      const stageArn = await createLive(controlPlane, { title, description: descriptionInput.value.trim(), hostName: name });
+      const media = await picker.takeMedia();
+      let stageArn: string;
+      try {
+        stageArn = await createLive(controlPlane, { title, description: descriptionInput.value.trim(), hostName: name, hostUserId: ctx.identity.userId });
+      } catch (error) {
+        discardMedia(media);
+        throw error;
+      }
       rememberRole(stageArn, 'host');
-      handOff({ stageArn, role: 'host', tracks });
+      handOff({ stageArn, role: 'host', media });
       ctx.navigate(liveHash(stageArn));
     } catch (error) {
       formStatus.textContent = `Could not go live: ${describeError(error)}`;
@@ -203,7 +209,7 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
  */
 export async function createLive(
   controlPlane: ControlPlane,
-  live: { title: string; description: string; hostName: string },
+  live: { title: string; description: string; hostName: string; hostUserId: string },
 ): Promise<string> {
   const name = resourceName(live.title);
   const room = await controlPlane.createChatRoom({ name, tags: { app: DEMO_APP_TAG, title: live.title } });
@@ -215,6 +221,8 @@ export async function createLive(
         title: live.title,
         ...(live.description ? { description: live.description } : {}),
         host: live.hostName,
+        // Who may mint host and screen-share tokens for this stage (see authorize() in scripts/demo.mjs).
+        hostUserId: live.hostUserId,
         chatRoomArn: room.arn,
       },
     });
