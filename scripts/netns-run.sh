@@ -22,7 +22,10 @@ fi
 if [[ "${IVS_NETNS_INSIDE:-}" == "1" ]]; then
   # Second stage: we are the first process of the new namespace.
   ip link set lo up
-  ip link add v0 type veth peer name v1
+  if ! ip link add v0 type veth peer name v1; then
+    echo "netns-run: cannot create the veth pair (is the veth kernel module available?)" >&2
+    exit 70
+  fi
   ip addr add 198.18.0.1/30 dev v0
   ip addr add 198.18.0.2/30 dev v1
   ip link set v0 up
@@ -42,6 +45,10 @@ if [[ "${IVS_NETNS:-}" != "off" ]] && command -v unshare >/dev/null 2>&1 && comm
   IVS_NETNS_INSIDE=1 exec unshare -n -- "$0" "$@"
 fi
 
-echo "netns-run: network namespaces are not available here (unshare -n needs root); running without isolation: $*" >&2
+if [[ "${IVS_NETNS:-}" == "off" ]]; then
+  echo "netns-run: IVS_NETNS=off, running without a network namespace: $*" >&2
+else
+  echo "netns-run: network namespaces are not available here (unshare -n needs root); running without isolation: $*" >&2
+fi
 export IVS_NETNS=0
 exec "$@"
