@@ -100,3 +100,49 @@ test.describe('promotion', () => {
     await guest.expectMediaFlowing(hostToken.participantId, { frames: 5, packets: 10 });
   });
 });
+
+test.describe('publishing and tokens over a session\'s life', () => {
+  test('a host that stops publishing loses its video on the viewers, and its media flows again when it republishes', async ({ stage, openHarness }) => {
+    const hostToken = await stage.token({ userId: 'host' });
+    const host = await openHarness('host');
+    await host.joinWithGrid({ token: hostToken.token, publish: true });
+    const viewer = await openHarness('viewer');
+    await viewer.joinWithGrid({ token: (await stage.token({ userId: 'viewer', capabilities: ['SUBSCRIBE'] })).token, publish: false });
+    await viewer.expectMediaFlowing(hostToken.participantId, { frames: 3, packets: 5 });
+
+    expectOk(await host.setPublishing(false), 'setPublishing(false)');
+    expect((await host.snapshot()).liveTracks, 'the host stopped its camera and microphone').toBe(0);
+    await expect
+      .poll(async () => {
+        const p = await viewer.participant(hostToken.participantId);
+        const tile = await viewer.tile(hostToken.participantId);
+        return { listed: p !== undefined, isPublishing: p?.isPublishing, hasVideo: p?.videoTrackId !== undefined, cameraOffShown: tile?.cameraOffShown };
+      }, { message: 'the viewer shows the host without media', timeout: 5_000 })
+      .toEqual({ listed: true, isPublishing: false, hasVideo: false, cameraOffShown: true });
+
+    expectOk(await host.setPublishing(true), 'setPublishing(true)');
+    await expect
+      .poll(async () => (await viewer.participant(hostToken.participantId))?.isPublishing, { message: 'the viewer sees the host publishing again', timeout: 10_000 })
+      .toBe(true);
+    await viewer.expectMediaFlowing(hostToken.participantId);
+    expect((await viewer.snapshot()).state, 'the viewer stayed connected throughout').toBe('connected');
+  });
+
+  test('joining with a token already in use makes the first session leave with reason "token-reused"', async ({ stage, openHarness }) => {
+    const shared = await stage.token({ userId: 'twice', capabilities: ['SUBSCRIBE'] });
+    const first = await openHarness('first');
+    await first.joinWithGrid({ token: shared.token, publish: false });
+    const second = await openHarness('second');
+    await second.joinWithGrid({ token: shared.token, publish: false });
+
+    await expect
+      .poll(async () => {
+        const snap = await first.snapshot();
+        return { state: snap.state, leftReason: snap.leftReason };
+      }, { message: 'the first session is pushed out', timeout: 5_000 })
+      .toEqual({ state: 'disconnected', leftReason: 'token-reused' });
+    const snap = await second.snapshot();
+    expect(snap.state, 'the second session is connected').toBe('connected');
+    expect(snap.participants.filter((p) => p.isLocal).map((p) => p.id), 'the second session is the participant').toEqual([shared.participantId]);
+  });
+});
