@@ -58,6 +58,17 @@ export function validateMediaOptions(media: unknown, field = 'media'): asserts m
 }
 
 /** @internal */
+/**
+ * The media to publish again after `setPublishing(false)`. Tracks handed over with `media.tracks`
+ * may have ended since (the session stops adopted tracks when it stops publishing; the caller may
+ * stop its own): then the camera/microphone are captured again for the same kinds.
+ */
+export function republishMedia(media: PublishMediaOptions | undefined): PublishMediaOptions | undefined {
+  const tracks = media?.tracks;
+  if (!tracks || tracks.every((t) => t.readyState === 'live')) return media;
+  return { audio: tracks.some((t) => t.kind === 'audio'), video: tracks.some((t) => t.kind === 'video') };
+}
+
 export class LocalMedia {
   readonly #getDevices: () => MediaDevicesLike;
   #owned = new Set<MediaStreamTrack>();

@@ -16,7 +16,7 @@ import type {
   StageDriver,
   StageFactory,
 } from './driver';
-import { LocalMedia, validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './local-media';
+import { LocalMedia, republishMedia, validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './local-media';
 import { localFromClaims, mergeLocalInfo, withLocalMute } from './local-participant';
 import { ParticipantStore, participantFromInfo, type StoreChange } from './participant-store';
 import { isDriverStageError, leftReasonForError, mapDriverError, mapLeftReason } from './reasons';
@@ -680,7 +680,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     }
     if (!conn.claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
     if (this.#publishing && media === undefined) return;
-    await this.#media.acquire(media ?? conn.media, conn.driver!, this.#publishConfig, () => this.#muted);
+    await this.#media.acquire(media ?? republishMedia(conn.media), conn.driver!, this.#publishConfig, () => this.#muted);
     if (conn.closed) {
       this.#media.release();
       throw new AbortedError('The session left the stage before publishing started.');

@@ -154,6 +154,30 @@ describe('StageSession publishing and local media', () => {
     expect(ctx.events.of('publishingChanged').map((e) => e.publishing)).toEqual([true, false, true]);
   });
 
+  it('setPublishing(true) after adopted tracks were stopped captures the same kinds again', async () => {
+    const ctx = setup();
+    const camera = new FakeMediaStreamTrack('video');
+    await joinConnected(ctx, { token: participantToken(), publish: true, media: { tracks: [camera.asTrack()], adoptTracks: true } });
+    await ctx.session.setPublishing(false);
+    expect(camera.readyState).toBe('ended');
+    await ctx.session.setPublishing(true);
+    expect(ctx.devices.calls).toEqual([{ audio: false, video: true }]);
+    const published = ctx.driver.stage.strategy.stageStreamsToPublish().map((s) => s.mediaStreamTrack);
+    expect(published).toHaveLength(1);
+    expect(published[0]).not.toBe(camera);
+    expect(published[0]?.readyState).toBe('live');
+  });
+
+  it('setPublishing(true) republishes caller-owned tracks that are still live without capturing', async () => {
+    const ctx = setup();
+    const camera = new FakeMediaStreamTrack('video');
+    await joinConnected(ctx, { token: participantToken(), publish: true, media: { tracks: [camera.asTrack()] } });
+    await ctx.session.setPublishing(false);
+    await ctx.session.setPublishing(true);
+    expect(ctx.devices.calls).toHaveLength(0);
+    expect(ctx.driver.stage.strategy.stageStreamsToPublish().map((s) => s.mediaStreamTrack)).toEqual([camera]);
+  });
+
   it('setPublishing() when not connected rejects with InvalidStateError', async () => {
     const ctx = setup();
     await expect(ctx.session.setPublishing(true)).rejects.toBeInstanceOf(InvalidStateError);
