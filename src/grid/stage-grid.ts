@@ -612,7 +612,12 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       const id = tile.participant.id;
       const parent = id === spotlightId ? this.#main : this.#list;
       const moved = tile.element.parentNode !== parent;
-      if (moved) parent.insertBefore(tile.element, parent === this.#list ? this.#nextSibling(id) : null);
+      if (moved) {
+        // Moving an element drops keyboard focus inside it (e.g. the pin button just pressed): restore it.
+        const focused = tile.element.ownerDocument.activeElement;
+        parent.insertBefore(tile.element, parent === this.#list ? this.#nextSibling(id) : null);
+        if (focused instanceof HTMLElement && focused !== tile.element.ownerDocument.activeElement && tile.element.contains(focused)) focused.focus();
+      }
       tile.setVisible(id === spotlightId || shown.has(id), moved);
       tile.setPinned(id === this.#pinned);
       tile.element.classList.toggle('ivs-tile--spotlight', id === spotlightId);

@@ -194,6 +194,19 @@ describe('pin and unpin', () => {
     expect(tileOf(grid, 'b').classList.contains('ivs-tile--pinned')).toBe(false);
   });
 
+  test('the pin button keeps keyboard focus when pressing it moves its tile into the spotlight and back', () => {
+    source.set([publisher('a'), publisher('b')]);
+    const grid = mount();
+    pinButton(grid, 'b').focus();
+    expect(document.activeElement).toBe(pinButton(grid, 'b'));
+    pinButton(grid, 'b').click();
+    expect(spotlit()).toEqual(['b']);
+    expect(document.activeElement).toBe(pinButton(grid, 'b'));
+    pinButton(grid, 'b').click();
+    expect(grid.pinned).toBeUndefined();
+    expect(document.activeElement).toBe(pinButton(grid, 'b'));
+  });
+
   test('pinning another participant moves the pin; unpin() returns to the layout used before the first pin', () => {
     source.set([publisher('a'), publisher('b')]);
     const grid = mount();
