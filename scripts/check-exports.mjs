@@ -10,6 +10,9 @@ import { pathToFileURL } from 'node:url';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const failures = [];
+// The build checks its staging folder before swapping it in as dist/ (DIST_DIR).
+const distDir = process.env.DIST_DIR ?? 'dist';
+const inDist = (file) => file.replace(/^\.\/dist\//, `./${distDir}/`);
 
 const paths = [];
 for (const [subpath, target] of Object.entries(pkg.exports)) {
@@ -17,7 +20,7 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
   else for (const [cond, file] of Object.entries(target)) paths.push([`${subpath} (${cond})`, file]);
 }
 for (const [name, file] of Object.entries(pkg.bin ?? {})) paths.push([`bin ${name}`, file]);
-for (const [what, file] of paths) if (!existsSync(file)) failures.push(`${what}: ${file} does not exist`);
+for (const [what, file] of paths) if (!existsSync(inDist(file))) failures.push(`${what}: ${file} does not exist`);
 
 // Walk the static import graph of the browser entry (dynamic imports are allowed to reach heavy deps).
 const staticImport = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
@@ -41,7 +44,7 @@ function walk(file, seen, dynamicSeen) {
 }
 const seen = new Set();
 const lazy = new Set();
-walk(resolve('dist/index.js'), seen, lazy);
+walk(resolve(distDir, 'index.js'), seen, lazy);
 // Lazily loaded chunks must not pull the AWS SDK either.
 for (const file of [...lazy]) {
   if (!existsSync(file)) {
@@ -57,9 +60,9 @@ for (const g of ['window', 'document', 'navigator']) {
   if (g in globalThis && g !== 'navigator') failures.push(`unexpected global ${g} in the check process`);
 }
 try {
-  await import(pathToFileURL(join(process.cwd(), 'dist/index.js')).href);
+  await import(pathToFileURL(join(process.cwd(), distDir, 'index.js')).href);
 } catch (error) {
-  failures.push(`importing dist/index.js without a DOM failed: ${error instanceof Error ? error.message : error}`);
+  failures.push(`importing ${distDir}/index.js without a DOM failed: ${error instanceof Error ? error.message : error}`);
 }
 
 if (failures.length) {

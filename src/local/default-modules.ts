@@ -1,11 +1,9 @@
 /**
  * The data-plane modules ivs-local mounts by default, in order (each request or upgrade goes to the
- * first module that claims it). The chat socket (`/chat`) and the stage media server (`/stage/`)
- * add their factories here.
+ * first module that claims it): the stage media server (`/stage/`) and the chat socket (`/chat`).
  */
+import { createChatModule } from './chat';
 import type { LocalModuleFactory } from './hub';
+import { stageMediaModule } from './stage-media';
 
-export const defaultModules: LocalModuleFactory[] = [
-  (c) => import('./stage-media').then((m) => m.stageMediaModule(c)),
-  (c) => import('./chat').then((m) => m.createChatModule(c.hub)),
-];
+export const defaultModules: LocalModuleFactory[] = [stageMediaModule, (c) => createChatModule(c.hub)];
