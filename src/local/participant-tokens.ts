@@ -3,6 +3,7 @@
  * signed by a P-384 key pair generated at start (or restored from the data file), plus the claim
  * `ivs_local: true` that routes the SDK to the local stage driver.
  */
+import type { KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { ParticipantTokenRejection } from './hub';
 
@@ -108,49 +109,86 @@ export class ParticipantTokenSigner {
       .sign(this.#privateKey);
   }
 
-  /** Verifies signature, expiry and claim shapes. Throws {@link TokenVerificationError}. */
-  async verify(token: string, now: Date = new Date()): Promise<VerifiedParticipantClaims> {
-    if (typeof token !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(token)) {
-      throw new TokenVerificationError('malformed', 'The participant token is not a JWT (three base64url parts).');
-    }
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, this.#publicKey, { algorithms: ['ES384'], currentDate: now, clockTolerance: 0 }));
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) {
-        throw new TokenVerificationError('expired', 'The participant token has expired. Mint a new one with CreateParticipantToken.');
-      }
-      if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JOSEAlgNotAllowed) {
-        throw new TokenVerificationError('forged', 'The participant token was not signed by this ivs-local instance.');
-      }
-      throw new TokenVerificationError('malformed', `The participant token is malformed (${error instanceof Error ? error.message : String(error)}).`);
-    }
-    const { jti, resource, topic, capabilities, user_id: userId, attributes } = payload as Record<string, unknown>;
-    const caps = capabilities as Record<string, unknown> | undefined;
-    if (
-      typeof jti !== 'string' ||
-      typeof resource !== 'string' ||
-      typeof topic !== 'string' ||
-      typeof payload['exp'] !== 'number' ||
-      typeof caps !== 'object' ||
-      caps === null ||
-      !resource.endsWith(`/${topic}`)
-    ) {
-      throw new TokenVerificationError('malformed', 'The participant token lacks the IVS claims (jti, resource, topic, capabilities, exp).');
-    }
-    const attrs: Record<string, string> = {};
-    if (typeof attributes === 'object' && attributes !== null) {
-      for (const [k, v] of Object.entries(attributes)) if (typeof v === 'string') attrs[k] = v;
-    }
-    return {
-      participantId: jti,
-      stageArn: resource,
-      stageId: topic,
-      userId: typeof userId === 'string' ? userId : '',
-      attributes: attrs,
-      publish: caps['allow_publish'] === true,
-      subscribe: caps['allow_subscribe'] === true,
-      expiresAt: new Date((payload['exp'] as number) * 1000),
-    };
+  /** The `kid` header of the tokens this signer mints (the public JWK's thumbprint). */
+  get kid(): string {
+    return this.#kid;
   }
+
+  /** Verifies signature, expiry and claim shapes. Throws {@link TokenVerificationError}. */
+  verify(token: string, now: Date = new Date()): Promise<VerifiedParticipantClaims> {
+    return verifyParticipantJwt(token, this.#publicKey, now, {
+      forged: 'The participant token was not signed by this ivs-local instance.',
+      renew: 'Mint a new one with CreateParticipantToken.',
+    });
+  }
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/** The ParticipantTokenId shape: the participant id a token's `jti` carries. */
+const JTI_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** Throws {@link TokenVerificationError} (`malformed`) unless `token` has the three base64url parts of a JWS. */
+export function assertJwtShape(token: unknown): asserts token is string {
+  if (typeof token !== 'string' || !JWT_SHAPE.test(token)) {
+    throw new TokenVerificationError('malformed', 'The participant token is not a JWT (three base64url parts).');
+  }
+}
+
+/**
+ * Verifies an ES384 participant token with `key`: signature, expiry and the IVS claims.
+ * `messages.forged` explains a signature that does not verify; `messages.renew` how to get a new
+ * token once it expired. Throws {@link TokenVerificationError}.
+ */
+export async function verifyParticipantJwt(
+  token: string,
+  key: CryptoKey | KeyObject,
+  now: Date,
+  messages: { forged: string; renew: string },
+): Promise<VerifiedParticipantClaims> {
+  assertJwtShape(token);
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key, { algorithms: ['ES384'], currentDate: now, clockTolerance: 0 }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) {
+      throw new TokenVerificationError('expired', `The participant token has expired. ${messages.renew}`);
+    }
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JOSEAlgNotAllowed) {
+      throw new TokenVerificationError('forged', messages.forged);
+    }
+    throw new TokenVerificationError('malformed', `The participant token is malformed (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  const { jti, resource, topic, capabilities, user_id: userId, attributes } = payload as Record<string, unknown>;
+  const caps = capabilities as Record<string, unknown> | undefined;
+  if (
+    typeof jti !== 'string' ||
+    typeof resource !== 'string' ||
+    typeof topic !== 'string' ||
+    typeof payload['exp'] !== 'number' ||
+    typeof caps !== 'object' ||
+    caps === null ||
+    !resource.endsWith(`/${topic}`)
+  ) {
+    throw new TokenVerificationError(
+      'malformed',
+      'The participant token lacks the IVS claims (jti, resource, topic = the last segment of resource, capabilities, exp).',
+    );
+  }
+  if (!JTI_PATTERN.test(jti)) {
+    throw new TokenVerificationError('malformed', 'The participant token\'s "jti" (the participant id) must be 1-64 characters of [a-zA-Z0-9-_].');
+  }
+  const attrs: Record<string, string> = {};
+  if (typeof attributes === 'object' && attributes !== null) {
+    for (const [k, v] of Object.entries(attributes)) if (typeof v === 'string') attrs[k] = v;
+  }
+  return {
+    participantId: jti,
+    stageArn: resource,
+    stageId: topic,
+    userId: typeof userId === 'string' ? userId : '',
+    attributes: attrs,
+    publish: caps['allow_publish'] === true,
+    subscribe: caps['allow_subscribe'] === true,
+    expiresAt: new Date((payload['exp'] as number) * 1000),
+  };
 }

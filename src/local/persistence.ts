@@ -1,10 +1,12 @@
 /**
- * The `--data <file>` store: one JSON document with stages, rooms, tags and the token signing key.
+ * The `--data <file>` store: one JSON document with stages, rooms, public keys, tags and the token
+ * signing key.
  * Writes are atomic (temporary file, fsync, rename) and coalesced; a file that cannot be read back
  * is reported with {@link LocalDataFileError}, never silently replaced.
  */
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { parsePublicKeyMaterial } from './public-keys';
 import type { PersistedState } from './state';
 
 export type LocalDataFileProblem = 'unreadable' | 'corrupt' | 'mismatch' | 'unwritable';
@@ -77,6 +79,29 @@ function describeProblem(data: unknown): string | undefined {
       !isRecord(r['tags'])
     ) {
       return `rooms[${i}] is not a valid room record`;
+    }
+  }
+  const publicKeys = data['publicKeys'];
+  if (publicKeys !== undefined) {
+    if (!Array.isArray(publicKeys)) return '"publicKeys" must be an array';
+    for (const [i, k] of publicKeys.entries()) {
+      if (
+        !isRecord(k) ||
+        typeof k['arn'] !== 'string' ||
+        typeof k['id'] !== 'string' ||
+        typeof k['name'] !== 'string' ||
+        typeof k['seq'] !== 'number' ||
+        typeof k['publicKeyMaterial'] !== 'string' ||
+        typeof k['fingerprint'] !== 'string' ||
+        !isRecord(k['tags'])
+      ) {
+        return `publicKeys[${i}] is not a valid public key record`;
+      }
+      try {
+        parsePublicKeyMaterial(k['publicKeyMaterial']);
+      } catch (error) {
+        return `publicKeys[${i}].publicKeyMaterial is not usable (${(error as Error).message})`;
+      }
     }
   }
   return undefined;

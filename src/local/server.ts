@@ -47,7 +47,7 @@ export interface StartLocalIvsOptions {
   /** The credentials requests must be signed with. Default {@link DEFAULT_LOCAL_CREDENTIALS}. */
   credentials?: LocalCredentials;
   /**
-   * A JSON file that keeps stages, rooms, tags and the token signing key across restarts
+   * A JSON file that keeps stages, rooms, public keys, tags and the token signing key across restarts
    * (created if missing). A file that cannot be read back makes startup fail with
    * {@link LocalDataFileError}; it is never overwritten.
    */

@@ -1,9 +1,10 @@
 /**
- * ivs-local's state: stages, stage sessions, participants, chat rooms, chat-token grants and the
- * participant-token signing key. Implements {@link LocalHub} for the data-plane modules and is
+ * ivs-local's state: stages, stage sessions, participants, chat rooms, chat-token grants, the
+ * participant-token signing key and the public keys imported for self-signed tokens. Implements {@link LocalHub} for the data-plane modules and is
  * snapshotted to the data file (see `persistence.ts`).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { decodeProtectedHeader } from 'jose';
 import {
   LocalHubEmitter,
   ParticipantTokenRejectedError,
@@ -14,7 +15,15 @@ import {
   type RoomLimits,
 } from './hub';
 import { stageSessionId } from './ids';
-import { TokenVerificationError, type ParticipantTokenSigner, type SigningKeyJwk } from './participant-tokens';
+import {
+  assertJwtShape,
+  TokenVerificationError,
+  verifyParticipantJwt,
+  type ParticipantTokenSigner,
+  type SigningKeyJwk,
+  type VerifiedParticipantClaims,
+} from './participant-tokens';
+import { parsePublicKeyMaterial, type PublicKeyRecord } from './public-keys';
 
 /** Participant events recorded per session (the subset ivs-local can observe). */
 export type ParticipantEventName = 'JOINED' | 'LEFT' | 'PUBLISH_STARTED' | 'PUBLISH_STOPPED';
@@ -89,6 +98,8 @@ export interface PersistedState {
   signingKey: SigningKeyJwk;
   stages: StageRecord[];
   rooms: RoomRecord[];
+  /** Imported public keys (absent in files written before public keys were emulated). */
+  publicKeys?: PublicKeyRecord[];
 }
 
 export interface LocalStateOptions {
@@ -111,6 +122,9 @@ export class LocalIvsState implements LocalHub {
   readonly signer: ParticipantTokenSigner;
   readonly stages = new Map<string, StageRecord>();
   readonly rooms = new Map<string, RoomRecord>();
+  /** Imported public keys by ARN. Change only through {@link addPublicKey} / {@link deletePublicKey}. */
+  readonly publicKeys = new Map<string, PublicKeyRecord>();
+  readonly #publicKeyObjects = new Map<string, KeyObject>();
   readonly #chatGrants = new Map<string, ChatTokenGrant>();
   #seq = 0;
   #onChange: (() => void) | undefined;
@@ -136,6 +150,10 @@ export class LocalIvsState implements LocalHub {
 
   stageArn(id: string): string {
     return `arn:aws:ivs:${this.region}:${this.accountId}:stage/${id}`;
+  }
+
+  publicKeyArn(id: string): string {
+    return `arn:aws:ivs:${this.region}:${this.accountId}:public-key/${id}`;
   }
 
   roomArn(id: string): string {
@@ -188,10 +206,69 @@ export class LocalIvsState implements LocalHub {
 
   // ----- participant tokens and participants ------------------------------------------------
 
+  // ----- public keys (self-signed participant tokens) -----------------------------------------
+
+  /** Records an imported key whose material {@link parsePublicKeyMaterial} accepted. */
+  addPublicKey(record: PublicKeyRecord, key: KeyObject): void {
+    this.publicKeys.set(record.arn, record);
+    this.#publicKeyObjects.set(record.arn, key);
+  }
+
+  /** Forgets a key: tokens it signed can no longer join or be exchanged. */
+  deletePublicKey(arn: string): void {
+    this.publicKeys.delete(arn);
+    this.#publicKeyObjects.delete(arn);
+  }
+
+  /**
+   * Verifies a token's signature and claims. A `kid` header holding a public key ARN selects that
+   * imported key (deleted or unknown → `forged`); any other `kid` means ivs-local's own key; a
+   * token without `kid` is tried against ivs-local's key, then every imported key.
+   */
+  async #verifyClaims(token: string, now: Date): Promise<VerifiedParticipantClaims> {
+    assertJwtShape(token);
+    let kid: unknown;
+    try {
+      ({ kid } = decodeProtectedHeader(token));
+    } catch {
+      throw new TokenVerificationError('malformed', 'The participant token\'s header is not base64url JSON.');
+    }
+    if (typeof kid === 'string' && kid.startsWith('arn:')) {
+      const key = this.#publicKeyObjects.get(kid);
+      if (!key) {
+        throw new TokenVerificationError(
+          'forged',
+          `The participant token names the public key ${kid} (header "kid"), which is not imported in this ivs-local: it was deleted (which revokes its tokens) or never imported. Import it with ImportPublicKey.`,
+        );
+      }
+      return verifyParticipantJwt(token, key, now, {
+        forged: `The participant token's signature does not verify with the public key ${kid} it names: sign it with that key's private half (ES384).`,
+        renew: 'Sign a new one.',
+      });
+    }
+    if (kid !== undefined || this.#publicKeyObjects.size === 0) return this.signer.verify(token, now);
+    try {
+      return await this.signer.verify(token, now);
+    } catch (error) {
+      if (!(error instanceof TokenVerificationError) || error.reason !== 'forged') throw error;
+    }
+    for (const [arn, key] of this.#publicKeyObjects) {
+      try {
+        return await verifyParticipantJwt(token, key, now, { forged: '', renew: `Sign a new one (public key ${arn}).` });
+      } catch (error) {
+        if (!(error instanceof TokenVerificationError) || error.reason !== 'forged') throw error;
+      }
+    }
+    throw new TokenVerificationError(
+      'forged',
+      'The participant token was signed neither by this ivs-local nor by any imported public key. Self-signed tokens should name their public key ARN in the "kid" header.',
+    );
+  }
+
   async verifyParticipantToken(token: string, now: Date = new Date()): Promise<ParticipantGrant> {
     let claims;
     try {
-      claims = await this.signer.verify(token, now);
+      claims = await this.#verifyClaims(token, now);
     } catch (error) {
       if (error instanceof TokenVerificationError) throw new ParticipantTokenRejectedError(error.reason, error.message);
       throw new ParticipantTokenRejectedError('malformed', 'The participant token could not be verified.');
@@ -311,6 +388,7 @@ export class LocalIvsState implements LocalHub {
       signingKey: this.signer.toJwk(),
       stages: [...this.stages.values()],
       rooms: [...this.rooms.values()],
+      publicKeys: [...this.publicKeys.values()],
     };
   }
 
@@ -322,5 +400,6 @@ export class LocalIvsState implements LocalHub {
       this.endActiveSession(stage, 'ivs-local restarted');
     }
     for (const room of data.rooms) this.rooms.set(room.arn, room);
+    for (const record of data.publicKeys ?? []) this.addPublicKey(record, parsePublicKeyMaterial(record.publicKeyMaterial).key);
   }
 }

@@ -23,9 +23,9 @@ function taggedResource(ctx: OperationContext, service: ServiceName): { tags: Re
     pattern: RESOURCE_ARN_PATTERN[service],
     patternText: `arn:aws:${service}:[a-z0-9-]+:[0-9]+:[a-z-]/[a-zA-Z0-9-]+`,
   });
-  const resource = service === 'ivs' ? ctx.state.stages.get(arn) : ctx.state.rooms.get(arn);
+  const resource = service === 'ivs' ? (ctx.state.stages.get(arn) ?? ctx.state.publicKeys.get(arn)) : ctx.state.rooms.get(arn);
   if (!resource) {
-    throw AwsServiceError.notFound(service === 'ivs' ? 'STAGE' : 'ROOM', arn.split('/').pop() ?? arn, `Resource not found: ${arn}.`);
+    throw AwsServiceError.notFound(service === 'ivs' ? 'RESOURCE' : 'ROOM', arn.split('/').pop() ?? arn, `Resource not found: ${arn}.`);
   }
   return resource;
 }
