@@ -8,12 +8,15 @@ import {
   CreateParticipantTokenCommand,
   CreateStageCommand,
   DeleteStageCommand,
+  DeletePublicKeyCommand,
   DisconnectParticipantCommand,
+  GetStageCommand,
+  ImportPublicKeyCommand,
   IVSRealTimeClient,
   type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
-import { readFile } from 'node:fs/promises';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
 import type {
   HarnessError,
   HarnessEvent,
@@ -61,30 +64,49 @@ export class TestStage {
     return { token, participantId, userId: options.userId };
   }
 
+  #signingKey: Promise<{ arn: string; privateKey: KeyObject }> | undefined;
+
   /**
-   * A new token for the participant of `previous` (same participant id, stage and endpoints) with
-   * other capabilities: what `exchangeToken` takes. CreateParticipantToken always makes a new
-   * participant, so, as IVS documents for self-signed tokens, the token is signed here: with the
-   * emulator's signing key, read from its data file (`startLocalIvs({ dataFile })`).
+   * A self-signed participant token, made the way IVS documents it: a P-384 key pair generated
+   * here, its public half imported with ImportPublicKey (once per stage), an ES384 JWT with the IVS
+   * claims (`whip_url` / `events_url` from GetStage) and `kid` = the public key ARN. Unlike
+   * CreateParticipantToken it can keep a participant id (`jti`): what `exchangeToken` takes.
    */
-  async reissue(previous: MintedToken, capabilities: ParticipantTokenCapability[]): Promise<string> {
-    const data = JSON.parse(await readFile(env('E2E_IVS_DATA_FILE'), 'utf8')) as { signingKey: { privateJwk: JWK } };
-    const key = await importJWK(data.signingKey.privateJwk, 'ES384');
-    const [rawHeader, rawClaims] = previous.token.split('.');
-    const header = JSON.parse(Buffer.from(rawHeader!, 'base64url').toString('utf8')) as { kid?: string };
-    const claims = JSON.parse(Buffer.from(rawClaims!, 'base64url').toString('utf8')) as Record<string, unknown>;
+  async selfSignedToken(options: { userId: string; participantId?: string; capabilities?: ParticipantTokenCapability[] }): Promise<MintedToken> {
+    this.#signingKey ??= (async () => {
+      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+      const material = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+      const out = await this.client.send(new ImportPublicKeyCommand({ publicKeyMaterial: material, name: 'e2e' }));
+      if (!out.publicKey?.arn) throw new Error('ImportPublicKey returned no ARN');
+      return { arn: out.publicKey.arn, privateKey };
+    })();
+    const key = await this.#signingKey;
+    const endpoints = (await this.client.send(new GetStageCommand({ arn: this.arn }))).stage?.endpoints;
+    if (!endpoints?.whip || !endpoints.events) throw new Error('GetStage returned no endpoints');
+    const capabilities = options.capabilities ?? ['PUBLISH', 'SUBSCRIBE'];
+    const participantId = options.participantId ?? randomUUID();
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      ...claims,
+    const token = await new SignJWT({
+      resource: this.arn,
+      topic: this.arn.split('/').pop(),
+      events_url: endpoints.events,
+      whip_url: endpoints.whip,
       capabilities: { allow_publish: capabilities.includes('PUBLISH'), allow_subscribe: capabilities.includes('SUBSCRIBE') },
+      user_id: options.userId,
+      version: '1.0',
     })
-      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', ...(header.kid ? { kid: header.kid } : {}) })
+      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: key.arn })
+      .setJti(participantId)
       .setIssuedAt(now)
       .setExpirationTime(now + 3600)
-      .sign(key);
+      .sign(key.privateKey);
+    return { token, participantId, userId: options.userId };
   }
 
   async delete(): Promise<void> {
+    const key = this.#signingKey;
+    this.#signingKey = undefined;
+    if (key) await this.client.send(new DeletePublicKeyCommand({ arn: (await key).arn })).catch(() => {});
     await this.client.send(new DeleteStageCommand({ arn: this.arn }));
   }
 

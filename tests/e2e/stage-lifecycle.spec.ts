@@ -68,7 +68,9 @@ test.describe('promotion', () => {
     const hostToken = await stage.token({ userId: 'host' });
     const host = await openHarness('host');
     await host.joinWithGrid({ token: hostToken.token, publish: true });
-    const viewerToken = await stage.token({ userId: 'guest', capabilities: ['SUBSCRIBE'] });
+    // Both tokens are self-signed with a key imported into the stage's account (ImportPublicKey),
+    // so the promoted one keeps the viewer's participant id (jti).
+    const viewerToken = await stage.selfSignedToken({ userId: 'guest', capabilities: ['SUBSCRIBE'] });
     const guest = await openHarness('guest');
     await guest.joinWithGrid({ token: viewerToken.token, publish: false });
     await guest.expectMediaFlowing(hostToken.participantId, { frames: 3, packets: 5 });
@@ -78,8 +80,8 @@ test.describe('promotion', () => {
     // Still a viewer: publishing is refused.
     expect(failure(await guest.setPublishing(true), 'setPublishing before promotion')).toMatchObject({ name: 'TokenError', reason: 'not-allowed' });
 
-    const promoted = await stage.reissue(viewerToken, ['PUBLISH', 'SUBSCRIBE']);
-    expectOk(await guest.exchangeToken(promoted), 'exchangeToken(promoted)');
+    const promoted = await stage.selfSignedToken({ userId: 'guest', participantId: viewerToken.participantId, capabilities: ['PUBLISH', 'SUBSCRIBE'] });
+    expectOk(await guest.exchangeToken(promoted.token), 'exchangeToken(promoted)');
     expectOk(await guest.setPublishing(true), 'setPublishing(true) after promotion');
 
     await expect
