@@ -31,7 +31,8 @@ test('a publisher whose media stops arriving is rated lost (event and tile badge
   await expect.poll(async () => (await tile())?.quality, { timeout: 5_000 }).toBe('lost');
   expect((await tile())?.qualityBadge).not.toBe('');
   const lost = (await qualityEvents()).find((e) => e.detail['quality'] === 'lost')!;
-  expect(lost.detail).toMatchObject({ previous: 'good', stats: { packetsReceived: 0 } });
+  // The interval in which sending stops may still carry a few packets and read 'poor' on the way down.
+  expect(lost.detail).toMatchObject({ previous: expect.stringMatching(/^(good|poor)$/), stats: { packetsReceived: 0 } });
   // The session relays the event, so any listener on the session (the grid) sees it.
   expect((await viewer.state()).events.some((e) => e.type === 'session:qualityChanged' && e.detail['quality'] === 'lost')).toBe(true);
 
