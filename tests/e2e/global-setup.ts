@@ -3,7 +3,7 @@
  * served on 127.0.0.1, a secure context) and ivs-local. Workers find them through environment
  * variables (set here, before workers start).
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { buildHarness } from './support/build-harness.mjs';
@@ -17,12 +17,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const started = Date.now();
   const harness = await startStaticServer(await buildHarness({ outDir: join(outRoot, 'harness'), source: packageMode() === 'source' }));
   const { startLocalIvs } = await loadLocalEntry();
-  // The data file holds the token signing key, which the exchangeToken spec signs a token with.
-  const dataFile = join(outRoot, 'ivs-local-data.json');
   await mkdir(outRoot, { recursive: true });
-  await rm(dataFile, { force: true });
-  const ivs = await startLocalIvs({ port: 0, dataFile });
-  process.env.E2E_IVS_DATA_FILE = dataFile;
+  const ivs = await startLocalIvs({ port: 0 });
   process.env.E2E_HARNESS_URL = harness.url;
   process.env.E2E_IVS_URL = ivs.url;
   process.env.E2E_IVS_REGION = ivs.region;

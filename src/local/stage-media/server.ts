@@ -75,7 +75,7 @@ function tokenRejection(error: unknown): { status: number; code: LocalStageError
       case 'malformed':
         return { status: 401, code: 'token-malformed', message: `The participant token is malformed: ${error.message}` };
       case 'forged':
-        return { status: 401, code: 'token-forged', message: `The participant token was not signed by this ivs-local: ${error.message}` };
+        return { status: 401, code: 'token-forged', message: `The participant token's signature was not accepted: ${error.message}` };
       case 'expired':
         return { status: 401, code: 'token-expired', message: `The participant token has expired: ${error.message}` };
       case 'stage-not-found':
