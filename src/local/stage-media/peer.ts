@@ -8,6 +8,7 @@ import {
   useVP8,
 } from 'werift';
 import type { LocalStreamInfo } from '../../local-stage/protocol';
+import { SdpError } from './sdp';
 
 /** How long a peer connection may stay `disconnected` before its session is ended. */
 export const DISCONNECTED_GRACE_MS = 5000;
@@ -74,8 +75,16 @@ export function publishCodecs(): { audio: RTCRtpCodecParameters[]; video: RTCRtp
   };
 }
 
-/** Sets the local answer and waits until ICE gathering completes (non-trickle WHIP/WHEP). */
-export async function answerWhenGathered(pc: RTCPeerConnection, timeoutMs: number): Promise<string> {
+/**
+ * Applies a WHIP/WHEP offer, then sets the local answer and waits until ICE gathering completes
+ * (non-trickle). An offer werift cannot apply is a client error ({@link SdpError} `bad-request`).
+ */
+export async function answerOffer(pc: RTCPeerConnection, offerSdp: string, timeoutMs: number): Promise<string> {
+  try {
+    await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+  } catch (error) {
+    throw new SdpError('bad-request', `The SDP offer could not be applied: ${(error as Error).message}`);
+  }
   const answer = await pc.createAnswer();
   await pc.setLocalDescription(answer);
   if (pc.iceGatheringState !== 'complete') {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MediaStreamTrack as WeriftTrack, RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { LocalMediaKind, LocalStreamInfo } from '../../local-stage/protocol';
-import { DISCONNECTED_GRACE_MS, answerWhenGathered, canonicalMimeType, createPeer, publishCodecs, type PeerSettings } from './peer';
+import { DISCONNECTED_GRACE_MS, answerOffer, canonicalMimeType, createPeer, publishCodecs, type PeerSettings } from './peer';
 import { isForwardableCodec, narrowOffer, SdpError } from './sdp';
 import type { Subscriber } from './subscriber';
 
@@ -89,12 +89,7 @@ export class Publisher {
     }
     if (streams.length === 0) throw new SdpError('bad-request', 'The offer has no audio or video track to publish.');
     this.streams = streams;
-    try {
-      await this.#pc.setRemoteDescription({ type: 'offer', sdp: narrowed.sdp });
-    } catch (error) {
-      throw new SdpError('bad-request', `The SDP offer could not be applied: ${(error as Error).message}`);
-    }
-    const answer = await answerWhenGathered(this.#pc, this.#settings.iceGatheringTimeoutMs);
+    const answer = await answerOffer(this.#pc, narrowed.sdp, this.#settings.iceGatheringTimeoutMs);
     if (this.#state === 'connecting') {
       this.#connectTimer = setTimeout(() => this.close(), connectTimeoutMs);
       this.#connectTimer.unref?.();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack as WeriftTrack, useOPUS, useVP8, type RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import type { LocalMediaKind } from '../../local-stage/protocol';
-import { DISCONNECTED_GRACE_MS, answerWhenGathered, codecFromStream, createPeer, type PeerSettings } from './peer';
+import { DISCONNECTED_GRACE_MS, answerOffer, codecFromStream, createPeer, type PeerSettings } from './peer';
 import type { Publisher } from './publisher';
 import { matchPublisherCodec, narrowOffer, SdpError } from './sdp';
 
@@ -97,12 +97,7 @@ export class Subscriber {
         transceiver.sender.onPictureLossIndication.subscribe(() => this.publisher.requestKeyframe());
       }
     }
-    try {
-      await this.#pc.setRemoteDescription({ type: 'offer', sdp: narrowed.sdp });
-    } catch (error) {
-      throw new SdpError('bad-request', `The SDP offer could not be applied: ${(error as Error).message}`);
-    }
-    const answer = await answerWhenGathered(this.#pc, this.#settings.iceGatheringTimeoutMs);
+    const answer = await answerOffer(this.#pc, narrowed.sdp, this.#settings.iceGatheringTimeoutMs);
     if (this.#state === 'connecting') {
       this.#connectTimer = setTimeout(() => this.close(), connectTimeoutMs);
       this.#connectTimer.unref?.();
