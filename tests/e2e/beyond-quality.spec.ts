@@ -42,3 +42,34 @@ test('a publisher whose media stops arriving is rated lost (event and tile badge
   await viewer.dispose();
   await publisher.dispose();
 });
+
+test('a publisher whose video arrives at 2 frames/s is rated poor (event and badge), and good again at full rate', async ({ stage, openHarness }) => {
+  const publisher = new Beyond(await openHarness('publisher'));
+  const viewer = new Beyond(await openHarness('viewer'));
+  await publisher.join({ token: (await stage.token({ userId: 'publisher' })).token, publish: true, speaker: false, quality: false });
+  await viewer.join({
+    token: (await stage.token({ userId: 'viewer', capabilities: ['SUBSCRIBE'] })).token,
+    publish: false,
+    speaker: false,
+    quality: { intervalMs: 500 },
+  });
+  const id = await publisher.localId();
+  await viewer.expectReceiving(id);
+  const tile = async () => (await viewer.state()).tiles.find((t) => t.participantId === id);
+  await expect.poll(async () => (await tile())?.quality, { timeout: 5_000 }).toBe('good');
+
+  // Packets keep flowing (not lost), but the video is close to frozen.
+  ok(await publisher.page.evaluate(() => window.harnessBeyond.limitVideoFramerate(2)), 'cap the frame rate');
+  await expect.poll(async () => (await tile())?.quality, { timeout: 8_000 }).toBe('poor');
+  expect((await tile())?.qualityBadge).not.toBe('');
+  const poor = (await viewer.state()).events.filter((e) => e.type === 'qualityChanged' && e.detail['participantId'] === id && e.detail['quality'] === 'poor').at(-1)!;
+  const stats = poor.detail['stats'] as { packetsReceived: number; framesPerSecond: number };
+  expect(stats.packetsReceived).toBeGreaterThan(0);
+  expect(stats.framesPerSecond).toBeLessThan(5);
+
+  ok(await publisher.page.evaluate(() => window.harnessBeyond.limitVideoFramerate(null)), 'lift the cap');
+  await expect.poll(async () => (await tile())?.quality, { timeout: 8_000 }).toBe('good');
+  expect((await tile())?.qualityBadge).toBe('');
+  await viewer.dispose();
+  await publisher.dispose();
+});

@@ -298,6 +298,22 @@ function createApi() {
         }
       }),
 
+    /** Caps the published video's frame rate (`null` lifts the cap): a sender too slow to keep up. */
+    limitVideoFramerate: (fps: number | null) =>
+      run(async () => {
+        for (const pc of observed().openPeerConnections) {
+          for (const sender of pc.getSenders()) {
+            if (sender.track?.kind !== 'video') continue;
+            const params = sender.getParameters();
+            params.encodings.forEach((e) => {
+              if (fps === null) delete e.maxFramerate;
+              else e.maxFramerate = fps;
+            });
+            await sender.setParameters(params);
+          }
+        }
+      }),
+
     // ---- screen share ----
     startShare: (token: string) =>
       run(async () => {
