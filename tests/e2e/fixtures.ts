@@ -20,6 +20,8 @@ import { SignJWT } from 'jose';
 import type {
   HarnessError,
   HarnessEvent,
+  HarnessGridOptions,
+  HarnessGridPages,
   HarnessJoinOptions,
   HarnessParticipant,
   HarnessResult,
@@ -168,10 +170,26 @@ export class HarnessPage {
     return this.page.evaluate((o) => window.harness.join(o), options);
   }
 
-  /** Mounts the grid and joins; throws if the join fails. */
-  async joinWithGrid(options: HarnessJoinOptions): Promise<void> {
-    expectOk(await this.page.evaluate(() => window.harness.mountGrid()), `${this.name}: mountGrid`);
+  /** Mounts the grid (with `grid` as its StageGrid options) and joins; throws if the join fails. */
+  async joinWithGrid(options: HarnessJoinOptions, grid?: HarnessGridOptions): Promise<void> {
+    expectOk(await this.page.evaluate((o) => window.harness.mountGrid(o), grid), `${this.name}: mountGrid`);
     expectOk(await this.join(options), `${this.name}: join`);
+  }
+
+  /** The grid's current page, page count and pager state. */
+  async gridPages(): Promise<HarnessGridPages> {
+    const pages = await this.page.evaluate(() => window.harness.gridPages());
+    if (!pages) throw new Error(`${this.name}: no grid is mounted`);
+    return pages;
+  }
+
+  setGridPage(page: number): Promise<HarnessResult> {
+    return this.page.evaluate((p) => window.harness.setGridPage(p), page);
+  }
+
+  /** Goes to the next page the way a keyboard user does: focus the pager's next button, press Enter. */
+  async pressNextPage(): Promise<void> {
+    await this.page.locator('.ivs-grid__next').press('Enter');
   }
 
   leave(): Promise<HarnessResult> {

@@ -55,6 +55,31 @@ export interface HarnessTile {
   videoHeight: number;
   /** Whether the tile shows its "camera off" mark. */
   cameraOffShown: boolean;
+  /** Whether the tile is hidden (an off-page tile of a paged grid). */
+  hidden: boolean;
+  /** Whether the tile's `<video>` is paused (`undefined` without one). */
+  videoPaused: boolean | undefined;
+}
+
+/** StageGrid options `mountGrid` passes through. */
+export interface HarnessGridOptions {
+  maxTiles?: number;
+  layout?: 'grid' | 'spotlight';
+  showLocal?: boolean;
+}
+
+/** The grid's pages, as its API and its pager show them. */
+export interface HarnessGridPages {
+  /** `StageGrid.page` / `StageGrid.pageCount`. */
+  page: number;
+  pageCount: number;
+  /** Whether the pager (`.ivs-grid__pager`) is shown. */
+  pagerShown: boolean;
+  /** The pager's text, e.g. `Page 1 of 3`. */
+  pageText: string;
+  /** `aria-disabled` of the previous / next buttons. */
+  previousDisabled: boolean;
+  nextDisabled: boolean;
 }
 
 export interface HarnessInbound {
@@ -121,7 +146,11 @@ export interface HarnessApi {
   setPublishing(on: boolean): Promise<HarnessResult>;
   exchangeToken(token: string): Promise<HarnessResult>;
   /** Mounts a StageGrid for the session into `#stage` (creating the session if needed). */
-  mountGrid(): HarnessResult;
+  mountGrid(options?: HarnessGridOptions): HarnessResult;
+  /** The mounted grid's pages; `undefined` without a grid. */
+  gridPages(): HarnessGridPages | undefined;
+  /** `StageGrid.setPage(page)`. */
+  setGridPage(page: number): HarnessResult;
   snapshot(): HarnessSnapshot;
   /** `getStats()` of every open RTCPeerConnection, reduced to inbound/outbound RTP figures. */
   stats(): Promise<HarnessStats>;

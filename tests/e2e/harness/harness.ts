@@ -10,6 +10,7 @@ import type {
   HarnessApi,
   HarnessError,
   HarnessEvent,
+  HarnessGridPages,
   HarnessInbound,
   HarnessOutbound,
   HarnessResult,
@@ -149,9 +150,32 @@ const harness: HarnessApi = {
 
   exchangeToken: (token) => run(() => ensureSession().exchangeToken(token)),
 
-  mountGrid: () =>
+  mountGrid: (options) =>
     runSync(() => {
-      grid ??= new StageGrid(container, ensureSession());
+      if (grid) return;
+      grid = new StageGrid(container, ensureSession(), { ...options });
+      grid.on('pageChanged', ({ page, pageCount }) => record('pageChanged', { page, pageCount }));
+    }),
+
+  gridPages: (): HarnessGridPages | undefined => {
+    if (!grid) return undefined;
+    const root = grid.element;
+    const pager = root.querySelector<HTMLElement>('.ivs-grid__pager');
+    const disabled = (selector: string) => root.querySelector(selector)?.getAttribute('aria-disabled') === 'true';
+    return {
+      page: grid.page,
+      pageCount: grid.pageCount,
+      pagerShown: pager !== null && !pager.hidden,
+      pageText: pager?.querySelector('.ivs-grid__page')?.textContent ?? '',
+      previousDisabled: disabled('.ivs-grid__prev'),
+      nextDisabled: disabled('.ivs-grid__next'),
+    };
+  },
+
+  setGridPage: (page) =>
+    runSync(() => {
+      if (!grid) throw new Error('no grid: call mountGrid() first');
+      grid.setPage(page);
     }),
 
   snapshot: (): HarnessSnapshot => {
@@ -182,6 +206,8 @@ const harness: HarnessApi = {
         videoWidth: video?.videoWidth ?? 0,
         videoHeight: video?.videoHeight ?? 0,
         cameraOffShown: tile.classList.contains('ivs-tile--no-video'),
+        hidden: tile.hidden,
+        videoPaused: video?.paused,
       };
     });
     return {
