@@ -39,7 +39,7 @@ for suite in scripts/e2e.sh scripts/demo-test.sh; do
   echo "::: $suite"
   bash "$suite" 2>&1 | tee .artifacts/suite.log
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-  line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' .artifacts/suite.log | tail -1)
+  line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' .artifacts/suite.log | tail -1)
   if [ -n "$line" ]; then
     p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
     s=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
