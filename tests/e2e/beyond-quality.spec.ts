@@ -3,7 +3,10 @@
  */
 import { Beyond, expect, ok, test } from './beyond-fixtures';
 
-test('a publisher whose media stops arriving is rated lost (event and tile badge), and good again once it flows', async ({ stage, openHarness }) => {
+type Fixtures = Parameters<Parameters<typeof test>[2]>[0];
+
+/** A publisher and a viewer rating it every 500 ms; resolves once the viewer receives its media. */
+async function publisherAndViewer({ stage, openHarness }: Pick<Fixtures, 'stage' | 'openHarness'>) {
   const publisher = new Beyond(await openHarness('publisher'));
   const viewer = new Beyond(await openHarness('viewer'));
   await publisher.join({ token: (await stage.token({ userId: 'publisher' })).token, publish: true, speaker: false, quality: false });
@@ -16,6 +19,11 @@ test('a publisher whose media stops arriving is rated lost (event and tile badge
   const id = await publisher.localId();
   await viewer.expectReceiving(id);
   const tile = async () => (await viewer.state()).tiles.find((t) => t.participantId === id);
+  return { publisher, viewer, id, tile };
+}
+
+test('a publisher whose media stops arriving is rated lost (event and tile badge), and good again once it flows', async ({ stage, openHarness }) => {
+  const { publisher, viewer, id, tile } = await publisherAndViewer({ stage, openHarness });
   const qualityEvents = async () => (await viewer.state()).events.filter((e) => e.type === 'qualityChanged' && e.detail['participantId'] === id);
 
   await expect.poll(async () => (await tile())?.quality, { timeout: 5_000 }).toBe('good');
@@ -44,18 +52,7 @@ test('a publisher whose media stops arriving is rated lost (event and tile badge
 });
 
 test('a publisher whose video arrives at 2 frames/s is rated poor (event and badge), and good again at full rate', async ({ stage, openHarness }) => {
-  const publisher = new Beyond(await openHarness('publisher'));
-  const viewer = new Beyond(await openHarness('viewer'));
-  await publisher.join({ token: (await stage.token({ userId: 'publisher' })).token, publish: true, speaker: false, quality: false });
-  await viewer.join({
-    token: (await stage.token({ userId: 'viewer', capabilities: ['SUBSCRIBE'] })).token,
-    publish: false,
-    speaker: false,
-    quality: { intervalMs: 500 },
-  });
-  const id = await publisher.localId();
-  await viewer.expectReceiving(id);
-  const tile = async () => (await viewer.state()).tiles.find((t) => t.participantId === id);
+  const { publisher, viewer, id, tile } = await publisherAndViewer({ stage, openHarness });
   await expect.poll(async () => (await tile())?.quality, { timeout: 5_000 }).toBe('good');
 
   // Packets keep flowing (not lost), but the video is close to frozen.
