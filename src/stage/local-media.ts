@@ -2,60 +2,12 @@
  * The local participant's media: acquires camera/microphone tracks (or takes the caller's), wraps them
  * in the driver's local streams, applies mute, and stops exactly the tracks it started.
  */
-import { AbortedError, InvalidStateError, MediaDeviceError, StageError, ValidationError } from '../core/errors';
+import { AbortedError, InvalidStateError, MediaDeviceError, StageError } from '../core/errors';
 import { stopTracks, type MediaDevicesLike } from '../media/media-devices';
-import type { DriverLocalStream, DriverStreamConfig, StageDriver } from './driver';
+import type { DriverLocalStream, StageDriver } from './driver';
+import type { PublishConfig, PublishMediaOptions } from './media-options';
 
-/** What to publish. */
-export interface PublishMediaOptions {
-  /** Capture the microphone: `true` (default) or constraints; `false` to publish no audio. */
-  audio?: boolean | MediaTrackConstraints;
-  /** Capture the camera: `true` (default) or constraints; `false` to publish no video. */
-  video?: boolean | MediaTrackConstraints;
-  /**
-   * Publish these tracks instead of capturing (screen share, canvas, processed camera…). When given,
-   * `audio`/`video` are ignored. The caller owns these tracks: the session never stops them; stop them
-   * yourself after `leave()` or `setPublishing(false)`.
-   */
-  tracks?: MediaStreamTrack[];
-  /**
-   * With `tracks`: the session takes ownership of them and stops them when it stops publishing, as
-   * if it had captured them (what `MediaPreview.handOff()` asks for). Default `false`.
-   */
-  adoptTracks?: boolean;
-}
-
-/** Per-kind publish settings handed to the driver's local stream constructor. */
-export interface PublishConfig {
-  audio?: DriverStreamConfig;
-  video?: DriverStreamConfig;
-}
-
-/** Validates {@link PublishMediaOptions}. @internal */
-export function validateMediaOptions(media: unknown, field = 'media'): asserts media is PublishMediaOptions | undefined {
-  if (media === undefined) return;
-  if (typeof media !== 'object' || media === null) throw new ValidationError(field, 'must be an object like { audio: true, video: true }.');
-  const { audio, video, tracks, adoptTracks } = media as PublishMediaOptions;
-  for (const [key, value] of [['audio', audio], ['video', video]] as const) {
-    if (value !== undefined && typeof value !== 'boolean' && (typeof value !== 'object' || value === null)) {
-      throw new ValidationError(`${field}.${key}`, 'must be a boolean or MediaTrackConstraints.');
-    }
-  }
-  if (tracks !== undefined) {
-    if (!Array.isArray(tracks)) throw new ValidationError(`${field}.tracks`, 'must be an array of MediaStreamTrack.');
-    tracks.forEach((t, i) => {
-      if (typeof t !== 'object' || t === null || (t.kind !== 'audio' && t.kind !== 'video')) {
-        throw new ValidationError(`${field}.tracks[${i}]`, 'must be an audio or video MediaStreamTrack.');
-      }
-    });
-    if (adoptTracks !== undefined && typeof adoptTracks !== 'boolean') {
-      throw new ValidationError(`${field}.adoptTracks`, 'must be a boolean.');
-    }
-    if (tracks.length === 0) throw new ValidationError(`${field}.tracks`, 'is empty; pass at least one track, or omit `tracks` to capture the camera/microphone.');
-  } else if (audio === false && video === false) {
-    throw new ValidationError(field, 'publishing needs audio or video; both are false.');
-  }
-}
+export { validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './media-options';
 
 /** @internal */
 /**

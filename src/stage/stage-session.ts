@@ -1,26 +1,19 @@
+/**
+ * StageSession: what an app loads with the package (options, state, argument and token checks,
+ * events). The connection engine (`stage-connection.ts`: driver wiring, participant store, local
+ * media, error mapping, strategy adapter) is imported on the first `join()`, in parallel with the
+ * stage driver, so a page that never joins never loads it.
+ */
 import { TypedEmitter } from '../core/emitter';
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError } from '../core/errors';
 import { assertTokenUsable, type ParticipantTokenClaims } from '../core/token';
-import { resolveMediaDevices, type MediaDevicesLike } from '../media/media-devices';
+import type { MediaDevicesLike } from '../media/media-devices';
 import { defaultStageFactory } from './default-factory';
-import type {
-  DriverConnectionState,
-  DriverLeftReason,
-  DriverParticipantInfo,
-  DriverStage,
-  DriverStageError,
-  DriverStageEventMap,
-  DriverStrategy,
-  DriverStream,
-  DriverSubscribeType,
-  StageDriver,
-  StageFactory,
-} from './driver';
-import { LocalMedia, republishMedia, validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './local-media';
-import { localFromClaims, mergeLocalInfo, withLocalMute } from './local-participant';
-import { ParticipantStore, participantFromInfo, type StoreChange } from './participant-store';
-import { isDriverStageError, leftReasonForError, mapDriverError, mapLeftReason } from './reasons';
-import { resolveStrategy, toDriverSubscribeType, type ResolvedStrategy, type StrategyOption } from './strategies';
+import type { DriverStage, DriverStageError, DriverStageEventMap, StageDriver, StageFactory } from './driver';
+import { validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './media-options';
+import type * as Engine from './stage-connection';
+import type { StageEngine } from './stage-connection';
+import { resolveStrategy, type ResolvedStrategy, type StrategyOption } from './strategies';
 import type { LeftReason, Participant, StageSessionEvents, StageSessionState } from './types';
 
 /** Options of the {@link StageSession} constructor. */
@@ -52,8 +45,8 @@ export interface JoinOptions {
   signal?: AbortSignal;
 }
 
-/** One join, from `join()` to `left`. Events from a stale connection are ignored. */
-interface Connection {
+/** One join, from `join()` to `left`. Events from a stale connection are ignored. @internal */
+export interface Connection {
   claims: ParticipantTokenClaims;
   token: string;
   media: PublishMediaOptions | undefined;
@@ -67,6 +60,38 @@ interface Connection {
   closed: boolean;
 }
 
+/** The session state the connection engine reads and changes. @internal */
+export interface SessionHost {
+  readonly state: StageSessionState;
+  readonly muted: { audio: boolean; video: boolean };
+  readonly publishing: boolean;
+  readonly strategy: ResolvedStrategy;
+  /** The current connection (undefined between joins). */
+  readonly connection: Connection | undefined;
+  emit<K extends keyof StageSessionEvents>(event: K, payload: StageSessionEvents[K]): void;
+  setState(state: StageSessionState): void;
+  setPublishing(publishing: boolean): void;
+  setSubscriberCount(count: number): void;
+  /** Ends `conn` and emits `left` once (see StageSession's lifecycle). */
+  terminate(conn: Connection, reason: LeftReason, error: IvsRealtimeError | undefined, driverLeft?: boolean): void;
+}
+
+type EngineModule = typeof Engine;
+
+let engineImport: Promise<EngineModule> | undefined;
+
+function loadEngine(): Promise<EngineModule> {
+  engineImport ??= import('./stage-connection').catch((error: unknown) => {
+    engineImport = undefined;
+    throw new StageError(
+      'join',
+      `Could not load StageSession's connection module (a chunk of aws-ivs-realtime): ${error instanceof Error ? error.message : String(error)}. Check that your bundler emits and serves the package's chunks, then call join() again.`,
+      { cause: error },
+    );
+  });
+  return engineImport;
+}
+
 /**
  * Emits an event of an add-on (`ActiveSpeakerDetector`, `NetworkQualityMonitor`) on the session it is
  * attached to, so one listener — a grid, an app — follows everything on the session. @internal
@@ -74,6 +99,8 @@ interface Connection {
 export let relayEvent: (session: StageSession, event: 'speakersChanged' | 'qualityChanged', payload: object) => void;
 
 const NOT_CONNECTED = 'The session is not connected. Call join() and wait for it first.';
+
+const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
 
 /**
  * A participant's session in an IVS Real-Time stage: join, publish, mute, subscribe through a
@@ -102,8 +129,8 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   readonly #factory: StageFactory;
   readonly #mediaDevices: MediaDevicesLike | undefined;
   readonly #publishConfig: PublishConfig;
-  readonly #media: LocalMedia;
-  readonly #store = new ParticipantStore();
+  /** The connection engine, from the first join on. */
+  #engine: StageEngine | undefined;
   #strategy: ResolvedStrategy;
   #state: StageSessionState = 'idle';
   #conn: Connection | undefined;
@@ -124,7 +151,6 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     this.#mediaDevices = options.mediaDevices;
     this.#publishConfig = options.publishConfig ?? {};
     this.#strategy = resolveStrategy(options.strategy);
-    this.#media = new LocalMedia(() => resolveMediaDevices(this.#mediaDevices));
   }
 
   /** Connection state. */
@@ -134,13 +160,12 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
 
   /** Everyone in the stage, local participant first (once joined). Immutable snapshots. */
   get participants(): readonly Participant[] {
-    return this.#store.list();
+    return this.#engine?.participants ?? NO_PARTICIPANTS;
   }
 
   /** The local participant, once joined. */
   get localParticipant(): Participant | undefined {
-    const id = this.#conn?.claims.participantId;
-    return id === undefined ? undefined : this.#store.get(id);
+    return this.#engine?.localParticipant(this.#conn);
   }
 
   /** Whether local media is being offered to the stage. */
@@ -211,24 +236,19 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       this.#terminate(conn, 'user', new AbortedError('join() was aborted.', { cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const driver = await this.#factory(token);
-      if (conn.closed) return await joinPromise;
-      conn.driver = driver;
-      if (publish) {
-        await this.#media.acquire(media, driver, this.#publishConfig, () => this.#muted, signal);
-        if (conn.closed) {
-          this.#media.release();
-          return await joinPromise;
-        }
-        this.#setPublishingFlag(true);
+      // The engine and the driver load in parallel; once loaded, the engine costs no extra tick.
+      const driverLoad = this.#factory(token);
+      let engine = this.#engine;
+      let driver: StageDriver;
+      if (engine) driver = await driverLoad;
+      else {
+        const engineLoad = loadEngine();
+        engineLoad.catch(() => {}); // Reported below, or superseded by the driver's failure.
+        [, driver] = await Promise.all([engineLoad, driverLoad]);
+        engine = this.#createEngine(await engineLoad);
       }
-      const stage = driver.createStage(token, this.#createDriverStrategy(conn));
-      conn.stage = stage;
-      this.#attach(conn, stage);
-      stage.join().catch((cause: unknown) => {
-        if (conn.settleJoin) this.#failJoin(conn, cause);
-      });
-      await joinPromise;
+      if (conn.closed) return await joinPromise;
+      await engine.join(conn, driver, publish, signal);
     } catch (error) {
       if (!conn.closed) this.#terminate(conn, 'error', this.#asJoinError(error));
       // The error the join was settled with wins (abort, leave, driver failure).
@@ -295,15 +315,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       const value = muted[kind];
       if (value === undefined || value === this.#muted[kind]) continue;
       this.#muted = { ...this.#muted, [kind]: value };
-      this.#media.setMuted(kind, value);
-      const id = this.#conn?.claims.participantId;
-      const local = id === undefined ? undefined : this.#store.get(id);
-      let participant = local;
-      if (local && id !== undefined) {
-        const change = this.#store.upsert(id, (p) => withLocalMute(p!, this.#muted));
-        this.#emitChange(change);
-        participant = change.participant;
-      }
+      const participant = this.#engine?.applyMute(kind, value);
       if (participant) this.emit('muteChanged', { participant, kind, muted: value });
     }
   }
@@ -320,33 +332,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     this.#assertNotDisposed('exchangeToken');
     const conn = this.#requireConnected('exchangeToken');
     const claims = assertTokenUsable(token);
-    if (claims.participantId !== conn.claims.participantId) {
-      throw new ValidationError('token', `is for participant ${claims.participantId}, but this session is participant ${conn.claims.participantId}. Exchange only tokens minted for the same participant.`);
-    }
-    if (conn.claims.stageArn !== undefined && claims.stageArn !== undefined && claims.stageArn !== conn.claims.stageArn) {
-      throw new ValidationError('token', `is for stage ${claims.stageArn}, not ${conn.claims.stageArn}.`);
-    }
-    const stage = conn.stage!;
-    try {
-      await stage.exchangeToken(token);
-    } catch (cause) {
-      throw isDriverStageError(cause)
-        ? mapDriverError(cause)
-        : new StageError('join', `The stage rejected the token exchange: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, fatal: false });
-    }
-    if (conn.closed) throw new InvalidStateError('disconnected', 'The session left the stage during the token exchange.');
-    conn.claims = claims;
-    conn.token = token;
-    const change = this.#store.upsert(claims.participantId, (p) => localFromClaims(claims, this.#muted, p));
-    this.#emitChange(change);
-    if (!claims.capabilities.publish && this.#publishing) {
-      this.#setPublishingFlag(false);
-      stage.refreshStrategy();
-      this.#media.release();
-      this.#syncLocalStreams();
-    } else {
-      stage.refreshStrategy();
-    }
+    await this.#engine!.exchangeToken(conn, token, claims);
   }
 
   /**
@@ -364,9 +350,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       throw new ValidationError('track', 'must be an audio or video MediaStreamTrack.');
     }
     const conn = this.#requireConnected('replaceTrack');
-    await this.#media.replace(track, conn.driver!, this.#publishConfig, this.#muted, options.adopt === true);
-    this.#syncLocalStreams();
-    conn.stage!.refreshStrategy();
+    await this.#engine!.replaceTrack(conn, track, options.adopt === true);
   }
 
   /** Re-runs the strategy now (call after changing what your custom strategy depends on). */
@@ -381,118 +365,36 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Driver wiring
+  // Engine
 
-  #attach(conn: Connection, stage: DriverStage): void {
-    const on = <E extends keyof DriverStageEventMap>(event: E, handler: DriverStageEventMap[E]) => {
-      const guarded = ((...args: Parameters<DriverStageEventMap[E]>) => {
-        if (conn.closed || this.#conn !== conn) return;
-        (handler as (...a: Parameters<DriverStageEventMap[E]>) => void)(...args);
-      }) as DriverStageEventMap[E];
-      stage.on(event, guarded);
-      conn.listeners.push([event, guarded as (...args: never[]) => void]);
+  #createEngine(module: EngineModule): StageEngine {
+    if (this.#engine) return this.#engine;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const session = this;
+    const host: SessionHost = {
+      get state() {
+        return session.#state;
+      },
+      get muted() {
+        return session.#muted;
+      },
+      get publishing() {
+        return session.#publishing;
+      },
+      get strategy() {
+        return session.#strategy;
+      },
+      get connection() {
+        return session.#conn;
+      },
+      emit: (event, payload) => this.emit(event, payload),
+      setState: (state) => this.#setState(state),
+      setPublishing: (publishing) => this.#setPublishingFlag(publishing),
+      setSubscriberCount: (count) => this.#setSubscriberCount(count),
+      terminate: (conn, reason, error, driverLeft) => this.#terminate(conn, reason, error, driverLeft),
     };
-    on('stageConnectionStateChanged', (state) => this.#onConnectionState(conn, state));
-    on('stageLeft', (reason) => this.#onStageLeft(conn, reason));
-    on('error', (error) => this.#onDriverError(conn, error));
-    on('stageParticipantJoined', (info) => this.#emitChange(this.#applyInfo(conn, info)));
-    on('stageParticipantMetadataChanged', (info) => this.#emitChange(this.#applyInfo(conn, info)));
-    on('stageParticipantLeft', (info) => this.#onParticipantLeft(conn, info));
-    on('stageParticipantPublishStateChanged', (info, state) => {
-      this.#emitChange(this.#store.setPublishState(info, state, this.#idOf(conn, info)));
-    });
-    on('stageParticipantSubscribeStateChanged', (info, state) => {
-      if (this.#isLocal(conn, info)) return;
-      this.#emitChange(this.#store.setSubscribeState(info, state));
-    });
-    on('stageParticipantStreamsAdded', (info, streams) => this.#onStreamsAdded(conn, info, streams));
-    on('stageParticipantStreamsRemoved', (info, streams) => this.#onStreamsRemoved(conn, info, streams));
-    on('stageStreamMuteChanged', (info, stream) => this.#onStreamMute(conn, info, stream));
-    on('stageSubscriberCountChanged', (count) => this.#setSubscriberCount(count));
-  }
-
-  #detach(conn: Connection): void {
-    const stage = conn.stage;
-    if (!stage) return;
-    for (const [event, listener] of conn.listeners) {
-      try {
-        stage.off(event, listener as never);
-      } catch {
-        // A driver that fails to remove a listener cannot reach us anyway: events of a closed connection are ignored.
-      }
-    }
-    conn.listeners = [];
-  }
-
-  #onConnectionState(conn: Connection, state: DriverConnectionState): void {
-    switch (state) {
-      case 'connected':
-        this.#ensureLocalParticipant(conn);
-        this.#setState('connected');
-        if (conn.settleJoin) {
-          const { resolve } = conn.settleJoin;
-          conn.settleJoin = undefined;
-          resolve();
-        }
-        return;
-      case 'connecting':
-      case 'disconnected':
-        // Before the first CONNECTED these are the join in progress; after it, the media stack is
-        // recovering the connection (a terminal loss arrives as stageLeft or ERRORED).
-        if (this.#state === 'connected') this.#setState('reconnecting');
-        return;
-      case 'errored': {
-        if (conn.settleJoin) {
-          this.#failJoin(conn, conn.lastError);
-          return;
-        }
-        const error = conn.lastError ? mapDriverError(conn.lastError) : new StageError('join', 'The stage connection failed and could not be recovered. Join again.');
-        this.#terminate(conn, leftReasonForError(conn.lastError) ?? 'error', error);
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  #onStageLeft(conn: Connection, reason: DriverLeftReason): void {
-    const mapped = mapLeftReason(reason, conn.lastError);
-    if (conn.settleJoin) {
-      const cause = conn.lastError ? mapDriverError(conn.lastError) : undefined;
-      this.#terminate(
-        conn,
-        mapped,
-        new StageError('join', `The stage ended the connection while joining (reason: ${reason}).`, { cause }),
-        { driverLeft: true },
-      );
-      return;
-    }
-    const error =
-      mapped === 'user'
-        ? undefined
-        : conn.lastError
-          ? mapDriverError(conn.lastError)
-          : new StageError('join', `The stage ended the connection (reason: ${reason}).`);
-    this.#terminate(conn, mapped, error, { driverLeft: true });
-  }
-
-  #onDriverError(conn: Connection, driverError: DriverStageError): void {
-    conn.lastError = driverError;
-    const error = mapDriverError(driverError);
-    this.emit('error', { error });
-    if (driverError.category !== 'JOIN_ERROR' || driverError.fatal === false) return;
-    // The IVS SDK reports a JOIN_ERROR only once it has given up (it retries network failures for
-    // up to 30 s first), so the connection is gone.
-    if (conn.settleJoin) this.#failJoin(conn, driverError);
-    else this.#terminate(conn, leftReasonForError(driverError) ?? 'error', error);
-  }
-
-  #failJoin(conn: Connection, cause: unknown): void {
-    if (conn.closed) return;
-    const mappedCause = isDriverStageError(cause) ? mapDriverError(cause) : cause;
-    const detail = mappedCause instanceof Error ? `: ${mappedCause.message}` : '';
-    const reason = isDriverStageError(cause) ? (leftReasonForError(cause) ?? 'error') : 'error';
-    this.#terminate(conn, reason, new StageError('join', `Joining the stage failed${detail}`, { cause: mappedCause }));
+    this.#engine = new module.StageEngine(host, this.#mediaDevices, this.#publishConfig);
+    return this.#engine;
   }
 
   #asJoinError(error: unknown): IvsRealtimeError {
@@ -504,26 +406,18 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
    * Ends a connection: detaches from the driver, leaves the stage, releases media, clears
    * participants, and emits `left` once. Safe to call more than once.
    */
-  #terminate(conn: Connection, reason: LeftReason, error: IvsRealtimeError | undefined, options: { driverLeft?: boolean } = {}): void {
+  #terminate(conn: Connection, reason: LeftReason, error: IvsRealtimeError | undefined, driverLeft = false): void {
     if (conn.closed) return;
     conn.closed = true;
     if (this.#conn === conn) this.#conn = undefined;
-    this.#detach(conn);
-    if (!options.driverLeft && conn.stage) {
-      try {
-        conn.stage.leave();
-      } catch {
-        // Leaving is best effort: the connection is being dropped either way.
-      }
-    }
+    const { participants } = this.#engine?.teardown(conn, driverLeft) ?? { participants: NO_PARTICIPANTS };
     const joinError = conn.settleJoin ? error ?? new StageError('join', 'The join did not complete.') : undefined;
     if (conn.settleJoin) {
       conn.settleJoin.reject(joinError);
       conn.settleJoin = undefined;
     }
-    this.#media.release();
     this.#setPublishingFlag(false);
-    for (const participant of this.#store.clear()) this.emit('participantLeft', { participant });
+    for (const participant of participants) this.emit('participantLeft', { participant });
     this.#setSubscriberCount(0);
     this.#leftReason = reason;
     this.#setState('disconnected');
@@ -532,163 +426,12 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Participants
-
-  #isLocal(conn: Connection, info: DriverParticipantInfo): boolean {
-    return info.isLocal || info.id === conn.claims.participantId;
-  }
-
-  #idOf(conn: Connection, info: DriverParticipantInfo): string {
-    return this.#isLocal(conn, info) ? conn.claims.participantId : info.id;
-  }
-
-
-  #ensureLocalParticipant(conn: Connection): void {
-    const id = conn.claims.participantId;
-    if (!this.#store.get(id)) {
-      this.#emitChange(this.#store.upsert(id, (p) => localFromClaims(conn.claims, this.#muted, p)));
-    }
-    this.#syncLocalStreams();
-  }
-
-  #applyInfo(conn: Connection, info: DriverParticipantInfo): StoreChange {
-    if (!this.#isLocal(conn, info)) return this.#store.applyInfo(info);
-    // The local participant's capabilities, streams and mute come from this session, not the info.
-    return this.#store.upsert(conn.claims.participantId, (current) => mergeLocalInfo(localFromClaims(conn.claims, this.#muted, current), info));
-  }
-
-
-  #onParticipantLeft(conn: Connection, info: DriverParticipantInfo): void {
-    if (this.#isLocal(conn, info)) return; // The local participant leaves with the session (stageLeft).
-    const participant = this.#store.remove(info.id);
-    if (participant) this.emit('participantLeft', { participant });
-  }
-
-  #onStreamsAdded(conn: Connection, info: DriverParticipantInfo, streams: DriverStream[]): void {
-    if (this.#isLocal(conn, info)) {
-      // Local streams are the session's own media (already shown); the driver echoes them.
-      this.#syncLocalStreams();
-      return;
-    }
-    const { change, added } = this.#store.addStreams(info, streams);
-    this.#emitChange(change);
-    if (added.length > 0) this.emit('streamsChanged', { participant: change.participant, added, removed: [] });
-  }
-
-  #onStreamsRemoved(conn: Connection, info: DriverParticipantInfo, streams: DriverStream[]): void {
-    if (this.#isLocal(conn, info)) return;
-    const { change, removed } = this.#store.removeStreams(info, streams);
-    this.#emitChange(change);
-    if (removed.length > 0) this.emit('streamsChanged', { participant: change.participant, added: [], removed });
-  }
-
-  #onStreamMute(conn: Connection, info: DriverParticipantInfo, stream: DriverStream): void {
-    if (this.#isLocal(conn, info)) return; // Local mute is driven by setMuted().
-    const before = this.#store.get(info.id);
-    const change = this.#store.setStreamMuted(info, stream);
-    this.#emitChange(change);
-    const kind = stream.streamType === 'audio' ? 'audio' : stream.streamType === 'video' ? 'video' : undefined;
-    if (!kind || change.type === 'unchanged') return;
-    const wasMuted = kind === 'audio' ? before?.audioMuted : before?.videoMuted;
-    const muted = kind === 'audio' ? change.participant.audioMuted : change.participant.videoMuted;
-    if (wasMuted !== muted) this.emit('muteChanged', { participant: change.participant, kind, muted });
-  }
-
-  /** Makes the local participant's streams match the session's local media. */
-  #syncLocalStreams(): void {
-    const id = this.#conn?.claims.participantId;
-    if (id === undefined || !this.#store.get(id)) return;
-    const { change, added, removed } = this.#store.replaceStreams(id, this.#media.streams);
-    if (!change) return;
-    const withMute = this.#store.upsert(id, (p) => withLocalMute(p!, this.#muted));
-    const participant = withMute.participant;
-    if (change.type === 'updated' && withMute.type === 'updated') {
-      this.#emitChange({ type: 'updated', participant, previous: change.previous, changes: [...new Set([...change.changes, ...withMute.changes])] });
-    } else if (change.type === 'updated') {
-      this.#emitChange({ ...change, participant });
-    } else {
-      this.#emitChange(withMute);
-    }
-    if (added.length > 0 || removed.length > 0) this.emit('streamsChanged', { participant, added, removed });
-  }
-
-
-  #emitChange(change: StoreChange): void {
-    if (change.type === 'joined') this.emit('participantJoined', { participant: change.participant });
-    else if (change.type === 'updated') {
-      this.emit('participantUpdated', { participant: change.participant, previous: change.previous, changes: change.changes });
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Strategy
-
-  /**
-   * The strategy handed to one connection's stage. It delegates to the current strategy and session
-   * state, and answers "nothing" once that connection is over (the media stack may still ask).
-   */
-  #createDriverStrategy(conn: Connection): DriverStrategy {
-    const live = () => !conn.closed && this.#conn === conn;
-    return {
-      stageStreamsToPublish: () => (live() && this.#publishing ? [...this.#media.streams] : []),
-      shouldPublishParticipant: () => live() && this.#shouldPublish(conn),
-      shouldSubscribeToParticipant: (info) => (live() ? this.#subscribeType(conn, info) : 'none'),
-    };
-  }
-
-  #shouldPublish(conn: Connection): boolean {
-    if (!this.#publishing || !conn.claims.capabilities.publish) return false;
-    const local = this.#store.get(conn.claims.participantId) ?? localFromClaims(conn.claims, this.#muted, undefined);
-    try {
-      return this.#strategy.shouldPublish(local) === true;
-    } catch (cause) {
-      this.#reportStrategyError('shouldPublish', cause);
-      return false;
-    }
-  }
-
-  #subscribeType(conn: Connection, info: DriverParticipantInfo): DriverSubscribeType {
-    if (!conn.claims.capabilities.subscribe || this.#isLocal(conn, info)) return 'none';
-    const participant = this.#store.get(info.id) ?? participantFromInfo(info);
-    try {
-      return toDriverSubscribeType(this.#strategy.shouldSubscribe(participant));
-    } catch (cause) {
-      this.#reportStrategyError('shouldSubscribe', cause);
-      return 'none';
-    }
-  }
-
-  #reportStrategyError(method: string, cause: unknown): void {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    this.emit('error', { error: new ValidationError(`strategy.${method}`, `threw (${message}); the session used the safe default (nothing).`, { cause }) });
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Publishing
 
   async #applyPublishing(on: boolean, media: PublishMediaOptions | undefined): Promise<void> {
     this.#assertNotDisposed('setPublishing');
     const conn = this.#requireConnected('setPublishing');
-    const stage = conn.stage!;
-    if (!on) {
-      if (!this.#publishing) return;
-      this.#setPublishingFlag(false);
-      stage.refreshStrategy();
-      this.#media.release();
-      this.#syncLocalStreams();
-      return;
-    }
-    if (!conn.claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
-    if (this.#publishing && media === undefined) return;
-    await this.#media.acquire(media ?? republishMedia(conn.media), conn.driver!, this.#publishConfig, () => this.#muted);
-    if (conn.closed) {
-      this.#media.release();
-      throw new AbortedError('The session left the stage before publishing started.');
-    }
-    if (media !== undefined) conn.media = media;
-    this.#setPublishingFlag(true);
-    this.#syncLocalStreams();
-    stage.refreshStrategy();
+    await this.#engine!.applyPublishing(conn, on, media);
   }
 
   #setPublishingFlag(publishing: boolean): void {

@@ -174,6 +174,9 @@ export function stubPlay(outcome: 'resolve' | 'NotAllowedError' | 'AbortError' |
 
 /** Lets pending promise callbacks (play() outcomes) run. */
 export async function flush(): Promise<void> {
+  // StageSession loads its connection engine on the first join (dynamic import, like the driver):
+  // let that load finish before counting microtasks.
+  await import('../../../src/stage/stage-connection');
   for (let i = 0; i < 5; i++) await Promise.resolve();
   await new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -60,6 +60,9 @@ export function setup(options: Omit<StageSessionOptions, 'stageFactory' | 'media
 
 /** Lets pending promise callbacks run. */
 export async function flush(): Promise<void> {
+  // StageSession loads its connection engine on the first join (dynamic import, like the driver):
+  // let that load finish before counting microtasks.
+  await import('../../../src/stage/stage-connection');
   for (let i = 0; i < 5; i++) await Promise.resolve();
   await new Promise((resolve) => setTimeout(resolve, 0));
 }
