@@ -7,22 +7,16 @@
  * must show up as text and run nothing.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { demoUrl, screenshot } from './support';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../.artifacts/screenshots/', import.meta.url));
 const XSS = '<img src=x onerror=window.__xss=1>';
 const HOST_NAME = 'Hana Host';
 const VIEWER_NAME = 'Vik Viewer';
 // Each run starts its own emulator, so the title is unique within it.
 const TITLE = 'Morning show';
 const DESCRIPTION = 'Coffee, news and a live chat.';
-
-function demoUrl(): string {
-  const url = process.env.DEMO_URL;
-  if (!url) throw new Error('DEMO_URL is not set: run through tests/demo/playwright.config.ts.');
-  return url;
-}
 
 test.describe.configure({ mode: 'serial' });
 
@@ -31,13 +25,6 @@ let viewerContext: BrowserContext;
 let host: Page;
 let viewer: Page;
 const pageErrors: string[] = [];
-
-async function screenshot(page: Page, name: string): Promise<string> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const path = `${SCREENSHOTS}${name}.png`;
-  await page.screenshot({ path });
-  return path;
-}
 
 /** Frames decoded so far by the video of the first remote tile. */
 function remoteFrames(page: Page): Promise<number> {

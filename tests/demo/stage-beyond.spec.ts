@@ -9,19 +9,11 @@
  * Runs after `demo.spec.ts` (file order) against the same demo server, and ends its live.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { demoUrl, screenshot } from './support';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../.artifacts/screenshots/', import.meta.url));
 const HOST_NAME = 'Sam Speaker';
 const VIEWER_NAME = 'Wren Watcher';
 const TITLE = 'Show and tell';
-
-function demoUrl(): string {
-  const url = process.env.DEMO_URL;
-  if (!url) throw new Error('DEMO_URL is not set: run through tests/demo/playwright.config.ts.');
-  return url;
-}
 
 test.describe.configure({ mode: 'serial' });
 
@@ -30,11 +22,6 @@ let viewerContext: BrowserContext;
 let host: Page;
 let viewer: Page;
 const pageErrors: string[] = [];
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
-}
 
 /** Frames decoded so far by a tile's video. */
 function frames(page: Page, tileSelector: string): Promise<number> {
