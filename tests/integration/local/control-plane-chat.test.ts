@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-ivschat';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LocalHubEvents } from '../../../src/local';
-import { startEmulator, stopEmulator, type Emulator } from './helpers';
+import { rejection, startEmulator, stopEmulator, type Emulator } from './helpers';
 import { errorType, sendRaw, signRequest } from './raw-http';
 
 let e: Emulator;
@@ -28,15 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopEmulator(e);
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function newRoom(input: ConstructorParameters<typeof CreateRoomCommand>[0] = {}) {
   const { $metadata: _m, ...room } = await e.chat.send(new CreateRoomCommand(input));

@@ -22,7 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeParticipantToken, isLocalStageToken } from '../../../src/core/token';
 import { ParticipantTokenRejectedError, type ParticipantGrant } from '../../../src/local';
-import { startEmulator, stopEmulator, type Emulator } from './helpers';
+import { rejection, startEmulator, stopEmulator, type Emulator } from './helpers';
 
 let e: Emulator;
 beforeAll(async () => {
@@ -31,15 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopEmulator(e);
 });
-
-async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function newStage(name = 'stage') {
   const { stage } = await e.realtime.send(new CreateStageCommand({ name }));

@@ -26,3 +26,13 @@ export async function stopEmulator(emulator: Emulator | undefined): Promise<void
   emulator.chat.destroy();
   await emulator.ivs.close();
 }
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail');
+}
