@@ -293,6 +293,24 @@ export class HarnessPage {
   }
 }
 
+/**
+ * The common cast: a host that publishes, then two SUBSCRIBE-only viewers (`viewer-1`, `viewer-2`),
+ * each on its own harness page with a grid mounted.
+ */
+export async function hostWithTwoViewers(
+  stage: TestStage,
+  openHarness: (name: string) => Promise<HarnessPage>,
+): Promise<{ hostToken: MintedToken; host: HarnessPage; viewers: HarnessPage[] }> {
+  const hostToken = await stage.token({ userId: 'host' });
+  const host = await openHarness('host');
+  await host.joinWithGrid({ token: hostToken.token, publish: true });
+  const viewers = [await openHarness('viewer-1'), await openHarness('viewer-2')];
+  for (const viewer of viewers) {
+    await viewer.joinWithGrid({ token: (await stage.token({ userId: viewer.name, capabilities: ['SUBSCRIBE'] })).token, publish: false });
+  }
+  return { hostToken, host, viewers };
+}
+
 interface Fixtures {
   control: IVSRealTimeClient;
   stage: TestStage;

@@ -2,17 +2,11 @@
  * The stage ending sessions from the server side (DeleteStage, DisconnectParticipant) and a viewer
  * being promoted to publisher, driven through the real AWS SDK against ivs-local.
  */
-import { expect, expectOk, failure, test } from './fixtures';
+import { expect, expectOk, failure, hostWithTwoViewers, test } from './fixtures';
 
 test.describe('sessions ended by the control plane', () => {
   test('DeleteStage makes every participant leave with reason "stage-deleted" and releases their media', async ({ stage, openHarness }) => {
-    const hostToken = await stage.token({ userId: 'host' });
-    const host = await openHarness('host');
-    await host.joinWithGrid({ token: hostToken.token, publish: true });
-    const viewers = [await openHarness('viewer-1'), await openHarness('viewer-2')];
-    for (const viewer of viewers) {
-      await viewer.joinWithGrid({ token: (await stage.token({ userId: viewer.name, capabilities: ['SUBSCRIBE'] })).token, publish: false });
-    }
+    const { hostToken, host, viewers } = await hostWithTwoViewers(stage, openHarness);
     await viewers[1]!.expectMediaFlowing(hostToken.participantId, { frames: 3, packets: 5 });
 
     await stage.delete();

@@ -2,19 +2,11 @@
  * Media through the local stage: a host publishes its fake camera and microphone; viewers render
  * it in a StageGrid. Everything real: Chromium, the built package, ivs-local's SFU, loopback only.
  */
-import { expect, expectOk, test } from './fixtures';
+import { expect, expectOk, hostWithTwoViewers, test } from './fixtures';
 
 test.describe('a host and two viewers on one stage', () => {
   test('the host\'s camera and microphone reach both viewers: their tiles show advancing frames and audio packets', async ({ stage, openHarness }) => {
-    const hostToken = await stage.token({ userId: 'host' });
-    const host = await openHarness('host');
-    await host.joinWithGrid({ token: hostToken.token, publish: true });
-
-    const viewers = [await openHarness('viewer-1'), await openHarness('viewer-2')];
-    for (const [i, viewer] of viewers.entries()) {
-      const token = await stage.token({ userId: `viewer-${i + 1}`, capabilities: ['SUBSCRIBE'] });
-      await viewer.joinWithGrid({ token: token.token, publish: false });
-    }
+    const { hostToken, host, viewers } = await hostWithTwoViewers(stage, openHarness);
 
     for (const viewer of viewers) {
       await viewer.expectMediaFlowing(hostToken.participantId);
@@ -28,12 +20,8 @@ test.describe('a host and two viewers on one stage', () => {
   });
 
   test('a host muting its video is shown as muted on the viewers within 1 s, and as unmuted within 1 s', async ({ stage, openHarness }) => {
-    const hostToken = await stage.token({ userId: 'host' });
-    const host = await openHarness('host');
-    await host.joinWithGrid({ token: hostToken.token, publish: true });
-    const viewers = [await openHarness('viewer-1'), await openHarness('viewer-2')];
+    const { hostToken, host, viewers } = await hostWithTwoViewers(stage, openHarness);
     for (const viewer of viewers) {
-      await viewer.joinWithGrid({ token: (await stage.token({ userId: viewer.name, capabilities: ['SUBSCRIBE'] })).token, publish: false });
       await expect.poll(async () => (await viewer.tile(hostToken.participantId))?.framesPresented ?? 0, { message: `${viewer.name} renders the host` }).toBeGreaterThan(0);
     }
 
@@ -70,12 +58,8 @@ test.describe('a host and two viewers on one stage', () => {
   });
 
   test('a host leaving removes its tile on the viewers within 1 s', async ({ stage, openHarness }) => {
-    const hostToken = await stage.token({ userId: 'host' });
-    const host = await openHarness('host');
-    await host.joinWithGrid({ token: hostToken.token, publish: true });
-    const viewers = [await openHarness('viewer-1'), await openHarness('viewer-2')];
+    const { hostToken, host, viewers } = await hostWithTwoViewers(stage, openHarness);
     for (const viewer of viewers) {
-      await viewer.joinWithGrid({ token: (await stage.token({ userId: viewer.name, capabilities: ['SUBSCRIBE'] })).token, publish: false });
       await expect.poll(async () => (await viewer.tile(hostToken.participantId))?.framesPresented ?? 0, { message: `${viewer.name} renders the host` }).toBeGreaterThan(0);
     }
 
