@@ -2,19 +2,14 @@
  * `HttpControlPlane`: the production control plane for browsers. It holds no AWS credentials; it
  * calls your backend, which serves the REST contract (`docs/control-plane-rest.md`) with
  * `createControlPlaneHandler` from `aws-ivs-realtime/server` and decides who may do what.
+ *
+ * This module is the part an app loads with the package (options and their checks). The requests
+ * themselves (`http-requests.ts`: input validation, fetch, answers) are imported on the first call.
  */
-import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../core/errors';
-import {
-  REST_ROUTES,
-  RestShapeError,
-  chatRoomFromJson,
-  chatTokenFromJson,
-  participantTokenFromJson,
-  restPath,
-  stageDetailsFromJson,
-  stageListFromJson,
-  type ControlPlaneOperation,
-} from './rest-contract';
+import { ControlPlaneError, ValidationError } from '../core/errors';
+import type * as Requests from './http-requests';
+import type { HttpRequestConfig } from './http-requests';
+import type { ControlPlaneOperation } from './rest-contract';
 import type {
   CallOptions,
   ChatRoomSummary,
@@ -29,16 +24,7 @@ import type {
   StageDetails,
   StageSummary,
 } from './types';
-import {
-  validateCreateChatRoomInput,
-  validateCreateStageInput,
-  validateDisconnectParticipantInput,
-  validateMintChatTokenInput,
-  validateMintParticipantTokenInput,
-  validateRegion,
-  validateRoomArn,
-  validateStageArn,
-} from './validation';
+import { validateRegion } from '../core/checks';
 
 /** Headers to add to every request, or a function returning them (called per request). */
 export type HttpControlPlaneHeaders =
@@ -69,10 +55,20 @@ export interface HttpControlPlaneOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-interface SendOptions {
-  arn?: string;
-  body?: unknown;
-  signal: AbortSignal | undefined;
+let requestsImport: Promise<typeof Requests> | undefined;
+
+function loadRequests(operation: ControlPlaneOperation): Promise<typeof Requests> {
+  requestsImport ??= import('./http-requests').catch((error: unknown) => {
+    requestsImport = undefined;
+    throw new ControlPlaneError({
+      operation,
+      errorName: 'NetworkError',
+      message: `Could not load HttpControlPlane's request module (a chunk of aws-ivs-realtime): ${error instanceof Error ? error.message : String(error)}. Check that your bundler emits and serves the package's chunks, then call again.`,
+      retryable: true,
+      cause: error,
+    });
+  });
+  return requestsImport;
 }
 
 /**
@@ -92,11 +88,7 @@ interface SendOptions {
  */
 export class HttpControlPlane implements ControlPlane {
   readonly region: string;
-  readonly #baseUrl: string;
-  readonly #headers: HttpControlPlaneHeaders | undefined;
-  readonly #credentials: RequestCredentials | undefined;
-  readonly #timeoutMs: number;
-  readonly #fetch: typeof fetch | undefined;
+  readonly #config: HttpRequestConfig;
 
   constructor(options: HttpControlPlaneOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -116,188 +108,55 @@ export class HttpControlPlane implements ControlPlane {
     if (options.headers !== undefined && typeof options.headers !== 'function' && (typeof options.headers !== 'object' || options.headers === null)) {
       throw new ValidationError('headers', 'must be an object of header values or a function returning one.');
     }
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.#headers = options.headers;
-    this.#credentials = options.credentials;
-    this.#timeoutMs = timeoutMs;
-    this.#fetch = options.fetch;
+    this.#config = {
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      headers: options.headers,
+      credentials: options.credentials,
+      timeoutMs,
+      fetch: options.fetch,
+    };
   }
 
   /** {@inheritDoc ControlPlane.listStages} */
-  async listStages(options?: CallOptions): Promise<StageSummary[]> {
-    return this.#call('listStages', options, undefined, undefined, stageListFromJson);
+  listStages(options?: CallOptions): Promise<StageSummary[]> {
+    return this.#call('listStages', undefined, options);
   }
 
-  async createStage(input?: CreateStageInput, options?: CallOptions): Promise<StageDetails> {
-    return this.#call('createStage', options, undefined, validateCreateStageInput(input), readStage);
+  createStage(input?: CreateStageInput, options?: CallOptions): Promise<StageDetails> {
+    return this.#call('createStage', input, options);
   }
 
-  async getStage(stageArn: string, options?: CallOptions): Promise<StageDetails> {
-    return this.#call('getStage', options, validateStageArn(stageArn), undefined, readStage);
+  getStage(stageArn: string, options?: CallOptions): Promise<StageDetails> {
+    return this.#call('getStage', stageArn, options);
   }
 
-  async deleteStage(stageArn: string, options?: CallOptions): Promise<void> {
-    await this.#call('deleteStage', options, validateStageArn(stageArn));
+  deleteStage(stageArn: string, options?: CallOptions): Promise<void> {
+    return this.#call('deleteStage', stageArn, options);
   }
 
-  async mintParticipantToken(input: MintParticipantTokenInput, options?: CallOptions): Promise<ParticipantTokenResult> {
-    const { stageArn, ...body } = validateMintParticipantTokenInput(input);
-    return this.#call('mintParticipantToken', options, stageArn, body, (json) => participantTokenFromJson(field(json, 'participantToken')));
+  mintParticipantToken(input: MintParticipantTokenInput, options?: CallOptions): Promise<ParticipantTokenResult> {
+    return this.#call('mintParticipantToken', input, options);
   }
 
-  async disconnectParticipant(input: DisconnectParticipantInput, options?: CallOptions): Promise<void> {
-    const { stageArn, ...body } = validateDisconnectParticipantInput(input);
-    await this.#call('disconnectParticipant', options, stageArn, body);
+  disconnectParticipant(input: DisconnectParticipantInput, options?: CallOptions): Promise<void> {
+    return this.#call('disconnectParticipant', input, options);
   }
 
-  async createChatRoom(input?: CreateChatRoomInput, options?: CallOptions): Promise<ChatRoomSummary> {
-    return this.#call('createChatRoom', options, undefined, validateCreateChatRoomInput(input), (json) => chatRoomFromJson(field(json, 'room')));
+  createChatRoom(input?: CreateChatRoomInput, options?: CallOptions): Promise<ChatRoomSummary> {
+    return this.#call('createChatRoom', input, options);
   }
 
-  async deleteChatRoom(roomArn: string, options?: CallOptions): Promise<void> {
-    await this.#call('deleteChatRoom', options, validateRoomArn(roomArn));
+  deleteChatRoom(roomArn: string, options?: CallOptions): Promise<void> {
+    return this.#call('deleteChatRoom', roomArn, options);
   }
 
-  async mintChatToken(input: MintChatTokenInput, options?: CallOptions): Promise<ChatTokenResult> {
-    const { roomArn, ...body } = validateMintChatTokenInput(input);
-    return this.#call('mintChatToken', options, roomArn, body, (json) => chatTokenFromJson(field(json, 'chatToken')));
+  mintChatToken(input: MintChatTokenInput, options?: CallOptions): Promise<ChatTokenResult> {
+    return this.#call('mintChatToken', input, options);
   }
 
-  /**
-   * Sends one request and reads its answer with `parse`; a body of the wrong shape becomes a
-   * `ControlPlaneError` (`InvalidResponse`).
-   */
-  async #call<T>(
-    operation: ControlPlaneOperation,
-    options: CallOptions | undefined,
-    arn?: string,
-    body?: unknown,
-    parse: (json: unknown) => T = () => undefined as T,
-  ): Promise<T> {
-    const json = await this.#send(operation, { arn, body, signal: options?.signal });
-    try {
-      return parse(json);
-    } catch (error) {
-      if (error instanceof RestShapeError) {
-        throw new ControlPlaneError({
-          operation,
-          errorName: 'InvalidResponse',
-          message: `The backend answered with an unexpected body (${error.message}). Check that it serves the aws-ivs-realtime REST contract.`,
-          retryable: false,
-          cause: error,
-        });
-      }
-      throw error;
-    }
+  /** Validates the input and sends the request (nothing is sent when the input is invalid). */
+  async #call<T>(operation: ControlPlaneOperation, input: unknown, options: CallOptions | undefined): Promise<T> {
+    const requests = await loadRequests(operation);
+    return (await requests.callOperation(this.#config, operation, input, options)) as T;
   }
-
-  /** Sends one request; resolves with the parsed JSON body (undefined for 204). */
-  async #send(operation: ControlPlaneOperation, { arn, body, signal }: SendOptions): Promise<unknown> {
-    if (signal?.aborted) throw new AbortedError(`${operation} was aborted before it was sent.`, { cause: signal.reason });
-    const route = REST_ROUTES[operation];
-    const url = this.#baseUrl + restPath(operation, arn);
-    const fetchImpl = this.#fetch ?? globalThis.fetch;
-    if (typeof fetchImpl !== 'function') {
-      throw new ControlPlaneError({
-        operation,
-        errorName: 'NetworkError',
-        message: 'No fetch implementation is available. Pass the `fetch` option.',
-        retryable: false,
-      });
-    }
-
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const failure = (cause: unknown): Error => {
-      if (timedOut) return new TimeoutError(`${operation} (${route.method} ${url})`, this.#timeoutMs);
-      if (signal?.aborted) return new AbortedError(`${operation} was aborted.`, { cause: signal.reason });
-      return new ControlPlaneError({
-        operation,
-        errorName: 'NetworkError',
-        message: `The request to ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-        retryable: true,
-        cause,
-      });
-    };
-
-    try {
-      const headers: Record<string, string> = { accept: 'application/json' };
-      const extra = typeof this.#headers === 'function' ? await this.#headers() : this.#headers;
-      if (controller.signal.aborted) throw failure(undefined);
-      Object.assign(headers, extra);
-      const init: RequestInit = { method: route.method, headers, signal: controller.signal };
-      if (route.method === 'POST') {
-        headers['content-type'] = 'application/json';
-        init.body = JSON.stringify(body ?? {});
-      }
-      if (this.#credentials !== undefined) init.credentials = this.#credentials;
-
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetchImpl(url, init);
-        text = await response.text();
-      } catch (cause) {
-        throw failure(cause);
-      }
-      const requestId = response.headers.get('x-request-id') ?? undefined;
-
-      let json: unknown;
-      if (text.length > 0) {
-        try {
-          json = JSON.parse(text);
-        } catch (cause) {
-          throw new ControlPlaneError({
-            operation,
-            errorName: response.ok ? 'InvalidResponse' : `HTTP${response.status}`,
-            message: response.ok
-              ? 'The backend answered with a body that is not JSON.'
-              : `The backend answered ${response.status} ${response.statusText} without a JSON error body.`,
-            status: response.status,
-            requestId,
-            cause,
-          });
-        }
-      }
-
-      if (!response.ok) throw errorFromResponse(operation, response, json, requestId);
-      return json;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-}
-
-function readStage(json: unknown): StageDetails {
-  return stageDetailsFromJson(field(json, 'stage'));
-}
-
-function field(json: unknown, key: string): unknown {
-  return typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[key] : undefined;
-}
-
-function errorFromResponse(operation: ControlPlaneOperation, response: Response, json: unknown, headerRequestId: string | undefined): Error {
-  const error = field(json, 'error');
-  const record = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
-  const name = typeof record['name'] === 'string' ? record['name'] : `HTTP${response.status}`;
-  const message = typeof record['message'] === 'string' ? record['message'] : `${response.status} ${response.statusText}`.trim();
-  const requestId = typeof record['requestId'] === 'string' ? record['requestId'] : headerRequestId;
-  if (name === 'ValidationError' && typeof record['field'] === 'string') {
-    return new ValidationError(record['field'], message);
-  }
-  const retryAfter = response.headers.get('retry-after');
-  return new ControlPlaneError({
-    operation,
-    errorName: name,
-    message: retryAfter ? `${message} (retry after ${retryAfter} s)` : message,
-    status: response.status,
-    requestId,
-  });
 }

@@ -6,18 +6,7 @@ export { HttpControlPlane } from './http-control-plane';
 export type { HttpControlPlaneHeaders, HttpControlPlaneOptions } from './http-control-plane';
 export { listLiveStages } from './live-stages';
 export type { ListLiveStagesOptions } from './live-stages';
-export {
-  CHAT_CAPABILITIES,
-  LIMITS as CONTROL_PLANE_LIMITS,
-  PARTICIPANT_CAPABILITIES,
-  validateCreateChatRoomInput,
-  validateCreateStageInput,
-  validateDisconnectParticipantInput,
-  validateMintChatTokenInput,
-  validateMintParticipantTokenInput,
-  validateRoomArn,
-  validateStageArn,
-} from './validation';
+export { CHAT_CAPABILITIES, LIMITS as CONTROL_PLANE_LIMITS, PARTICIPANT_CAPABILITIES } from './limits';
 export type { ControlPlaneOperation, RestErrorBody } from './rest-contract';
 export type {
   CallOptions,

@@ -10,6 +10,7 @@
  */
 import { checkString, checkStringMap, codePointLength, describeValue, isPlainObject } from '../core/checks';
 import { ValidationError } from '../core/errors';
+import { CHAT_CAPABILITIES, LIMITS, PARTICIPANT_CAPABILITIES } from './limits';
 import type {
   ChatCapability,
   CreateChatRoomInput,
@@ -20,36 +21,11 @@ import type {
   ParticipantCapability,
 } from './types';
 
-/** Limits enforced by the validators (IVS model constraints). */
-export const LIMITS = Object.freeze({
-  nameMaxLength: 128,
-  arnMaxLength: 128,
-  tagsMaxCount: 50,
-  tagKeyMaxLength: 128,
-  tagValueMaxLength: 256,
-  attributesMaxBytes: 1024,
-  participantUserIdMaxLength: 128,
-  participantIdMaxLength: 64,
-  participantTokenMinMinutes: 1,
-  participantTokenMaxMinutes: 20_160,
-  disconnectReasonMaxLength: 128,
-  chatUserIdMaxLength: 128,
-  chatSessionMinMinutes: 1,
-  chatSessionMaxMinutes: 180,
-  messageLengthMin: 1,
-  messageLengthMax: 500,
-  messageRateMin: 1,
-  messageRateMax: 100,
-});
-
-/** Real-Time participant token capabilities. */
-export const PARTICIPANT_CAPABILITIES: readonly ParticipantCapability[] = Object.freeze(['PUBLISH', 'SUBSCRIBE']);
-/** Chat token capabilities. */
-export const CHAT_CAPABILITIES: readonly ChatCapability[] = Object.freeze(['SEND_MESSAGE', 'DELETE_MESSAGE', 'DISCONNECT_USER']);
+export { validateRegion } from '../core/checks';
+export { LIMITS, PARTICIPANT_CAPABILITIES, CHAT_CAPABILITIES } from './limits';
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]*$/;
 const PARTICIPANT_ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
-const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 
 const utf8 = new TextEncoder();
 
@@ -99,15 +75,6 @@ export function validateStageArn(value: unknown, field = 'stageArn'): string {
 /** Checks a chat room ARN: `arn:aws:ivschat:<region>:<account>:room/<id>`, at most 128 characters. */
 export function validateRoomArn(value: unknown, field = 'roomArn'): string {
   return roomArn(value, field);
-}
-
-/** Checks an AWS region name such as `us-east-1`. */
-export function validateRegion(value: unknown, field = 'region'): string {
-  const region = checkString(value, field, 0, Infinity);
-  if (!REGION_PATTERN.test(region)) {
-    throw new ValidationError(field, `is not an AWS region name (e.g. "us-east-1"), got "${region.slice(0, 40)}".`);
-  }
-  return region;
 }
 
 /** Checks tags: at most 50; keys 1–128 characters; values strings of 0–256 characters. */

@@ -53,3 +53,14 @@ export function checkStringMap(value: unknown, field: string): Record<string, st
   }
   return copy;
 }
+
+const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+
+/** Checks an AWS region name such as `us-east-1`. */
+export function validateRegion(value: unknown, field = 'region'): string {
+  const region = checkString(value, field, 0, Infinity);
+  if (!REGION_PATTERN.test(region)) {
+    throw new ValidationError(field, `is not an AWS region name (e.g. "us-east-1"), got "${region.slice(0, 40)}".`);
+  }
+  return region;
+}

@@ -1,61 +1,11 @@
 /**
- * The Amazon IVS stage driver: hands `amazon-ivs-web-broadcast`'s `Stage` and `LocalStageStream`
- * to StageSession unchanged. The SDK is loaded with a dynamic `import()` on first use (this is the
- * only module that imports it), so apps that never join a stage do not download it.
+ * The Amazon IVS stage driver loader. `amazon-ivs-web-broadcast` and the adapter that hands its
+ * `Stage` and `LocalStageStream` to StageSession (`ivs-adapter.ts`) are loaded in parallel with a
+ * dynamic `import()` on the first join of an IVS stage (this is the only module that imports the SDK),
+ * so apps that never join one download neither.
  */
-import type {
-  LocalStageStream,
-  Stage,
-  StageAudioConfiguration as IvsAudioConfig,
-  StageStrategy,
-  StageVideoConfiguration as IvsVideoConfig,
-} from 'amazon-ivs-web-broadcast';
 import { StageError } from '../core/errors';
-import type { DriverLocalStream, DriverStage, DriverStreamConfig, StageDriver } from './driver';
-
-/** The two classes of `amazon-ivs-web-broadcast` the driver uses. @internal */
-export interface IvsSdkClasses {
-  Stage: typeof Stage;
-  LocalStageStream: typeof LocalStageStream;
-}
-
-/**
- * Maps this SDK's per-kind publish settings to the IVS `StageVideoConfiguration` /
- * `StageAudioConfiguration` (`maxBitrate` is kbps, as `maxVideoBitrateKbps`).
- * @internal
- */
-export function toIvsStreamConfig(kind: string, config: DriverStreamConfig | undefined): IvsVideoConfig | IvsAudioConfig | undefined {
-  if (!config) return undefined;
-  if (kind === 'audio') {
-    const audio: IvsAudioConfig = {};
-    if (config.maxAudioBitrateKbps !== undefined) audio.maxAudioBitrateKbps = config.maxAudioBitrateKbps;
-    if (config.stereo !== undefined) audio.stereo = config.stereo;
-    return audio;
-  }
-  const video: IvsVideoConfig = {};
-  if (config.maxBitrate !== undefined) video.maxVideoBitrateKbps = config.maxBitrate;
-  if (config.maxFramerate !== undefined) video.maxFramerate = config.maxFramerate;
-  if (config.simulcast !== undefined) video.simulcast = { enabled: config.simulcast.enabled };
-  return video;
-}
-
-/** Builds the driver from a loaded SDK module. Exported for tests. @internal */
-export function createIvsDriver(sdk: IvsSdkClasses): StageDriver {
-  return {
-    kind: 'ivs',
-    createStage(token, strategy) {
-      // The SDK types its enums nominally (StageEvents.STAGE_LEFT, SubscribeType.AUDIO_VIDEO…) where the
-      // driver contract uses the same string values as literals; the values are checked equal in
-      // tests/unit/stage/ivs-driver.test.ts, so these two casts only bridge the type systems.
-      const stage = new sdk.Stage(token, strategy as unknown as StageStrategy);
-      return stage as unknown as DriverStage;
-    },
-    createLocalStream(track, config) {
-      const stream: DriverLocalStream = new sdk.LocalStageStream(track, toIvsStreamConfig(track.kind, config));
-      return stream;
-    },
-  };
-}
+import type { StageDriver } from './driver';
 
 let loading: Promise<StageDriver> | undefined;
 
@@ -64,13 +14,13 @@ let loading: Promise<StageDriver> | undefined;
  * @throws {StageError} (`join`) when the package is not installed or fails to load.
  */
 export function loadIvsDriver(): Promise<StageDriver> {
-  loading ??= import('amazon-ivs-web-broadcast').then(
-    (sdk) => createIvsDriver(sdk),
+  loading ??= Promise.all([import('amazon-ivs-web-broadcast'), import('./ivs-adapter')]).then(
+    ([sdk, adapter]) => adapter.createIvsDriver(sdk),
     (cause: unknown) => {
       loading = undefined;
       throw new StageError(
         'join',
-        'Could not load amazon-ivs-web-broadcast, which joining an Amazon IVS stage needs. Install it: npm install amazon-ivs-web-broadcast',
+        `Could not load amazon-ivs-web-broadcast, which joining an Amazon IVS stage needs (${cause instanceof Error ? cause.message : String(cause)}). Install it (npm install amazon-ivs-web-broadcast) and check that your bundler serves this package's chunks.`,
         { cause },
       );
     },

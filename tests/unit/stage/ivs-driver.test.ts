@@ -32,7 +32,8 @@ import {
   type DriverSubscribeState,
   type DriverSubscribeType,
 } from '../../../src/stage/driver';
-import { createIvsDriver, loadIvsDriver, toIvsStreamConfig } from '../../../src/stage/ivs-driver';
+import { createIvsDriver, toIvsStreamConfig } from '../../../src/stage/ivs-adapter';
+import { loadIvsDriver } from '../../../src/stage/ivs-driver';
 import { FakeMediaStreamTrack } from '../../fakes/fake-stage';
 
 describe('the driver contract mirrors the public amazon-ivs-web-broadcast types', () => {
