@@ -56,6 +56,8 @@ export class ParticipantTokenRejectedError extends Error {
 export type ParticipantStateUpdate =
   | { kind: 'joined'; grant: ParticipantGrant }
   | { kind: 'published'; stageArn: string; participantId: string; published: boolean }
+  /** A live participant exchanged its token: `grant` is the new one (same participant and stage). */
+  | { kind: 'tokenExchanged'; previous: ParticipantGrant; grant: ParticipantGrant }
   | { kind: 'left'; stageArn: string; participantId: string; reason: 'user' | 'kicked' | 'stage-deleted' | 'token-reused' | 'token-expired' | 'error' };
 
 /** Events the control plane raises for the data-plane modules. */

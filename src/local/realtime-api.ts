@@ -358,7 +358,13 @@ export const realtimeOperations: Record<string, OperationHandler> = {
     const page = paginate(events, { keyOf: ({ index }) => seqKey(index), scope: `ListParticipantEvents:${sessionId}:${participantId}`, nextToken, maxResults });
     return {
       body: {
-        events: page.items.map(({ event }) => ({ name: event.name, participantId: event.participantId, eventTime: event.eventTime })),
+        events: page.items.map(({ event }) => ({
+          name: event.name,
+          participantId: event.participantId,
+          eventTime: event.eventTime,
+          ...(event.previousToken ? { previousToken: event.previousToken } : {}),
+          ...(event.newToken ? { newToken: event.newToken } : {}),
+        })),
         ...(page.nextToken ? { nextToken: page.nextToken } : {}),
       },
     };

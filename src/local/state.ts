@@ -26,12 +26,23 @@ import {
 import { parsePublicKeyMaterial, type PublicKeyRecord } from './public-keys';
 
 /** Participant events recorded per session (the subset ivs-local can observe). */
-export type ParticipantEventName = 'JOINED' | 'LEFT' | 'PUBLISH_STARTED' | 'PUBLISH_STOPPED';
+export type ParticipantEventName = 'JOINED' | 'LEFT' | 'PUBLISH_STARTED' | 'PUBLISH_STOPPED' | 'TOKEN_EXCHANGED';
+
+/** The `ExchangedParticipantToken` shape of a TOKEN_EXCHANGED event. */
+export interface ExchangedTokenRecord {
+  capabilities: Array<'PUBLISH' | 'SUBSCRIBE'>;
+  attributes: Record<string, string>;
+  userId: string;
+  expirationTime: string;
+}
 
 export interface ParticipantEventRecord {
   name: ParticipantEventName;
   participantId: string;
   eventTime: string;
+  /** TOKEN_EXCHANGED only. */
+  previousToken?: ExchangedTokenRecord;
+  newToken?: ExchangedTokenRecord;
 }
 
 export interface ParticipantRecord {
@@ -320,11 +331,27 @@ export class LocalIvsState implements LocalHub {
       this.changed();
       return;
     }
-    const stage = this.stages.get(update.stageArn);
+    const stageArn = update.kind === 'tokenExchanged' ? update.grant.stageArn : update.stageArn;
+    const participantId = update.kind === 'tokenExchanged' ? update.grant.participantId : update.participantId;
+    const stage = this.stages.get(stageArn);
     if (!stage) return;
     const session = this.activeSession(stage);
-    const participant = session?.participants.find((p) => p.participantId === update.participantId);
+    const participant = session?.participants.find((p) => p.participantId === participantId);
     if (!session || !participant) return;
+    if (update.kind === 'tokenExchanged') {
+      // The participant's userId and attributes are the new token's from now on (ListParticipants, GetParticipant).
+      participant.userId = update.grant.userId;
+      participant.attributes = { ...update.grant.attributes };
+      session.events.push({
+        name: 'TOKEN_EXCHANGED',
+        participantId: participant.participantId,
+        eventTime: now,
+        previousToken: exchangedToken(update.previous),
+        newToken: exchangedToken(update.grant),
+      });
+      this.changed();
+      return;
+    }
     if (update.kind === 'published') {
       if (update.published && !participant.publishing) {
         participant.published = true;
@@ -402,4 +429,11 @@ export class LocalIvsState implements LocalHub {
     for (const room of data.rooms) this.rooms.set(room.arn, room);
     for (const record of data.publicKeys ?? []) this.addPublicKey(record, parsePublicKeyMaterial(record.publicKeyMaterial).key);
   }
+}
+
+function exchangedToken(grant: ParticipantGrant): ExchangedTokenRecord {
+  const capabilities: ExchangedTokenRecord['capabilities'] = [];
+  if (grant.capabilities.publish) capabilities.push('PUBLISH');
+  if (grant.capabilities.subscribe) capabilities.push('SUBSCRIBE');
+  return { capabilities, attributes: { ...grant.attributes }, userId: grant.userId, expirationTime: grant.expiresAt.toISOString() };
 }

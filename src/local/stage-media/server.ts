@@ -539,7 +539,9 @@ export class StageMediaServer {
     }
     const room = this.#rooms.get(member.grant.stageId);
     if (!room) return;
+    const previous = member.grant;
     member.grant = grant;
+    this.#report({ kind: 'tokenExchanged', previous, grant });
     this.#armExpiry(room, member);
     // A demotion takes effect at once.
     if (!grant.capabilities.publish) member.publisher?.close();

@@ -7,14 +7,15 @@ import {
   CreateStageCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
+  GetParticipantCommand,
   GetStageCommand,
+  ImportPublicKeyCommand,
+  ListParticipantEventsCommand,
   ListParticipantsCommand,
   type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { decodeJwt, decodeProtectedHeader, importJWK, SignJWT, type JWK } from 'jose';
+import { generateKeyPairSync } from 'node:crypto';
+import { decodeJwt, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStageMediaModule, type StageMediaOptions } from '../../../src/local/stage-media';
@@ -345,16 +346,11 @@ describe('local stage events socket', () => {
     expect(await client.closed).toBe(4000);
   });
 
-  it('exchangeToken applies new attributes and capabilities and tells the others with metadataChanged', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ivs-local-stage-'));
-    const dataFile = join(dir, 'state.json');
-    emulator = await startEmulator({
-      dataFile,
-      modules: [(context) => createStageMediaModule(context.hub, { heartbeatIntervalMs: 1000 })],
-    });
-    const e = emulator;
+  it('exchangeToken applies new attributes and capabilities, tells the others and updates the control plane', async () => {
+    const e = await start();
     const stage = await createStage(e);
-    const alice = await mint(e, stage.arn, { attributes: { role: 'guest' }, capabilities: ['SUBSCRIBE'] });
+    const signer = await selfSigner(e, stage.arn);
+    const alice = { participantId: 'alice-1', ...(await signer.sign('alice-1', { role: 'guest' }, { publish: false })) };
     const a = await joinStage(e, stage.id, alice.token);
     const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
 
@@ -363,36 +359,58 @@ describe('local stage events socket', () => {
     expect(await a.next('error', (f) => f.requestId === 'r1')).toMatchObject({ code: 'participant-mismatch' });
     expect(a.ws.readyState).toBe(WebSocket.OPEN);
 
-    // The same participant promoted to publisher with new attributes (what an app backend's
-    // exchange would produce), signed with the emulator's own key from its data file.
-    const promoted = await resign(dataFile, alice.token, {
-      attributes: { role: 'host' },
-      capabilities: { allow_publish: true, allow_subscribe: true },
-    });
-    a.send({ type: 'exchangeToken', token: promoted, requestId: 'r2' });
+    // The same participant promoted to publisher with new attributes, as an app backend would
+    // sign it with the key it imported (ImportPublicKey).
+    const promoted = await signer.sign('alice-1', { role: 'host' }, { publish: true });
+    a.send({ type: 'exchangeToken', token: promoted.token, requestId: 'r2' });
     const exchanged = await a.next('tokenExchanged', (f) => f.requestId === 'r2');
     expect(exchanged.self).toMatchObject({ id: alice.participantId, attributes: { role: 'host' }, capabilities: { publish: true, subscribe: true } });
     const meta = await b.next('metadataChanged');
     expect(meta.participant).toMatchObject({ id: alice.participantId, attributes: { role: 'host' }, capabilities: { publish: true } });
-    await stopEmulator(emulator);
-    emulator = undefined;
-    await rm(dir, { recursive: true, force: true });
+
+    // The control plane sees the new attributes and records TOKEN_EXCHANGED with both tokens.
+    const { stage: current } = await e.realtime.send(new GetStageCommand({ arn: stage.arn }));
+    const sessionId = current!.activeSessionId!;
+    const { participant } = await e.realtime.send(new GetParticipantCommand({ stageArn: stage.arn, sessionId, participantId: alice.participantId }));
+    expect(participant).toMatchObject({ participantId: alice.participantId, userId: 'alice', attributes: { role: 'host' }, state: 'CONNECTED' });
+    const listed = await e.realtime.send(new ListParticipantsCommand({ stageArn: stage.arn, sessionId, filterByUserId: 'alice' }));
+    expect(listed.participants?.map((p) => p.participantId)).toEqual([alice.participantId]);
+    const { events } = await e.realtime.send(new ListParticipantEventsCommand({ stageArn: stage.arn, sessionId, participantId: alice.participantId }));
+    expect(events?.map((event) => event.name)).toEqual(['JOINED', 'TOKEN_EXCHANGED']);
+    const exchange = events![1]!;
+    expect(exchange.previousToken).toMatchObject({ capabilities: ['SUBSCRIBE'], attributes: { role: 'guest' }, userId: 'alice' });
+    expect(exchange.newToken).toMatchObject({ capabilities: ['PUBLISH', 'SUBSCRIBE'], attributes: { role: 'host' }, userId: 'alice' });
+    expect(exchange.newToken?.expirationTime?.getTime()).toBe(promoted.expiresAt * 1000);
   });
 });
 
-/** Re-signs a token's claims with changes, using the signing key ivs-local keeps in its data file. */
-async function resign(dataFile: string, token: string, changes: Record<string, unknown>): Promise<string> {
-  let key: { privateJwk: JWK } | undefined;
-  for (let i = 0; i < 100 && !key; i++) {
-    try {
-      key = (JSON.parse(await readFile(dataFile, 'utf8')) as { signingKey?: { privateJwk: JWK } }).signingKey;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  if (!key) throw new Error('ivs-local wrote no signing key');
-  const header = decodeProtectedHeader(token);
-  const claims = { ...decodeJwt(token), ...changes };
-  const privateKey = await importJWK(key.privateJwk, 'ES384');
-  return new SignJWT(claims).setProtectedHeader({ alg: 'ES384', typ: 'JWT', ...(header.kid ? { kid: header.kid } : {}) }).sign(privateKey);
+/** Signs participant tokens the way an app backend does: its own P-384 key, imported with ImportPublicKey. */
+async function selfSigner(e: Emulator, stageArn: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const imported = await e.realtime.send(
+    new ImportPublicKeyCommand({ publicKeyMaterial: publicKey.export({ format: 'pem', type: 'spki' }).toString(), name: 'events-test' }),
+  );
+  const endpoints = (await e.realtime.send(new GetStageCommand({ arn: stageArn }))).stage!.endpoints!;
+  return {
+    async sign(participantId: string, attributes: Record<string, string>, { publish }: { publish: boolean }): Promise<{ token: string; expiresAt: number }> {
+      const now = Math.floor(Date.now() / 1000);
+      const expiresAt = now + (publish ? 1800 : 3600);
+      const token = await new SignJWT({
+        resource: stageArn,
+        topic: stageArn.split('/').pop(),
+        events_url: endpoints.events,
+        whip_url: endpoints.whip,
+        capabilities: { allow_publish: publish, allow_subscribe: true },
+        user_id: 'alice',
+        attributes,
+        version: '1.0',
+      })
+        .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: imported.publicKey!.arn! })
+        .setJti(participantId)
+        .setIssuedAt(now)
+        .setExpirationTime(expiresAt)
+        .sign(privateKey);
+      return { token, expiresAt };
+    },
+  };
 }
