@@ -32,10 +32,11 @@ export function observeSize(element: HTMLElement, onResize: (size: Size) => void
     const callbacks = new Map<Element, (size: Size) => void>();
     const observer = new Observer((entries) => {
       for (const change of entries) {
-        const box = change.contentBoxSize?.[0];
-        const size = box
-          ? { width: box.inlineSize, height: box.blockSize }
-          : { width: change.contentRect.width, height: change.contentRect.height };
+        // The border box: the grid's root keeps room for its own pager with padding, which the
+        // layout subtracts itself (see StageGrid), so the measure must not depend on that padding.
+        const box = change.borderBoxSize?.[0];
+        const target = change.target as HTMLElement;
+        const size = box ? { width: box.inlineSize, height: box.blockSize } : { width: target.clientWidth, height: target.clientHeight };
         callbacks.get(change.target)?.(size);
       }
     });

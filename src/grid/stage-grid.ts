@@ -623,7 +623,16 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       tile.element.classList.toggle('ivs-tile--spotlight', id === spotlightId);
     }
 
-    const area = { count: shown.size, width: Math.max(0, this.#size.width), height: Math.max(0, this.#size.height), aspectRatio, gap };
+    // With pages, the bottom PAGER_SPACE px hold the pager (the root's padding): no tile under it.
+    const paged = pageCount > 1;
+    this.element.classList.toggle('ivs-grid--paged', paged);
+    const area = {
+      count: shown.size,
+      width: Math.max(0, this.#size.width),
+      height: Math.max(0, this.#size.height - (paged ? PAGER_SPACE : 0)),
+      aspectRatio,
+      gap,
+    };
     const main = (this.#spotlightLayout = spotlightId === undefined ? undefined : computeSpotlightLayout(area));
     const right = main?.strip === 'right';
     const line = Math.min(1, shown.size);
@@ -650,7 +659,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       setProperty(this.element, `--ivs-${property}`, value);
     }
 
-    setHidden(this.#pager, pageCount < 2);
+    setHidden(this.#pager, !paged);
     setText(this.#pageText, fill(this.#context.labels.page, { page, count: pageCount }));
     this.#pageButtons.forEach((button, index) => setAttribute(button, 'aria-disabled', String(index ? page === pageCount : page === 1)));
     if (page !== this.#page || pageCount !== this.#pageCount) {
@@ -686,6 +695,8 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
 }
 
 const LAYOUT_MODES: readonly StageGridLayoutMode[] = ['grid', 'spotlight'];
+/** Height kept for the pager below the tiles when there are pages (the `.ivs-grid--paged` padding). */
+const PAGER_SPACE = 40;
 const PAGE_KEYS: Readonly<Record<string, number>> = { PageUp: -1, PageDown: 1 };
 
 function requireOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {

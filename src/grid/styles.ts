@@ -23,7 +23,8 @@
  * `--ivs-tile-width`, `--ivs-tile-height`, `--ivs-grid-gap`, `--ivs-main-width`, `--ivs-main-height`
  * (spotlight), and on each tile `--ivs-audio-level` (0–1, when the session reports levels).
  * Tiles carry `data-network-quality` and the classes `ivs-tile--speaking`, `ivs-tile--pinned`,
- * `ivs-tile--spotlight` for app styles.
+ * `ivs-tile--spotlight` for app styles. With pages, the root has `ivs-grid--paged` and keeps its
+ * bottom 40 px (padding) for the pager, below the tiles.
  */
 export const STAGE_GRID_CSS = `
 .ivs-grid{position:relative;box-sizing:border-box;width:100%;height:100%;overflow:hidden;background:var(--ivs-grid-bg,transparent);font-family:var(--ivs-font,system-ui,sans-serif)}
@@ -55,7 +56,8 @@ export const STAGE_GRID_CSS = `
 .ivs-tile__pin::before{content:'';display:block;margin:auto;width:8px;height:8px;border:2px solid;border-radius:50% 50% 50% 0;transform:rotate(-45deg)}
 .ivs-tile:hover .ivs-tile__pin,.ivs-tile:focus-within .ivs-tile__pin{opacity:1}
 .ivs-tile__pin[aria-pressed=true]{opacity:1;background:var(--ivs-pin-bg,#4c9aff)}
-.ivs-grid__pager{position:absolute;top:8px;left:8px;display:flex;align-items:center;padding:2px 4px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px}
+.ivs-grid--paged{padding-bottom:40px}
+.ivs-grid__pager{position:absolute;bottom:4px;left:50%;transform:translateX(-50%);display:flex;align-items:center;padding:2px 4px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px}
 .ivs-grid__pager [aria-disabled=true]{opacity:.4}
 .ivs-grid [hidden]{display:none!important}
 `;

@@ -77,6 +77,19 @@ test('a grid of one tile per page pages through three publishers from the keyboa
     previousDisabled: true,
     nextDisabled: false,
   });
+  // The pager sits below the tiles, over none of them.
+  const boxes = await viewer.page.evaluate(() => {
+    const rect = (element: Element) => {
+      const r = element.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    };
+    const pager = document.querySelector('#stage .ivs-grid__pager')!;
+    return { pager: rect(pager), tiles: [...document.querySelectorAll('#stage .ivs-tile:not([hidden])')].map(rect) };
+  });
+  expect(boxes.tiles, 'one tile is shown').toHaveLength(1);
+  for (const tile of boxes.tiles) {
+    expect(boxes.pager.top, 'the pager starts below the shown tile').toBeGreaterThanOrEqual(tile.bottom);
+  }
   const first = visible((await viewer.snapshot()).tiles)[0]!;
   await viewer.expectMediaFlowing(first, { frames: 5, packets: 10 });
   const page1 = await viewer.snapshot();

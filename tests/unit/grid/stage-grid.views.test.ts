@@ -305,6 +305,21 @@ describe('pagination', () => {
     expect(grid.layout.columns * grid.layout.rows).toBeGreaterThanOrEqual(12);
   });
 
+  test('with pages the tiles leave the bottom 40 px to the pager, and take them back when the pages go', () => {
+    source.set(remotes(2));
+    const grid = mount({ maxTiles: 1, gap: 0 });
+    resize(grid, 800, 400);
+    // 1 tile per page in 800 x (400 - 40): limited by the height, 360 px x 16/9 = 640 px.
+    expect(grid.element.classList.contains('ivs-grid--paged')).toBe(true);
+    expect(grid.layout).toMatchObject({ columns: 1, rows: 1, tileWidth: 640, tileHeight: 360 });
+    source.leave('r2');
+    // One page: the whole 800 x 400, 400 px x 16/9 = 711 px.
+    expect(grid.pageCount).toBe(1);
+    expect(grid.element.classList.contains('ivs-grid--paged')).toBe(false);
+    expect(grid.layout).toMatchObject({ tileWidth: 711, tileHeight: 400 });
+    expect(STAGE_GRID_CSS).toContain('.ivs-grid--paged{padding-bottom:40px}');
+  });
+
   test('the pager is hidden while every tile fits', () => {
     source.set(remotes(3));
     const grid = mount({ maxTiles: 3 });
