@@ -14,6 +14,10 @@ import { runChatFanoutBench } from './chat-fanout.bench';
 import { runControlPlaneBench } from './control-plane.bench';
 import { measureSize } from './size';
 
+// The benchmarks talk only to ivs-local: the AWS SDK's notice about future Node versions is noise
+// in their output (child processes inherit this too).
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 type BenchName = 'size' | 'control-plane' | 'chat' | 'media' | 'speaking';
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const run = (name: BenchName) => selected.length === 0 || selected.includes(name);
