@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import { TypedEmitter } from '../../../src/core/emitter';
-import type { StageGridSource } from '../../../src/grid/stage-grid';
+import type { StageGrid, StageGridSource } from '../../../src/grid/stage-grid';
 import type { ParticipantIndicators } from '../../../src/grid/tile';
 import type { Participant, ParticipantChange, ParticipantStream, StageSessionEvents, StageSessionState } from '../../../src/stage/types';
 
@@ -186,4 +186,26 @@ export function tracksOf(element: HTMLMediaElement | null | undefined): MediaStr
   const stream = element?.srcObject as MediaStream | null | undefined;
   // happy-dom's MediaStream has no getTracks().
   return stream ? [...stream.getAudioTracks(), ...stream.getVideoTracks()] : [];
+}
+
+/**
+ * Per-test DOM for grid tests: no leftover stylesheet, a fresh `#stage` container in the body, a
+ * fresh {@link TestSource}, the fake ResizeObserver, and `play()` that resolves.
+ */
+export function freshGridDom(): { container: HTMLElement; source: TestSource } {
+  document.head.querySelectorAll('style').forEach((style) => style.remove());
+  const container = document.createElement('div');
+  container.id = 'stage';
+  document.body.append(container);
+  FakeResizeObserver.install();
+  stubPlay('resolve');
+  return { container, source: new TestSource() };
+}
+
+/** Destroys the grids a test mounted, removes its container and undoes its stubs. */
+export function destroyGrids(grids: StageGrid[], container: HTMLElement): void {
+  for (const grid of grids.splice(0)) grid.destroy();
+  container.remove();
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { InvalidStateError, ValidationError } from '../../../src/core/errors';
 import { StageGrid, type StageGridOptions } from '../../../src/grid/stage-grid';
 import type { Participant } from '../../../src/stage/types';
-import { FakeResizeObserver, TestSource, fakeTrack, flush, participant, publisher, stubPlay, tracksOf } from './helpers';
+import { FakeResizeObserver, destroyGrids, freshGridDom, fakeTrack, flush, participant, publisher, stubPlay, tracksOf, type TestSource } from './helpers';
 
 let container: HTMLElement;
 let source: TestSource;
@@ -35,21 +35,10 @@ function observer(): FakeResizeObserver {
 }
 
 beforeEach(() => {
-  document.head.querySelectorAll('style').forEach((style) => style.remove());
-  container = document.createElement('div');
-  container.id = 'stage';
-  document.body.append(container);
-  source = new TestSource();
-  FakeResizeObserver.install();
-  stubPlay('resolve');
+  ({ container, source } = freshGridDom());
 });
 
-afterEach(() => {
-  for (const grid of grids.splice(0)) grid.destroy();
-  container.remove();
-  vi.restoreAllMocks();
-  vi.unstubAllGlobals();
-});
+afterEach(() => destroyGrids(grids, container));
 
 describe('tiles follow the session', () => {
   test('mounts one tile per participant already in the session, local first', () => {

@@ -5,7 +5,7 @@ import { InvalidStateError, ValidationError } from '../../../src/core/errors';
 import { computeSpotlightLayout } from '../../../src/grid/layout';
 import { StageGrid, type StageGridOptions } from '../../../src/grid/stage-grid';
 import { STAGE_GRID_CSS } from '../../../src/grid/styles';
-import { FakeResizeObserver, TestSource, fakeTrack, participant, publisher, stubPlay } from './helpers';
+import { FakeResizeObserver, destroyGrids, freshGridDom, fakeTrack, participant, publisher, type TestSource } from './helpers';
 
 let container: HTMLElement;
 let source: TestSource;
@@ -42,20 +42,10 @@ function spySrcObject() {
 }
 
 beforeEach(() => {
-  document.head.querySelectorAll('style').forEach((style) => style.remove());
-  container = document.createElement('div');
-  document.body.append(container);
-  source = new TestSource();
-  FakeResizeObserver.install();
-  stubPlay('resolve');
+  ({ container, source } = freshGridDom());
 });
 
-afterEach(() => {
-  for (const grid of grids.splice(0)) grid.destroy();
-  container.remove();
-  vi.restoreAllMocks();
-  vi.unstubAllGlobals();
-});
+afterEach(() => destroyGrids(grids, container));
 
 describe('spotlight layout', () => {
   test("layout: 'spotlight' shows the first remote publisher large and the others in the strip", () => {
