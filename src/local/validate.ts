@@ -248,20 +248,13 @@ export class Fields {
 
 // Shared model constraints (ivs-facts §2, §3, §6).
 export const NAME_RULE: StringRule = { min: 0, max: 128, pattern: /^[a-zA-Z0-9-_]*$/, patternText: '[a-zA-Z0-9-_]*' };
-export const STAGE_ARN_RULE: RequiredStringRule = {
-  required: true,
-  min: 1,
-  max: 128,
-  pattern: /^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage\/[a-zA-Z0-9-]+$/,
-  patternText: 'arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+',
-};
-export const ROOM_ARN_RULE: RequiredStringRule = {
-  required: true,
-  min: 1,
-  max: 128,
-  pattern: /^arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room\/[a-zA-Z0-9-]+$/,
-  patternText: 'arn:aws:ivschat:[a-z0-9-]+:[0-9]+:room/[a-zA-Z0-9-]+',
-};
+/** An ARN of `arn:aws:<service>:<region>:<account>:<kind>/<id>`, 1–128 characters. */
+function arnRule(service: string, kind: string): RequiredStringRule {
+  const patternText = `arn:aws:${service}:[a-z0-9-]+:[0-9]+:${kind}/[a-zA-Z0-9-]+`;
+  return { required: true, min: 1, max: 128, pattern: new RegExp(`^${patternText}$`), patternText };
+}
+export const STAGE_ARN_RULE = arnRule('ivs', 'stage');
+export const ROOM_ARN_RULE = arnRule('ivschat', 'room');
 export const SESSION_ID_RULE: RequiredStringRule = {
   required: true,
   min: 16,
