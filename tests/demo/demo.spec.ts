@@ -7,7 +7,7 @@
  * must show up as text and run nothing.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { demoUrl, screenshot } from './support';
+import { demoUrl, openHostAndViewer, screenshot } from './support';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -35,13 +35,7 @@ function remoteFrames(page: Page): Promise<number> {
 }
 
 test.beforeAll(async ({ browser }) => {
-  hostContext = await browser.newContext();
-  viewerContext = await browser.newContext();
-  host = await hostContext.newPage();
-  viewer = await viewerContext.newPage();
-  for (const [who, page] of [['host', host], ['viewer', viewer]] as const) {
-    page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-  }
+  ({ hostContext, viewerContext, host, viewer } = await openHostAndViewer(browser, pageErrors));
 });
 
 test.afterAll(async () => {

@@ -9,7 +9,7 @@
  * Runs after `demo.spec.ts` (file order) against the same demo server, and ends its live.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { demoUrl, screenshot } from './support';
+import { demoUrl, openHostAndViewer, screenshot } from './support';
 
 const HOST_NAME = 'Sam Speaker';
 const VIEWER_NAME = 'Wren Watcher';
@@ -52,22 +52,17 @@ const remoteCamera = '.ivs-tile:not(.ivs-tile--local):not([data-screen-share])';
 const screenTile = '.ivs-tile[data-screen-share="true"]';
 
 test.beforeAll(async ({ browser }) => {
-  hostContext = await browser.newContext();
-  viewerContext = await browser.newContext();
-  // Count camera/microphone prompts: every getUserMedia call of the page.
-  await hostContext.addInitScript(() => {
-    const original = MediaDevices.prototype.getUserMedia;
-    (window as { __gum?: number }).__gum = 0;
-    MediaDevices.prototype.getUserMedia = function getUserMedia(this: MediaDevices, constraints?: MediaStreamConstraints) {
-      (window as { __gum?: number }).__gum! += 1;
-      return original.call(this, constraints);
-    };
-  });
-  host = await hostContext.newPage();
-  viewer = await viewerContext.newPage();
-  for (const [who, page] of [['host', host], ['viewer', viewer]] as const) {
-    page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
-  }
+  ({ hostContext, viewerContext, host, viewer } = await openHostAndViewer(browser, pageErrors, async (context) => {
+    // Count camera/microphone prompts: every getUserMedia call of the page.
+    await context.addInitScript(() => {
+      const original = MediaDevices.prototype.getUserMedia;
+      (window as { __gum?: number }).__gum = 0;
+      MediaDevices.prototype.getUserMedia = function getUserMedia(this: MediaDevices, constraints?: MediaStreamConstraints) {
+        (window as { __gum?: number }).__gum! += 1;
+        return original.call(this, constraints);
+      };
+    });
+  }));
 });
 
 test.afterAll(async () => {

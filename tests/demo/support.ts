@@ -1,5 +1,5 @@
 /** Helpers shared by the demo specs. */
-import type { Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,4 +18,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${SCREENSHOTS}${name}.png`;
   await page.screenshot({ path });
   return path;
+}
+
+/** A host and a viewer: two browser contexts (separate storage, like two people) with a page each. */
+export interface HostAndViewer {
+  hostContext: BrowserContext;
+  viewerContext: BrowserContext;
+  host: Page;
+  viewer: Page;
+}
+
+/**
+ * Opens a host and a viewer; uncaught page errors are appended to `pageErrors` as `host: …` /
+ * `viewer: …`. `prepareHost` runs on the host's context before its page opens (init scripts).
+ */
+export async function openHostAndViewer(
+  browser: Browser,
+  pageErrors: string[],
+  prepareHost?: (context: BrowserContext) => Promise<void>,
+): Promise<HostAndViewer> {
+  const hostContext = await browser.newContext();
+  const viewerContext = await browser.newContext();
+  await prepareHost?.(hostContext);
+  const host = await hostContext.newPage();
+  const viewer = await viewerContext.newPage();
+  for (const [who, page] of [['host', host], ['viewer', viewer]] as const) {
+    page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+  }
+  return { hostContext, viewerContext, host, viewer };
 }
