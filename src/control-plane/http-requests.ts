@@ -15,6 +15,7 @@ import {
   stageListFromJson,
   type ControlPlaneOperation,
 } from './rest-contract';
+import type { HttpControlPlaneHeaders } from './http-control-plane';
 import type { CallOptions, StageDetails } from './types';
 import {
   validateCreateChatRoomInput,
@@ -29,7 +30,7 @@ import {
 /** What an `HttpControlPlane` hands over with every call (its validated options). */
 export interface HttpRequestConfig {
   baseUrl: string;
-  headers: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>) | undefined;
+  headers: HttpControlPlaneHeaders | undefined;
   credentials: RequestCredentials | undefined;
   timeoutMs: number;
   fetch: typeof fetch | undefined;

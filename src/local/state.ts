@@ -331,8 +331,7 @@ export class LocalIvsState implements LocalHub {
       this.changed();
       return;
     }
-    const stageArn = update.kind === 'tokenExchanged' ? update.grant.stageArn : update.stageArn;
-    const participantId = update.kind === 'tokenExchanged' ? update.grant.participantId : update.participantId;
+    const { stageArn, participantId } = update.kind === 'tokenExchanged' ? update.grant : update;
     const stage = this.stages.get(stageArn);
     if (!stage) return;
     const session = this.activeSession(stage);
