@@ -135,16 +135,9 @@ export class Fields {
 
   /** A list whose items are each one of `values`. */
   enumList<T extends string>(name: string, values: readonly T[], rule: { min?: number; max?: number } = {}): T[] | undefined {
-    const path = this.#path(name);
-    const value = this.#get(name);
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value)) throw AwsServiceError.field(path, value, 'Member must be a list');
-    if (rule.min !== undefined && value.length < rule.min) {
-      throw AwsServiceError.field(path, value, `Member must have length greater than or equal to ${rule.min}`);
-    }
-    if (rule.max !== undefined && value.length > rule.max) {
-      throw AwsServiceError.field(path, value, `Member must have length less than or equal to ${rule.max}`);
-    }
+    const list = this.#list(name, rule);
+    if (!list) return undefined;
+    const { path, value } = list;
     value.forEach((item, index) => {
       if (typeof item !== 'string' || !(values as readonly string[]).includes(item)) {
         throw AwsServiceError.field(`${path}.${index + 1}.member`, item, `Member must satisfy enum value set: [${values.join(', ')}]`);
@@ -155,16 +148,9 @@ export class Fields {
 
   /** A list of strings, each checked with `itemRule`. */
   stringList(name: string, rule: { min?: number; max?: number; item?: StringRule } = {}): string[] | undefined {
-    const path = this.#path(name);
-    const value = this.#get(name);
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value)) throw AwsServiceError.field(path, value, 'Member must be a list');
-    if (rule.min !== undefined && value.length < rule.min) {
-      throw AwsServiceError.field(path, value, `Member must have length greater than or equal to ${rule.min}`);
-    }
-    if (rule.max !== undefined && value.length > rule.max) {
-      throw AwsServiceError.field(path, value, `Member must have length less than or equal to ${rule.max}`);
-    }
+    const list = this.#list(name, rule);
+    if (!list) return undefined;
+    const { path, value } = list;
     return value.map((item, index) => {
       const holder = new Fields({ item }, '');
       try {
@@ -232,17 +218,28 @@ export class Fields {
 
   /** A list of structures. */
   objectList(name: string, rule: { max?: number } = {}): Fields[] | undefined {
-    const path = this.#path(name);
-    const value = this.#get(name);
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value)) throw AwsServiceError.field(path, value, 'Member must be a list');
-    if (rule.max !== undefined && value.length > rule.max) {
-      throw AwsServiceError.field(path, value, `Member must have length less than or equal to ${rule.max}`);
-    }
+    const list = this.#list(name, rule);
+    if (!list) return undefined;
+    const { path, value } = list;
     return value.map((item, index) => {
       if (!isRecord(item)) throw AwsServiceError.field(`${path}.${index + 1}.member`, item, 'Member must be a structure');
       return new Fields(item, `${path}.${index + 1}.member`);
     });
+  }
+
+  /** The list at `name` with its path, `undefined` when absent; not a list, or a length outside `rule`, is an error. */
+  #list(name: string, rule: { min?: number; max?: number }): { path: string; value: unknown[] } | undefined {
+    const path = this.#path(name);
+    const value = this.#get(name);
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value)) throw AwsServiceError.field(path, value, 'Member must be a list');
+    if (rule.min !== undefined && value.length < rule.min) {
+      throw AwsServiceError.field(path, value, `Member must have length greater than or equal to ${rule.min}`);
+    }
+    if (rule.max !== undefined && value.length > rule.max) {
+      throw AwsServiceError.field(path, value, `Member must have length less than or equal to ${rule.max}`);
+    }
+    return { path, value };
   }
 }
 
