@@ -80,8 +80,8 @@ test('a grid of one tile per page pages through three publishers from the keyboa
   // The pager sits below the tiles, over none of them.
   const boxes = await viewer.page.evaluate(() => {
     const rect = (element: Element) => {
-      const r = element.getBoundingClientRect();
-      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+      const { top, bottom } = element.getBoundingClientRect();
+      return { top, bottom };
     };
     const pager = document.querySelector('#stage .ivs-grid__pager')!;
     return { pager: rect(pager), tiles: [...document.querySelectorAll('#stage .ivs-tile:not([hidden])')].map(rect) };
