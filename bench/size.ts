@@ -6,9 +6,9 @@
  * - `app`: an app that imports StageSession + StageGrid + ChatSession + HttpControlPlane, bundled
  *   and tree-shaken by esbuild: what the issue's 15 KB budget is about;
  * - `entry`: everything `.` exports, statically reachable code only.
- * Chunks loaded on first use (the stage and chat engines, HttpControlPlane's requests, the local
- * stage driver) are listed separately, with the total an app has loaded once it has used all four
- * classes against Amazon IVS (every chunk but the local stage driver's).
+ * Chunks loaded on first use (the stage and chat engines, the grid's renderer, HttpControlPlane's
+ * requests, the local stage driver) are listed separately, with the total an app has loaded once it
+ * has used all four classes against Amazon IVS (every chunk but the local stage driver's).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,23 +1,11 @@
 import { TypedEmitter } from '../core/emitter';
-import { InvalidStateError, ValidationError } from '../core/errors';
+import { InvalidStateError, IvsRealtimeError, ValidationError } from '../core/errors';
 import type { Participant, StageSessionEvents, StageSessionState } from '../stage/types';
-import { computeGridLayout, computeSpotlightLayout, prioritizeTiles, type GridLayout, type SpotlightLayout } from './layout';
-import { observeSize, type Size } from './resize';
+import type * as Renderer from './grid-renderer';
+import type { GridRenderer, RendererHost, RendererOptions } from './grid-renderer';
+import { DEFAULT_STAGE_GRID_LABELS, defaultDisplayName, initialsOf, type ParticipantIndicators, type StageGridLabels } from './labels';
+import { computeGridLayout, type GridLayout, type SpotlightLayout } from './layout';
 import { acquireGridStyles, styleScopeOf } from './styles';
-import {
-  DEFAULT_STAGE_GRID_LABELS,
-  StageTile,
-  defaultDisplayName,
-  fill,
-  make,
-  setAttribute,
-  setHidden,
-  setProperty,
-  setText,
-  type ParticipantIndicators,
-  type StageGridLabels,
-  type TileContext,
-} from './tile';
 
 /**
  * What {@link StageGrid} reads from a session: the subset of `StageSession` it renders.
@@ -123,9 +111,36 @@ export interface StageGridEvents {
   pinChanged: { participantId: string | undefined; previous: string | undefined };
   /** The current page or the number of pages changed (pages count from 1). */
   pageChanged: { page: number; pageCount: number };
+  /**
+   * The part of the grid that renders tiles could not be loaded (code `GRID_LOAD_FAILED`: the
+   * bundler does not serve this package's chunks, or the network failed). The grid tries again on
+   * the session's next change, {@link StageGrid.load} or {@link StageGrid.refresh}.
+   */
+  error: { error: IvsRealtimeError };
 }
 
 const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 'reconnecting', 'disconnected']);
+const LAYOUT_MODES: readonly StageGridLayoutMode[] = ['grid', 'spotlight'];
+
+type RendererModule = typeof Renderer;
+let rendererImport: Promise<RendererModule> | undefined;
+/** Set once loaded, so later grids render in their constructor. */
+let loadedRenderer: RendererModule | undefined;
+
+function loadRenderer(): Promise<RendererModule> {
+  rendererImport ??= import('./grid-renderer').then(
+    (module) => (loadedRenderer = module),
+    (error: unknown) => {
+      rendererImport = undefined;
+      throw new IvsRealtimeError(
+        'GRID_LOAD_FAILED',
+        `Could not load StageGrid's renderer (a chunk of aws-ivs-realtime): ${error instanceof Error ? error.message : String(error)}. Check that your bundler emits and serves the package's chunks; the grid tries again on the session's next change, load() or refresh().`,
+        { cause: error },
+      );
+    },
+  );
+  return rendererImport;
+}
 
 /**
  * Renders a stage session into any element: one tile per participant with its `<video>`, an
@@ -137,6 +152,10 @@ const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 're
  * The session owns the state; the grid only renders it. Tiles are keyed by participant id and
  * only what changed is touched: a `<video>` is never re-created nor re-attached while its
  * participant's video track is the same, so updates never flash black.
+ *
+ * The part that renders tiles loads on first use, alongside the session's own first join: when
+ * the session starts joining or has participants (or on {@link StageGrid.load}). Until then the
+ * grid shows its root and connection banner; `await grid.load()` to have tiles rendered now.
  *
  * The grid adds one root element to the container and changes nothing else about it;
  * {@link StageGrid.destroy} removes that root and every listener, and stops no track (the
@@ -158,39 +177,19 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   /** The grid's root element (child of the container). */
   readonly element: HTMLDivElement;
   #session: StageGridSource;
-  #options: Required<Pick<StageGridOptions, 'showLocal' | 'tileOrder' | 'aspectRatio' | 'gap' | 'filter' | 'spotlightOnPin' | 'maxTiles' | 'maxStripTiles'>> &
-    Pick<StageGridOptions, 'maxColumns'>;
-  #context: TileContext;
-  /** The tiles (grid layout) or the strip (spotlight layout). */
-  #list: HTMLDivElement;
-  /** Holds the spotlight tile. */
-  #main: HTMLDivElement;
+  #host: RendererHost;
   #banner: HTMLDivElement;
-  #pager: HTMLDivElement;
-  #pageText: HTMLSpanElement;
-  #pageButtons: HTMLButtonElement[];
-  #playButton: HTMLButtonElement | undefined;
-  /** Tiles in join order (Map iteration order is insertion order). */
-  #tiles = new Map<string, StageTile>();
   #overlay: boolean;
-  #size: Size = { width: 0, height: 0 };
-  #layout: GridLayout = { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
-  #spotlightLayout: SpotlightLayout | undefined;
+  /** The layout mode until the renderer takes over. */
   #mode: StageGridLayoutMode;
-  /** The mode to go back to on unpin, when pinning switched to spotlight. */
-  #modeBeforePin: StageGridLayoutMode | undefined;
-  #pinned: string | undefined;
-  /** Remote participants that spoke, most recent first (kept on the first page, spotlight candidates). */
-  #recentSpeakers: string[] = [];
-  /** Indicator state from source events. */
+  #renderer: GridRenderer | undefined;
+  #loading: Promise<void> | undefined;
+  /** Indicator state from source events (kept from the start, so none is missed before the renderer loads). */
   #speakers = new Set<string>();
   #levels: Readonly<Record<string, number>> = {};
   #quality = new Map<string, ParticipantIndicators['networkQuality']>();
-  #page = 1;
-  #pageCount = 1;
   #abort = new AbortController();
   #releaseStyles: () => void = () => {};
-  #playbackBlocked = false;
 
   constructor(container: HTMLElement, session: StageGridSource, options: StageGridOptions = {}) {
     super();
@@ -203,137 +202,128 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     if (options.filter !== undefined && typeof options.filter !== 'function') {
       throw new ValidationError('filter', 'expected a function (participant) => boolean.');
     }
-    requireOneOf('tileOrder', options.tileOrder ?? 'local-first', ['local-first', 'join-order']);
-    const mode = requireOneOf('layout', options.layout ?? 'grid', LAYOUT_MODES);
-    const maxTiles = requireCount('maxTiles', options.maxTiles ?? 12);
-    const maxStripTiles = requireCount('maxStripTiles', options.maxStripTiles ?? 6);
-    const gap = options.gap ?? 8;
-    const aspectRatio = options.aspectRatio ?? 16 / 9;
-    // Validates aspectRatio, gap and maxColumns once, with the same messages as the layout function.
-    computeGridLayout({ count: 0, width: 0, height: 0, aspectRatio, gap, ...(options.maxColumns === undefined ? {} : { maxColumns: options.maxColumns }) });
-
-    this.#session = session;
-    this.#options = {
+    const rendererOptions: RendererOptions = {
       showLocal: options.showLocal ?? true,
       filter: options.filter ?? (() => true),
-      tileOrder: options.tileOrder ?? 'local-first',
-      aspectRatio,
-      gap,
+      tileOrder: requireOneOf('tileOrder', options.tileOrder ?? 'local-first', ['local-first', 'join-order']),
+      aspectRatio: options.aspectRatio ?? 16 / 9,
+      gap: options.gap ?? 8,
+      maxColumns: options.maxColumns,
       spotlightOnPin: options.spotlightOnPin ?? true,
-      maxTiles,
-      maxStripTiles,
-      ...(options.maxColumns === undefined ? {} : { maxColumns: options.maxColumns }),
+      maxTiles: requireCount('maxTiles', options.maxTiles ?? 12),
+      maxStripTiles: requireCount('maxStripTiles', options.maxStripTiles ?? 6),
     };
-    this.#mode = mode;
+    this.#mode = requireOneOf('layout', options.layout ?? 'grid', LAYOUT_MODES);
+    // Validates aspectRatio, gap and maxColumns once, with the same messages as the layout function.
+    const { aspectRatio, gap, maxColumns } = rendererOptions;
+    computeGridLayout({ count: 0, width: 0, height: 0, aspectRatio, gap, ...(maxColumns === undefined ? {} : { maxColumns }) });
+
+    this.#session = session;
     this.#overlay = options.overlay ?? true;
     const doc = container.ownerDocument;
     const labels = { ...DEFAULT_STAGE_GRID_LABELS, ...options.labels };
-    this.#context = {
-      document: doc,
-      labels,
-      mirrorLocalVideo: options.mirrorLocalVideo ?? true,
-      displayName: options.displayName ?? defaultDisplayName,
-      play: (element, participant, kind) => this.#play(element, participant, kind),
-      indicators: (id) => ({ speaking: this.#speakers.has(id), audioLevel: this.#levels[id], networkQuality: this.#quality.get(id) }),
-      togglePin: (id) => this.#setPin(this.#pinned === id ? undefined : id),
-    };
     const signal = this.#abort.signal;
-
-    this.element = make(doc, 'div', 'ivs-grid');
-    this.element.setAttribute('role', 'region');
-    this.element.setAttribute('aria-label', labels.grid);
-    this.element.classList.toggle('ivs-grid--no-overlay', !this.#overlay);
-    this.#main = make(doc, 'div', 'ivs-grid__main');
-    this.#list = make(doc, 'div', 'ivs-grid__tiles');
-    this.#list.setAttribute('role', 'list');
-    this.#main.setAttribute('role', 'list');
-    this.#banner = make(doc, 'div', 'ivs-grid__banner');
-    this.#banner.setAttribute('role', 'status');
-    this.#banner.hidden = true;
-    this.#pager = make(doc, 'div', 'ivs-grid__pager');
-    this.#pageText = make(doc, 'span', 'ivs-grid__page');
-    this.#pageButtons = [this.#button('ivs-grid__prev', '‹', () => this.#step(-1)), this.#button('ivs-grid__next', '›', () => this.#step(1))];
-    this.#pageButtons.forEach((button, index) => button.setAttribute('aria-label', index ? labels.nextPage : labels.previousPage));
-    this.#pager.append(this.#pageButtons[0]!, this.#pageText, this.#pageButtons[1]!);
-    this.element.append(this.#main, this.#list, this.#banner, this.#pager);
-    this.element.addEventListener(
-      'keydown',
-      (event) => {
-        const delta = PAGE_KEYS[event.key];
-        if (delta && this.#pageCount > 1) {
-          event.preventDefault();
-          this.#step(delta);
-        }
+    const root = (this.element = doc.createElement('div'));
+    root.className = 'ivs-grid';
+    root.setAttribute('role', 'region');
+    root.setAttribute('aria-label', labels.grid);
+    root.classList.toggle('ivs-grid--no-overlay', !this.#overlay);
+    const banner = (this.#banner = doc.createElement('div'));
+    banner.className = 'ivs-grid__banner';
+    banner.setAttribute('role', 'status');
+    banner.hidden = true;
+    root.append(banner);
+    this.#host = {
+      element: root,
+      session,
+      options: rendererOptions,
+      context: {
+        document: doc,
+        labels,
+        mirrorLocalVideo: options.mirrorLocalVideo ?? true,
+        displayName: options.displayName ?? defaultDisplayName,
+        initials: initialsOf,
+        indicators: (id) => ({ speaking: this.#speakers.has(id), audioLevel: this.#levels[id], networkQuality: this.#quality.get(id) }),
       },
-      { signal },
-    );
-
-    setProperty(this.element, '--ivs-grid-gap', `${gap}px`);
+      signal,
+      overlay: () => this.#overlay,
+      emit: (event, payload) => this.emit(event, payload),
+    };
 
     const listen = <K extends string>(event: K, listener: (payload: K extends keyof StageGridSourceEvents ? StageGridSourceEvents[K] : StageSessionEvents[K]) => void) => {
       const off = session.on(event, listener as (payload: unknown) => void);
       signal.addEventListener('abort', off, { once: true });
     };
-    listen('participantJoined', ({ participant }) => this.#upsert(participant));
-    listen('participantUpdated', ({ participant }) => this.#upsert(participant));
-    listen('streamsChanged', ({ participant }) => this.#upsert(participant));
-    listen('muteChanged', ({ participant }) => this.#upsert(participant));
-    listen('participantLeft', ({ participant }) => this.#remove(participant.id));
-    listen('stateChanged', () => this.#renderState());
-    listen('left', () => this.#reconcile(false));
+    // Before the renderer is there, participant events only start loading it: it renders from `session.participants`.
+    const upsert = ({ participant }: { participant: Participant }) => (this.#renderer ? this.#renderer.upsert(participant) : this.#load());
+    listen('participantJoined', upsert);
+    listen('participantUpdated', upsert);
+    listen('streamsChanged', upsert);
+    listen('muteChanged', upsert);
+    listen('participantLeft', ({ participant }) => {
+      this.#quality.delete(participant.id);
+      this.#renderer?.remove(participant.id);
+    });
+    listen('stateChanged', ({ state }) => {
+      this.#renderState();
+      if (state !== 'idle' && !this.#renderer) this.#load();
+    });
+    listen('left', () => {
+      this.#quality.clear();
+      this.#renderer?.reconcile(false);
+      this.#renderState();
+    });
     listen('speakersChanged', ({ speakers, levels }) => {
       const touched = new Set([...this.#speakers, ...speakers, ...Object.keys(this.#levels)]);
       this.#speakers = new Set(speakers);
       this.#levels = { ...levels };
-      for (const id of [...touched, ...Object.keys(this.#levels)]) this.#refreshTile(id);
-      this.#promote(speakers);
+      this.#renderer?.indicatorsChanged([...touched, ...Object.keys(this.#levels)], speakers);
     });
     listen('qualityChanged', ({ participantId, quality }) => {
       this.#quality.set(participantId, quality);
-      this.#refreshTile(participantId);
+      this.#renderer?.indicatorsChanged([participantId]);
     });
 
-    container.append(this.element);
+    container.append(root);
     // After mounting: the scope (document or shadow root) is where the grid actually lives.
-    if (options.injectStyles ?? true) this.#releaseStyles = acquireGridStyles(styleScopeOf(this.element), options.styleNonce);
-    const stopObserving = observeSize(this.element, (size) => this.#resize(size));
-    signal.addEventListener('abort', stopObserving, { once: true });
-
-    this.#reconcile(false);
-    this.#resize({ width: this.element.clientWidth, height: this.element.clientHeight });
+    if (options.injectStyles ?? true) this.#releaseStyles = acquireGridStyles(styleScopeOf(root), options.styleNonce);
+    this.#renderState();
+    if (loadedRenderer) this.#attach(loadedRenderer);
+    else if (session.state !== 'idle' || session.participants.length > 0) this.#load();
   }
 
   /**
    * The current geometry of the tile list, in CSS pixels: the whole grid in the grid layout,
    * the strip in the spotlight layout (see {@link spotlightLayout} for the large tile).
+   * All zero until tiles are rendered.
    */
   get layout(): GridLayout {
-    return this.#layout;
+    return this.#renderer?.layout ?? { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
   }
 
   /** The spotlight geometry while the spotlight layout shows a tile, else `undefined`. */
   get spotlightLayout(): SpotlightLayout | undefined {
-    return this.#spotlightLayout;
+    return this.#renderer?.spotlightLayout;
   }
 
   /** The current layout mode. */
   get layoutMode(): StageGridLayoutMode {
-    return this.#mode;
+    return this.#renderer?.mode ?? this.#mode;
   }
 
   /** The pinned participant's id, if any. */
   get pinned(): string | undefined {
-    return this.#pinned;
+    return this.#renderer?.pinned;
   }
 
   /** The current page, from 1. */
   get page(): number {
-    return this.#page;
+    return this.#renderer?.page ?? 1;
   }
 
   /** Number of pages (1 when every tile fits). */
   get pageCount(): number {
-    return this.#pageCount;
+    return this.#renderer?.pageCount ?? 1;
   }
 
   /** Whether the overlay is shown. */
@@ -343,7 +333,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
 
   /** Whether playback is waiting for a user gesture (the click-to-play button is shown). */
   get playbackBlocked(): boolean {
-    return this.#playbackBlocked;
+    return this.#renderer?.playbackBlocked ?? false;
   }
 
   /** Whether {@link destroy} has been called. */
@@ -351,9 +341,36 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     return this.#abort.signal.aborted;
   }
 
+  /** Whether tiles are rendered (the renderer has loaded); see {@link load}. */
+  get loaded(): boolean {
+    return this.#renderer !== undefined;
+  }
+
+  /**
+   * Loads the part of the grid that renders tiles now, if it has not loaded yet (it otherwise
+   * loads when the session starts joining or has participants), and resolves once the session's
+   * participants are rendered. Rejects with an {@link IvsRealtimeError} (`GRID_LOAD_FAILED`) when
+   * the chunk cannot be loaded; calling it again retries.
+   */
+  async load(): Promise<void> {
+    this.#assertAlive('load');
+    if (this.#renderer) return;
+    this.#loading ??= loadRenderer().then(
+      (module) => {
+        this.#loading = undefined;
+        this.#attach(module);
+      },
+      (error: IvsRealtimeError) => {
+        this.#loading = undefined;
+        throw error;
+      },
+    );
+    return this.#loading;
+  }
+
   /** The tile element of a participant, if it has one. */
   getTileElement(participantId: string): HTMLElement | undefined {
-    return this.#tiles.get(participantId)?.element;
+    return this.#renderer?.tileElement(participantId);
   }
 
   /** Shows or hides the overlay (names, marks, pin buttons, initials, connection banner) at runtime. */
@@ -362,7 +379,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     if (on === this.#overlay) return;
     this.#overlay = on;
     this.element.classList.toggle('ivs-grid--no-overlay', !on);
-    for (const tile of this.#tiles.values()) tile.setOverlay(on);
+    this.#renderer?.setOverlay(on);
     this.#renderState();
   }
 
@@ -374,10 +391,9 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   setLayout(layout: StageGridLayoutMode): void {
     this.#assertAlive('setLayout');
     requireOneOf('layout', layout, LAYOUT_MODES);
-    this.#modeBeforePin = undefined;
+    if (this.#renderer) return this.#renderer.setLayout(layout);
     if (layout === this.#mode) return;
     this.#mode = layout;
-    this.#relayout(1);
     this.emit('layoutChanged', { layout });
   }
 
@@ -388,16 +404,19 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
    */
   pin(participantId: string): void {
     this.#assertAlive('pin');
-    if (!this.#tiles.has(participantId)) {
-      throw new ValidationError('participantId', `the grid shows no participant ${JSON.stringify(participantId)}; pin one of the participants it shows.`);
+    if (!this.#renderer?.tileElement(participantId)) {
+      throw new ValidationError(
+        'participantId',
+        `the grid shows no participant ${JSON.stringify(participantId)}; pin one of the participants it shows${this.#renderer ? '' : ' (no tile is rendered yet: await grid.load() first)'}.`,
+      );
     }
-    this.#setPin(participantId);
+    this.#renderer.setPin(participantId);
   }
 
   /** Unpins the pinned participant (back to the layout used before pinning, if pinning changed it). */
   unpin(): void {
     this.#assertAlive('unpin');
-    this.#setPin(undefined);
+    this.#renderer?.setPin(undefined);
   }
 
   /**
@@ -406,10 +425,10 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
    */
   setPage(page: number): void {
     this.#assertAlive('setPage');
-    if (!Number.isInteger(page) || page < 1 || page > this.#pageCount) {
-      throw new ValidationError('page', `expected an integer from 1 to ${this.#pageCount}, got ${String(page)}.`);
+    if (!Number.isInteger(page) || page < 1 || page > this.pageCount) {
+      throw new ValidationError('page', `expected an integer from 1 to ${this.pageCount}, got ${String(page)}.`);
     }
-    this.#relayout(page);
+    this.#renderer?.relayout(page);
   }
 
   /**
@@ -419,8 +438,9 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
    */
   refresh(): void {
     this.#assertAlive('refresh');
-    this.#reconcile(true);
-    this.#resize({ width: this.element.clientWidth, height: this.element.clientHeight });
+    this.#renderState();
+    if (this.#renderer) this.#renderer.refresh();
+    else if (this.#session.state !== 'idle' || this.#session.participants.length > 0) this.#load();
   }
 
   /**
@@ -430,18 +450,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
    */
   async resumePlayback(): Promise<boolean> {
     this.#assertAlive('resumePlayback');
-    // play() must be called synchronously within the gesture, hence before any await.
-    const attempts = [...this.#tiles.values()].flatMap((tile) => tile.mediaElements).map((element) => startPlayback(element));
-    const results = await Promise.allSettled(attempts);
-    if (this.destroyed) return false;
-    const refused = results.some((result) => result.status === 'rejected' && isAutoplayRefusal(result.reason));
-    if (!refused && this.#playbackBlocked) {
-      this.#playbackBlocked = false;
-      this.#playButton?.remove();
-      this.#playButton = undefined;
-      this.emit('playbackResumed', {});
-    }
-    return !refused;
+    return this.#renderer ? this.#renderer.resumePlayback() : true;
   }
 
   /**
@@ -452,252 +461,43 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   destroy(): void {
     if (this.destroyed) return;
     this.#abort.abort();
-    for (const [id, tile] of [...this.#tiles]) {
-      this.#tiles.delete(id);
-      tile.destroy();
-      this.emit('tileRemoved', { participant: tile.participant, element: tile.element });
-    }
+    this.#renderer?.destroy();
     this.element.remove();
     this.#releaseStyles();
     this.removeAllListeners();
+  }
+
+  /**
+   * Starts loading the renderer in the background. A failure is reported as an `error` event, or
+   * on the console when nothing listens (an empty grid should not be a mystery).
+   */
+  #load(): void {
+    if (this.destroyed) return;
+    this.load().catch((error: IvsRealtimeError) => {
+      if (this.destroyed) return;
+      if (this.listenerCount('error') === 0) console.error('[aws-ivs-realtime] StageGrid:', error);
+      this.emit('error', { error });
+    });
+  }
+
+  #attach(module: RendererModule): void {
+    if (this.destroyed || this.#renderer) return;
+    this.#renderer = new module.GridRenderer(this.#host, this.#mode);
   }
 
   #assertAlive(method: string): void {
     if (this.destroyed) throw new InvalidStateError('destroyed', `StageGrid.${method}() was called after destroy(); create a new StageGrid instead.`);
   }
 
-  #shows(participant: Participant): boolean {
-    return (this.#options.showLocal || !participant.isLocal) && this.#options.filter(participant);
-  }
-
-  #reconcile(force: boolean): void {
-    if (this.destroyed) return;
-    const present = new Set<string>();
-    for (const participant of this.#session.participants) {
-      if (!this.#shows(participant)) continue;
-      present.add(participant.id);
-      this.#upsert(participant, force);
-    }
-    for (const id of [...this.#tiles.keys()]) if (!present.has(id)) this.#remove(id);
-    this.#renderState();
-  }
-
-  #upsert(participant: Participant & ParticipantIndicators, force = false): void {
-    if (this.destroyed) return;
-    if (!this.#shows(participant)) {
-      this.#remove(participant.id);
-      return;
-    }
-    const existing = this.#tiles.get(participant.id);
-    if (existing) {
-      // Publishing decides the default spotlight.
-      const relayout = existing.participant.isPublishing !== participant.isPublishing;
-      existing.update(participant, force);
-      if (!(participant.speaking && this.#promote([participant.id])) && relayout) this.#relayout();
-      return;
-    }
-    const tile = new StageTile(this.#context, participant, this.#overlay);
-    this.#tiles.set(participant.id, tile);
-    this.#list.insertBefore(tile.element, this.#nextSibling(participant.id));
-    if (!(participant.speaking && this.#promote([participant.id]))) this.#relayout();
-    this.emit('tileAdded', { participant, element: tile.element });
-  }
-
-  /** Tiles in display order. */
-  #order(): StageTile[] {
-    const order = [...this.#tiles.values()];
-    if (this.#options.tileOrder === 'local-first') order.sort((a, b) => Number(b.participant.isLocal) - Number(a.participant.isLocal));
-    return order;
-  }
-
-  /** The tile element a tile goes before in the list, so that the tiles already there never move. */
-  #nextSibling(id: string): HTMLElement | null {
-    const order = this.#order();
-    const index = order.findIndex((tile) => tile.participant.id === id);
-    for (const tile of order.slice(index + 1)) if (tile.element.parentNode === this.#list) return tile.element;
-    return null;
-  }
-
-  #remove(id: string): void {
-    const tile = this.#tiles.get(id);
-    if (!tile) return;
-    this.#tiles.delete(id);
-    this.#quality.delete(id);
-    this.#recentSpeakers = this.#recentSpeakers.filter((other) => other !== id);
-    tile.destroy();
-    if (id === this.#pinned) this.#setPin(undefined);
-    else this.#relayout();
-    this.emit('tileRemoved', { participant: tile.participant, element: tile.element });
-  }
-
-  #refreshTile(id: string): void {
-    const tile = this.#tiles.get(id);
-    tile?.update(tile.participant, true);
-  }
-
-  /** Moves remote speakers to the front of the recent speakers; re-lays out and returns `true` if that changed anything. */
-  #promote(ids: readonly string[]): boolean {
-    const remote = ids.filter((id) => this.#tiles.get(id)?.participant.isLocal === false);
-    if (remote.every((id, index) => this.#recentSpeakers[index] === id)) return false;
-    this.#recentSpeakers = [...new Set([...remote, ...this.#recentSpeakers])];
-    this.#relayout();
-    return true;
-  }
-
-  #setPin(id: string | undefined): void {
-    const previous = this.#pinned;
-    if (id === previous) return;
-    this.#pinned = id;
-    let mode = this.#mode;
-    if (id === undefined) {
-      mode = this.#modeBeforePin ?? mode;
-      this.#modeBeforePin = undefined;
-    } else if (mode === 'grid' && this.#options.spotlightOnPin) {
-      this.#modeBeforePin = mode;
-      mode = 'spotlight';
-    }
-    const modeChanged = mode !== this.#mode;
-    this.#mode = mode;
-    this.#relayout(modeChanged ? 1 : this.#page);
-    this.emit('pinChanged', { participantId: id, previous });
-    if (modeChanged) this.emit('layoutChanged', { layout: mode });
-  }
-
-  #step(delta: number): void {
-    const page = Math.min(this.#pageCount, Math.max(1, this.#page + delta));
-    if (page !== this.#page) this.setPage(page);
-  }
-
   #renderState(): void {
     if (this.destroyed) return;
     const state = this.#session.state;
-    const { labels } = this.#context;
-    const text = state === 'connecting' ? labels.connecting : state === 'reconnecting' ? labels.reconnecting : labels.disconnected;
+    const { labels } = this.#host.context;
     const show = this.#overlay && BANNER_STATES.has(state);
-    if (show) setText(this.#banner, text);
-    setHidden(this.#banner, !show);
-  }
-
-  #resize(size: Size): void {
-    if (this.destroyed) return;
-    this.#size = size;
-    this.#relayout();
-  }
-
-  /**
-   * Places every tile (spotlight, current page, hidden), computes the geometry and updates the
-   * pager. Writes only what differs: tiles already in place are not touched.
-   */
-  #relayout(requestedPage = this.#page): void {
-    if (this.destroyed) return;
-    const { aspectRatio, gap, maxColumns, maxTiles, maxStripTiles } = this.#options;
-    const order = this.#order();
-    const participants = order.map((tile) => tile.participant);
-    const spotlight = this.#mode === 'spotlight';
-    const spotlightId = spotlight
-      ? (this.#pinned ??
-        this.#recentSpeakers[0] ??
-        (participants.find((p) => !p.isLocal && p.isPublishing) ?? participants.find((p) => p.isLocal) ?? participants[0])?.id)
-      : undefined;
-    const perPage = spotlight ? maxStripTiles : maxTiles;
-    const ranked = prioritizeTiles(
-      participants.map((p) => p.id).filter((id) => id !== spotlightId),
-      [this.#pinned, ...this.#recentSpeakers],
-    );
-    const pageCount = Math.max(1, Math.ceil(ranked.length / perPage));
-    const page = Math.min(requestedPage, pageCount);
-    const shown = new Set(ranked.slice((page - 1) * perPage, page * perPage));
-
-    for (const tile of order) {
-      const id = tile.participant.id;
-      const parent = id === spotlightId ? this.#main : this.#list;
-      const moved = tile.element.parentNode !== parent;
-      if (moved) {
-        // Moving an element drops keyboard focus inside it (e.g. the pin button just pressed): restore it.
-        const focused = tile.element.ownerDocument.activeElement;
-        parent.insertBefore(tile.element, parent === this.#list ? this.#nextSibling(id) : null);
-        if (focused instanceof HTMLElement && focused !== tile.element.ownerDocument.activeElement && tile.element.contains(focused)) focused.focus();
-      }
-      tile.setVisible(id === spotlightId || shown.has(id), moved);
-      tile.setPinned(id === this.#pinned);
-      tile.element.classList.toggle('ivs-tile--spotlight', id === spotlightId);
-    }
-
-    // With pages, the bottom PAGER_SPACE px hold the pager (the root's padding): no tile under it.
-    const paged = pageCount > 1;
-    this.element.classList.toggle('ivs-grid--paged', paged);
-    const area = {
-      count: shown.size,
-      width: Math.max(0, this.#size.width),
-      height: Math.max(0, this.#size.height - (paged ? PAGER_SPACE : 0)),
-      aspectRatio,
-      gap,
-    };
-    const main = (this.#spotlightLayout = spotlightId === undefined ? undefined : computeSpotlightLayout(area));
-    const right = main?.strip === 'right';
-    const line = Math.min(1, shown.size);
-    this.#layout = main
-      ? { columns: right ? line : shown.size, rows: right ? shown.size : line, tileWidth: main.tileWidth, tileHeight: main.tileHeight }
-      : computeGridLayout({ ...area, ...(maxColumns === undefined ? {} : { maxColumns }) });
-    const classes = this.element.classList;
-    classes.toggle('ivs-grid--spotlight', !!main);
-    classes.toggle('ivs-grid--strip-right', right);
-    setHidden(this.#main, !main);
-    // An empty strip would still take a gap from the spotlight.
-    setHidden(this.#list, !!main && !shown.size);
-    const { columns, rows, tileWidth, tileHeight } = this.#layout;
-    // Until the container has a size, let CSS size the tiles (1fr / auto) rather than collapse them.
-    const px = (value: number | undefined) => (value ? `${value}px` : undefined);
-    for (const [property, value] of [
-      ['grid-columns', String(Math.max(1, columns))],
-      ['grid-rows', String(Math.max(1, rows))],
-      ['tile-width', px(tileWidth)],
-      ['tile-height', px(tileHeight)],
-      ['main-width', px(main?.mainWidth)],
-      ['main-height', px(main?.mainHeight)],
-    ] as const) {
-      setProperty(this.element, `--ivs-${property}`, value);
-    }
-
-    setHidden(this.#pager, !paged);
-    setText(this.#pageText, fill(this.#context.labels.page, { page, count: pageCount }));
-    this.#pageButtons.forEach((button, index) => setAttribute(button, 'aria-disabled', String(index ? page === pageCount : page === 1)));
-    if (page !== this.#page || pageCount !== this.#pageCount) {
-      this.#page = page;
-      this.#pageCount = pageCount;
-      this.emit('pageChanged', { page, pageCount });
-    }
-  }
-
-  #button(className: string, text: string, onClick: () => void): HTMLButtonElement {
-    const button = make(this.#context.document, 'button', className);
-    button.type = 'button';
-    button.textContent = text;
-    button.addEventListener('click', onClick, { signal: this.#abort.signal });
-    return button;
-  }
-
-  #play(element: HTMLMediaElement, participant: Participant, kind: 'audio' | 'video'): void {
-    startPlayback(element).catch((error: unknown) => {
-      // AbortError: the source changed before playback started; the new source plays instead.
-      if (this.destroyed || !isAutoplayRefusal(error)) return;
-      this.#onAutoplayBlocked(participant, kind);
-    });
-  }
-
-  #onAutoplayBlocked(participant: Participant, kind: 'audio' | 'video'): void {
-    if (this.#playbackBlocked) return;
-    this.#playbackBlocked = true;
-    this.#playButton = this.#button('ivs-grid__play', this.#context.labels.clickToPlay, () => void this.resumePlayback());
-    this.element.append(this.#playButton);
-    this.emit('autoplayBlocked', { participant, kind });
+    if (show) this.#banner.textContent = state === 'connecting' ? labels.connecting : state === 'reconnecting' ? labels.reconnecting : labels.disconnected;
+    this.#banner.hidden = !show;
   }
 }
-
-const LAYOUT_MODES: readonly StageGridLayoutMode[] = ['grid', 'spotlight'];
-/** Height kept for the pager below the tiles when there are pages (the `.ivs-grid--paged` padding). */
-const PAGER_SPACE = 40;
-const PAGE_KEYS: Readonly<Record<string, number>> = { PageUp: -1, PageDown: 1 };
 
 function requireOneOf<T extends string>(field: string, value: T, allowed: readonly T[]): T {
   if (!allowed.includes(value)) throw new ValidationError(field, `expected ${allowed.map((v) => `'${v}'`).join(' or ')}, got ${String(value)}.`);
@@ -707,17 +507,4 @@ function requireOneOf<T extends string>(field: string, value: T, allowed: readon
 function requireCount(field: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new ValidationError(field, `expected a positive integer, got ${String(value)}.`);
   return value;
-}
-
-/** `play()` as a promise, whatever the browser returns or throws. */
-function startPlayback(element: HTMLMediaElement): Promise<void> {
-  try {
-    return Promise.resolve(element.play());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-function isAutoplayRefusal(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'NotAllowedError';
 }

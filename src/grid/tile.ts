@@ -1,82 +1,6 @@
 import type { Participant } from '../stage/types';
-
-/** Texts the grid shows or announces; pass some or all of them to translate the grid. */
-export interface StageGridLabels {
-  /** Accessible name of the grid. */
-  grid: string;
-  /** Appended to the local participant's name. */
-  you: string;
-  /** Mark shown (and announced) when a participant's microphone is muted or absent. */
-  micMuted: string;
-  /** Mark shown (and announced) when a participant's camera is off or absent. */
-  cameraOff: string;
-  connecting: string;
-  reconnecting: string;
-  disconnected: string;
-  /** The single button shown when the browser refused to start playback. */
-  clickToPlay: string;
-  /** Accessible name of a tile's pin button; `{name}` is replaced by the participant's name. */
-  pin: string;
-  /** Badge shown (and announced) when a participant's network quality is `poor`. */
-  networkPoor: string;
-  /** Badge shown (and announced) when a participant's network quality is `lost`. */
-  networkLost: string;
-  previousPage: string;
-  nextPage: string;
-  /** Page indicator; `{page}` and `{count}` are replaced by numbers. */
-  page: string;
-}
-
-/** English defaults of {@link StageGridLabels}. */
-export const DEFAULT_STAGE_GRID_LABELS: Readonly<StageGridLabels> = Object.freeze({
-  grid: 'Stage participants',
-  you: 'you',
-  micMuted: 'Muted',
-  cameraOff: 'Camera off',
-  connecting: 'Connecting…',
-  reconnecting: 'Reconnecting…',
-  disconnected: 'Disconnected',
-  clickToPlay: 'Click to play',
-  pin: 'Pin {name}',
-  networkPoor: 'Poor connection',
-  networkLost: 'Connection lost',
-  previousPage: 'Previous page',
-  nextPage: 'Next page',
-  page: 'Page {page} of {count}',
-});
-
-/**
- * Optional indicator fields the grid reads from a participant snapshot when they are present
- * (`Participant & ParticipantIndicators`). A field that is absent falls back to the source's
- * `speakersChanged` / `qualityChanged` events (see `StageGridSourceEvents`).
- */
-export interface ParticipantIndicators {
-  /** Whether the participant is speaking now. */
-  readonly speaking?: boolean;
-  /** Current audio level, 0 (silence) to 1. */
-  readonly audioLevel?: number;
-  /** `poor` and `lost` show a badge; `good` and `unknown` show none. */
-  readonly networkQuality?: 'good' | 'poor' | 'lost' | 'unknown';
-}
-
-/**
- * The name shown for a participant: its `displayName` attribute, else `name`, else its `userId`,
- * else its participant id (empty and blank values are skipped).
- */
-export function defaultDisplayName(participant: Participant): string {
-  const candidates = [participant.attributes['displayName'], participant.attributes['name'], participant.userId, participant.id];
-  for (const candidate of candidates) {
-    if (candidate !== undefined && candidate.trim() !== '') return candidate.trim();
-  }
-  return participant.id;
-}
-
-/** Up to two initials of a name, Unicode-aware ("ada lovelace" → "AL", "Émile" → "É"). */
-export function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/u).filter((word) => word !== '');
-  const letters = words.slice(0, 2).map((word) => Array.from(word)[0] ?? '');
-  return letters.join('').toUpperCase() || '?';
-}
+import { fill, make, setAttribute, setHidden, setProperty, setText } from './dom';
+import type { ParticipantIndicators, StageGridLabels } from './labels';
 
 /** What a tile needs from its grid. @internal */
 export interface TileContext {
@@ -84,6 +8,8 @@ export interface TileContext {
   readonly labels: Readonly<StageGridLabels>;
   readonly mirrorLocalVideo: boolean;
   readonly displayName: (participant: Participant) => string;
+  /** Initials shown when there is no video (`initialsOf`). */
+  readonly initials: (name: string) => string;
   /** Starts playback of a media element and handles refusals (autoplay policy). */
   readonly play: (element: HTMLMediaElement, participant: Participant, kind: 'audio' | 'video') => void;
   /** Indicators known from source events, used where the snapshot has no such field. */
@@ -215,7 +141,7 @@ export class StageTile {
   }
 
   #render(participant: Participant & ParticipantIndicators): void {
-    const { labels, displayName, indicators } = this.#context;
+    const { labels, displayName, initials, indicators } = this.#context;
     const known = indicators(participant.id);
     const speaking = participant.speaking ?? known.speaking ?? false;
     const level = participant.audioLevel ?? known.audioLevel;
@@ -227,7 +153,7 @@ export class StageTile {
     const shownName = participant.isLocal ? `${name} (${labels.you})` : name;
 
     setText(this.#name, shownName);
-    setText(this.#initials, initialsOf(name));
+    setText(this.#initials, initials(name));
     setText(this.#qualityMark, qualityText);
     const states = [micOff && labels.micMuted, cameraOff && labels.cameraOff, qualityText];
     setAttribute(this.element, 'aria-label', [shownName, ...states].filter(Boolean).join(', '));
@@ -300,40 +226,3 @@ function createStream(track: MediaStreamTrack): MediaStream {
   return new MediaStream([track]);
 }
 
-/** Creates an element with a class. @internal */
-export function make<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, className: string): HTMLElementTagNameMap[K] {
-  const element = doc.createElement(tag);
-  element.className = className;
-  return element;
-}
-
-/**
- * Replaces `{key}` in a label with `values[key]`. A function replacer, so `$&` and friends in
- * user data (names) stay literal. @internal
- */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
-}
-
-/** Writes text only when it differs (never as HTML: names are user data). @internal */
-export function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
-}
-
-/** @internal */
-export function setHidden(element: HTMLElement, hidden: boolean): void {
-  if (element.hidden !== hidden) element.hidden = hidden;
-}
-
-/** Writes an attribute only when it differs. @internal */
-export function setAttribute(element: Element, name: string, value: string): void {
-  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
-}
-
-/** Writes (or, with `undefined`, removes) a CSS custom property only when it differs. @internal */
-export function setProperty(element: HTMLElement, name: string, value: string | undefined): void {
-  const style = element.style;
-  if (style.getPropertyValue(name) === (value ?? '')) return;
-  if (value === undefined) style.removeProperty(name);
-  else style.setProperty(name, value);
-}

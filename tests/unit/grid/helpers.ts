@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { TypedEmitter } from '../../../src/core/emitter';
-import type { StageGrid, StageGridSource } from '../../../src/grid/stage-grid';
-import type { ParticipantIndicators } from '../../../src/grid/tile';
+import { StageGrid, type StageGridSource } from '../../../src/grid/stage-grid';
+import type { ParticipantIndicators } from '../../../src/grid/labels';
 import type { Participant, ParticipantChange, ParticipantStream, StageSessionEvents, StageSessionState } from '../../../src/stage/types';
 
 let trackSeq = 0;
@@ -208,4 +208,18 @@ export function destroyGrids(grids: StageGrid[], container: HTMLElement): void {
   container.remove();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
+}
+
+/**
+ * Loads the grid's renderer chunk once for the test file, so that grids render in their
+ * constructor as they do in an app once it has loaded (tests/unit/grid/stage-grid.lazy.test.ts
+ * covers the grid before that).
+ */
+export async function loadGridRenderer(): Promise<void> {
+  const container = document.createElement('div');
+  document.body.append(container);
+  const grid = new StageGrid(container, new TestSource());
+  await grid.load();
+  grid.destroy();
+  container.remove();
 }

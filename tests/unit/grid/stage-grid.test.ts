@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { InvalidStateError, ValidationError } from '../../../src/core/errors';
 import { StageGrid, type StageGridOptions } from '../../../src/grid/stage-grid';
 import type { Participant } from '../../../src/stage/types';
-import { FakeResizeObserver, destroyGrids, freshGridDom, fakeTrack, flush, participant, publisher, stubPlay, tracksOf, type TestSource } from './helpers';
+import { FakeResizeObserver, destroyGrids, freshGridDom, loadGridRenderer, fakeTrack, flush, participant, publisher, stubPlay, tracksOf, type TestSource } from './helpers';
 
 let container: HTMLElement;
 let source: TestSource;
@@ -33,6 +33,8 @@ function observer(): FakeResizeObserver {
   expect(FakeResizeObserver.instances).toHaveLength(1);
   return FakeResizeObserver.instances[0]!;
 }
+
+beforeAll(loadGridRenderer);
 
 beforeEach(() => {
   ({ container, source } = freshGridDom());

@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 /** Layout modes, pinning, pagination, speaking and network-quality indicators of StageGrid. */
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { InvalidStateError, ValidationError } from '../../../src/core/errors';
 import { computeSpotlightLayout } from '../../../src/grid/layout';
 import { StageGrid, type StageGridOptions } from '../../../src/grid/stage-grid';
 import { STAGE_GRID_CSS } from '../../../src/grid/styles';
-import { FakeResizeObserver, destroyGrids, freshGridDom, fakeTrack, participant, publisher, type TestSource } from './helpers';
+import { FakeResizeObserver, destroyGrids, freshGridDom, loadGridRenderer, fakeTrack, participant, publisher, type TestSource } from './helpers';
 
 let container: HTMLElement;
 let source: TestSource;
@@ -40,6 +40,8 @@ const resize = (grid: StageGrid, width: number, height: number) => FakeResizeObs
 function spySrcObject() {
   return vi.spyOn(HTMLMediaElement.prototype, 'srcObject', 'set');
 }
+
+beforeAll(loadGridRenderer);
 
 beforeEach(() => {
   ({ container, source } = freshGridDom());
