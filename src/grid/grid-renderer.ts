@@ -58,6 +58,7 @@ export class GridRenderer {
   /** Tiles in join order (Map iteration order is insertion order). */
   #tiles = new Map<string, StageTile>();
   #size: Size = { width: 0, height: 0 };
+  // The fields below are read by StageGrid's getters; only the renderer writes them.
   layout: GridLayout = { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
   spotlightLayout: SpotlightLayout | undefined;
   mode: StageGridLayoutMode;
