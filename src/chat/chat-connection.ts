@@ -228,6 +228,7 @@ export class ChatConnection {
         throw new ValidationError('tokenProvider', 'must resolve to the CreateChatToken response: { token: string, tokenExpirationTime?, sessionExpirationTime? }.');
       }
       this.#tokenError = undefined;
+      if (typeof token.userId === 'string' && token.userId !== '') host.learnUserId(token.userId);
       // ChatRoom uses tokenExpirationTime only to schedule a seamless refresh of the connection
       // (60 s before it, or 30 s when less than a minute is left). A token only needs to be valid
       // to *open* a connection, which then lives until sessionExpirationTime; IVS tokens may be

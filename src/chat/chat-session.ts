@@ -72,7 +72,8 @@ export interface ChatConnectOptions {
   signal?: AbortSignal;
   /**
    * The user id in the chat tokens, when the app knows it. Lets the session recognise a kick of
-   * this user exactly; without it the session learns the id from its own acknowledged messages.
+   * this user exactly; without it the session learns the id from the tokens' `userId` (results of
+   * `ControlPlane.mintChatToken` carry it) or else from its own acknowledged messages.
    */
   userId?: string;
 }
@@ -176,7 +177,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
     return this.#stopReason;
   }
 
-  /** This connection's user id, when known (given to `connect()` or learned from an acknowledged send). */
+  /** This connection's user id, when known (given to `connect()`, or learned from its token or an acknowledged send). */
   get userId(): string | undefined {
     return this.#run?.userId ?? this.#learnedUserId;
   }

@@ -15,6 +15,12 @@ export interface ChatToken {
    * before it (60 s, or 30 s when less than a minute is left), without leaving `connected`.
    */
   sessionExpirationTime?: Date | string;
+  /**
+   * The user the token was minted for (`ControlPlane.mintChatToken` results carry it). When
+   * present, the session knows its own user id from its first connection and recognises a kick of
+   * that user exactly, as with `connect({ userId })`.
+   */
+  userId?: string;
 }
 
 /**

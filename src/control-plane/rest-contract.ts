@@ -61,6 +61,8 @@ export interface ChatTokenJson {
   token: string;
   tokenExpirationTime: string;
   sessionExpirationTime: string;
+  /** The user the token was minted for. */
+  userId?: string;
 }
 
 /** A chat room as sent on the wire. */
@@ -115,11 +117,13 @@ export function participantTokenToJson(result: ParticipantTokenResult): Particip
 }
 
 export function chatTokenToJson(result: ChatTokenResult): ChatTokenJson {
-  return {
+  const json: ChatTokenJson = {
     token: result.token,
     tokenExpirationTime: result.tokenExpirationTime.toISOString(),
     sessionExpirationTime: result.sessionExpirationTime.toISOString(),
   };
+  if (result.userId !== undefined) json.userId = result.userId;
+  return json;
 }
 
 /** Thrown by the `…FromJson` readers when a response does not have the contract's shape. */
@@ -215,10 +219,12 @@ export function chatRoomFromJson(value: unknown, what = 'room'): ChatRoomSummary
 
 export function chatTokenFromJson(value: unknown, what = 'chatToken'): ChatTokenResult {
   const record = asObject(value, what);
+  const userId = optStr(record, 'userId', what);
   return {
     token: str(record, 'token', what),
     tokenExpirationTime: date(record, 'tokenExpirationTime', what),
     sessionExpirationTime: date(record, 'sessionExpirationTime', what),
+    ...(userId === undefined ? {} : { userId }),
   };
 }
 

@@ -354,6 +354,7 @@ export class SigV4ControlPlane implements ControlPlane {
       token: output.token,
       tokenExpirationTime: new Date(output.tokenExpirationTime),
       sessionExpirationTime: new Date(output.sessionExpirationTime),
+      userId: valid.userId,
     };
   }
 

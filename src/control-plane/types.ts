@@ -109,6 +109,12 @@ export interface ChatTokenResult {
   token: string;
   tokenExpirationTime: Date;
   sessionExpirationTime: Date;
+  /**
+   * The user the token was minted for (a backend's `authorize` may have replaced the one asked
+   * for). Passed on to ChatSession by a `tokenProvider` that returns this result, it lets the
+   * session recognise a kick of its own user exactly. Absent when a backend does not send it.
+   */
+  userId?: string;
 }
 
 /** What a control plane can do. Every method validates its input before any network call. */

@@ -3,6 +3,7 @@ import { ChatRoom } from 'amazon-ivs-chat-messaging';
 import { ChatSession, type ChatSessionOptions } from '../../../src/chat';
 import type { ChatMessage, ChatSessionEvents, ChatSessionState, ChatToken } from '../../../src/chat';
 import { AbortedError, ChatError, InvalidStateError, ValidationError } from '../../../src/core/errors';
+import { SigV4ControlPlane } from '../../../src/sigv4';
 import type { LocalChatCapability } from '../../../src/local/hub';
 import { startChatEnv, type ChatEnv, type RoomHandle } from './env';
 import { until } from './chat-room-helpers';
@@ -300,6 +301,25 @@ describe('ChatSession: moderation', () => {
     expect(bystander.session.state).toBe('connected');
     expect(bystander.events.userDisconnected).toEqual([expect.objectContaining({ userId: 'troll', reason: 'spam' })]);
     expect(mod.session.state).toBe('connected');
+  });
+
+  it('a token provider returning mintChatToken results tells the session its user id, so a kick of that user is recognised exactly', async () => {
+    const controlPlane = new SigV4ControlPlane({ region: env.ivs.region, credentials: env.ivs.credentials, endpoint: env.ivs.url });
+    const mod = await openSession(handle, { userId: 'mod', capabilities: ['DISCONNECT_USER'] });
+    const carol = new ChatSession();
+    sessions.push(carol);
+    const disconnected: ChatSessionEvents['disconnected'][] = [];
+    carol.on('disconnected', (event) => disconnected.push(event));
+    await carol.connect({ regionOrUrl: env.chatUrl, tokenProvider: () => controlPlane.mintChatToken({ roomArn: handle.arn, userId: 'carol' }) });
+    // Known from the token alone: carol has sent nothing.
+    expect(carol.userId).toBe('carol');
+
+    await mod.session.disconnectUser('someone-else', 'not carol');
+    expect(carol.state).toBe('connected');
+    await mod.session.disconnectUser('carol', 'spam');
+    await until(() => disconnected[0], 5000, 'carol disconnected');
+    expect(disconnected).toEqual([{ reason: 'kicked', error: undefined }]);
+    controlPlane.dispose();
   });
 
   it('a DisconnectUser from the control plane also stops the user with reason kicked', async () => {

@@ -113,6 +113,8 @@ describe('HttpControlPlane → createControlPlaneHandler → SigV4ControlPlane �
     const chat = await client('host', 'alice').mintChatToken({ roomArn: room.arn, userId: 'mallory', sessionDurationMinutes: 30 });
     expect(typeof chat.token).toBe('string');
     expect(chat.sessionExpirationTime.getTime()).toBeGreaterThan(Date.now());
+    // The user the backend minted the token for (authorize forced the caller's own), not the one asked for.
+    expect(chat.userId).toBe('alice');
     const grant = ivs.hub.takeChatToken(chat.token);
     expect(grant).toMatchObject({ roomArn: room.arn, userId: 'alice', capabilities: ['SEND_MESSAGE', 'DELETE_MESSAGE'] });
 

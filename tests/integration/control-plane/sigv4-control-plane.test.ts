@@ -115,6 +115,7 @@ describe('SigV4ControlPlane against ivs-local', () => {
     expect(room.id).toBe(room.arn.split('/').pop());
     const token = await controlPlane.mintChatToken({ roomArn: room.arn, userId: 'u1', capabilities: ['SEND_MESSAGE'], sessionDurationMinutes: 10 });
     expect(Math.round((token.sessionExpirationTime.getTime() - Date.now()) / 60_000)).toBe(10);
+    expect(token.userId).toBe('u1');
     expect(ivs.hub.takeChatToken(token.token)).toMatchObject({ roomArn: room.arn, userId: 'u1', capabilities: ['SEND_MESSAGE'] });
     await controlPlane.deleteChatRoom(room.arn);
     await expect(controlPlane.mintChatToken({ roomArn: room.arn, userId: 'u1' })).rejects.toMatchObject({
