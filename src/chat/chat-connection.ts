@@ -4,7 +4,7 @@
  * to the session's. Loaded on the first `connect()`, together with `amazon-ivs-chat-messaging`, so
  * an app pays for it only once it chats. One instance per `connect()` call, until the session stops.
  */
-import { ChatError, ValidationError, type IvsRealtimeError } from '../core/errors';
+import { ChatError, ValidationError, messageOf, type IvsRealtimeError } from '../core/errors';
 import { backoffDelay, sleep, type ReconnectPolicy } from './backoff';
 import { newRequestId } from './request-id';
 import type {
@@ -75,10 +75,6 @@ export interface ChatConnectionHost {
 
 const silentLogger: ChatRoomLogger = { debug() {}, info() {}, error() {} };
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 const copy = (attributes: Record<string, string> | undefined) => ({ ...attributes });
 
 function toChatMessage(message: RoomChatMessage): ChatMessage {
@@ -111,7 +107,7 @@ function toChatError(raw: unknown, requestId: string, action: string): ChatError
       cause: raw,
     });
   }
-  return new ChatError('server-error', `${action} failed: ${describe(raw)}`, { requestId, cause: raw });
+  return new ChatError('server-error', `${action} failed: ${messageOf(raw)}`, { requestId, cause: raw });
 }
 
 /** One `connect()` call's connection, from the first attempt until the session stops. */
@@ -192,7 +188,7 @@ export class ChatConnection {
     } catch (error) {
       this.#host.stop(
         'attempts-exhausted',
-        new ChatError('not-connected', `Could not create the chat room connection: ${describe(error)}`, { cause: error }),
+        new ChatError('not-connected', `Could not create the chat room connection: ${messageOf(error)}`, { cause: error }),
       );
       return;
     }
@@ -239,7 +235,7 @@ export class ChatConnection {
     } catch (error) {
       this.#tokenError = error;
       if (host.current()) {
-        host.emit('error', { error: new ChatError('not-connected', `The chat token provider failed: ${describe(error)}`, { cause: error }) });
+        host.emit('error', { error: new ChatError('not-connected', `The chat token provider failed: ${messageOf(error)}`, { cause: error }) });
       }
       throw error;
     }
@@ -337,8 +333,8 @@ export class ChatConnection {
     this.#attempts += 1;
     const error =
       kind === 'token'
-        ? new ChatError('not-connected', `Could not get a chat token: ${describe(detail)}`, { cause: detail })
-        : new ChatError('not-connected', `Could not connect to the chat server at ${host.regionOrUrl}${detail ? ` (${describe(detail)})` : ''}.`, {
+        ? new ChatError('not-connected', `Could not get a chat token: ${messageOf(detail)}`, { cause: detail })
+        : new ChatError('not-connected', `Could not connect to the chat server at ${host.regionOrUrl}${detail ? ` (${messageOf(detail)})` : ''}.`, {
             cause: detail,
           });
     const { policy, random } = this.#config;
@@ -454,7 +450,7 @@ export class ChatConnection {
       try {
         answered = perform(this.#room!, pending.requestId);
       } catch (error) {
-        reject(new ChatError('not-connected', `${action} could not be sent: ${describe(error)}`, { cause: error }));
+        reject(new ChatError('not-connected', `${action} could not be sent: ${messageOf(error)}`, { cause: error }));
         return;
       }
       this.#track(pending, action);

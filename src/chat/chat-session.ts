@@ -15,6 +15,7 @@
  * queue. The connection engine (`chat-connection.ts`) is imported on the first `connect()`.
  */
 import { AbortedError, ChatError, InvalidStateError, ValidationError, type IvsRealtimeError } from '../core/errors';
+import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { TypedEmitter } from '../core/emitter';
 import { resolveReconnectPolicy, type ReconnectPolicy } from './reconnect-policy';
 import type * as Engine from './chat-connection';
@@ -89,40 +90,23 @@ interface Run {
 
 type EngineModule = typeof Engine;
 
-let engineImport: Promise<EngineModule> | undefined;
-let chatMessagingImport: Promise<ChatRoomConstructor> | undefined;
-/** Set once both are loaded, so later `connect()` calls open their room without waiting a tick. */
+/** Set once loaded, so later `connect()` calls open their room without waiting a tick. */
 let loadedEngine: EngineModule | undefined;
 
-function loadEngine(): Promise<EngineModule> {
-  engineImport ??= import('./chat-connection').then(
-    (module) => (loadedEngine = module),
-    (error: unknown) => {
-      engineImport = undefined;
-      throw new ChatError(
-        'not-connected',
-        `Could not load ChatSession's connection module (a chunk of aws-ivs-realtime): ${error instanceof Error ? error.message : String(error)}. Check that your bundler emits and serves the package's chunks, then call connect() again.`,
-        { cause: error },
-      );
-    },
-  );
-  return engineImport;
-}
+const loadEngine = loadOnce(
+  (): Promise<EngineModule> => import('./chat-connection').then((module) => (loadedEngine = module)),
+  (error) => new ChatError('not-connected', chunkLoadFailure("ChatSession's connection module", error, 'then call connect() again'), { cause: error }),
+);
 
-function loadChatRoomClass(): Promise<ChatRoomConstructor> {
-  chatMessagingImport ??= import('amazon-ivs-chat-messaging').then(
-    (module) => module.ChatRoom,
-    (error: unknown) => {
-      chatMessagingImport = undefined;
-      throw new ChatError(
-        'not-connected',
-        'Could not load amazon-ivs-chat-messaging, which ChatSession needs. Install it next to this package: npm install amazon-ivs-chat-messaging',
-        { cause: error },
-      );
-    },
-  );
-  return chatMessagingImport;
-}
+const loadChatRoomClass = loadOnce(
+  (): Promise<ChatRoomConstructor> => import('amazon-ivs-chat-messaging').then((module) => module.ChatRoom),
+  (error) =>
+    new ChatError(
+      'not-connected',
+      'Could not load amazon-ivs-chat-messaging, which ChatSession needs. Install it next to this package: npm install amazon-ivs-chat-messaging',
+      { cause: error },
+    ),
+);
 
 /**
  * A connection to one IVS Chat room.

@@ -7,6 +7,7 @@
  * themselves (`http-requests.ts`: input validation, fetch, answers) are imported on the first call.
  */
 import { ControlPlaneError, ValidationError } from '../core/errors';
+import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import type * as Requests from './http-requests';
 import type { HttpRequestConfig } from './http-requests';
 import type { ControlPlaneOperation } from './rest-contract';
@@ -55,21 +56,17 @@ export interface HttpControlPlaneOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-let requestsImport: Promise<typeof Requests> | undefined;
-
-function loadRequests(operation: ControlPlaneOperation): Promise<typeof Requests> {
-  requestsImport ??= import('./http-requests').catch((error: unknown) => {
-    requestsImport = undefined;
-    throw new ControlPlaneError({
+const loadRequests = loadOnce(
+  (): Promise<typeof Requests> => import('./http-requests'),
+  (error, operation: ControlPlaneOperation) =>
+    new ControlPlaneError({
       operation,
       errorName: 'NetworkError',
-      message: `Could not load HttpControlPlane's request module (a chunk of aws-ivs-realtime): ${error instanceof Error ? error.message : String(error)}. Check that your bundler emits and serves the package's chunks, then call again.`,
+      message: chunkLoadFailure("HttpControlPlane's request module", error, 'then call again'),
       retryable: true,
       cause: error,
-    });
-  });
-  return requestsImport;
-}
+    }),
+);
 
 /**
  * A {@link ControlPlane} that calls your backend over HTTPS (JSON). Every input is validated before

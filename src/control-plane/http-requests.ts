@@ -3,7 +3,7 @@
  * handling, and the reading of answers and errors. Imported on the first call of an
  * `HttpControlPlane` method, so that a page pays for it only once it talks to its backend.
  */
-import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../core/errors';
+import { AbortedError, ControlPlaneError, TimeoutError, ValidationError, messageOf } from '../core/errors';
 import {
   REST_ROUTES,
   RestShapeError,
@@ -126,7 +126,7 @@ async function send(config: HttpRequestConfig, operation: ControlPlaneOperation,
     return new ControlPlaneError({
       operation,
       errorName: 'NetworkError',
-      message: `The request to ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      message: `The request to ${url} failed: ${messageOf(cause)}`,
       retryable: true,
       cause,
     });

@@ -26,6 +26,11 @@ export interface IvsRealtimeErrorOptions {
   cause?: unknown;
 }
 
+/** The message of anything thrown: an Error's `message`, else the value as a string. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Base class of every SDK error. `instanceof IvsRealtimeError` catches them all. */
 export class IvsRealtimeError extends Error {
   override name = 'IvsRealtimeError';
@@ -216,7 +221,7 @@ export class MediaDeviceError extends IvsRealtimeError {
       case 'TypeError':
         return new MediaDeviceError('unsupported', 'The media request was invalid or media devices are unavailable in this context.', { cause: error });
       default:
-        return new MediaDeviceError('unknown', `The media request failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        return new MediaDeviceError('unknown', `The media request failed: ${messageOf(error)}`, { cause: error });
     }
   }
 }

@@ -1,5 +1,6 @@
 import { TypedEmitter } from '../core/emitter';
 import { InvalidStateError, IvsRealtimeError, ValidationError } from '../core/errors';
+import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import type { Participant, StageSessionEvents, StageSessionState } from '../stage/types';
 import type * as Renderer from './grid-renderer';
 import type { GridRenderer, RendererHost, RendererOptions } from './grid-renderer';
@@ -123,24 +124,18 @@ const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 're
 const LAYOUT_MODES: readonly StageGridLayoutMode[] = ['grid', 'spotlight'];
 
 type RendererModule = typeof Renderer;
-let rendererImport: Promise<RendererModule> | undefined;
 /** Set once loaded, so later grids render in their constructor. */
 let loadedRenderer: RendererModule | undefined;
 
-function loadRenderer(): Promise<RendererModule> {
-  rendererImport ??= import('./grid-renderer').then(
-    (module) => (loadedRenderer = module),
-    (error: unknown) => {
-      rendererImport = undefined;
-      throw new IvsRealtimeError(
-        'GRID_LOAD_FAILED',
-        `Could not load StageGrid's renderer (a chunk of aws-ivs-realtime): ${error instanceof Error ? error.message : String(error)}. Check that your bundler emits and serves the package's chunks; the grid tries again on the session's next change, load() or refresh().`,
-        { cause: error },
-      );
-    },
-  );
-  return rendererImport;
-}
+const loadRenderer = loadOnce(
+  (): Promise<RendererModule> => import('./grid-renderer').then((module) => (loadedRenderer = module)),
+  (error) =>
+    new IvsRealtimeError(
+      'GRID_LOAD_FAILED',
+      chunkLoadFailure("StageGrid's renderer", error, "the grid tries again on the session's next change, load() or refresh()"),
+      { cause: error },
+    ),
+);
 
 /**
  * Renders a stage session into any element: one tile per participant with its `<video>`, an

@@ -3,7 +3,7 @@
  * its own token, so every viewer sees it as its own tile.
  */
 import { TypedEmitter } from '../core/emitter';
-import { InvalidStateError, IvsRealtimeError, MediaDeviceError, StageError, ValidationError } from '../core/errors';
+import { InvalidStateError, IvsRealtimeError, MediaDeviceError, StageError, ValidationError, messageOf } from '../core/errors';
 import { StageSession } from '../stage/stage-session';
 import type { StageFactory } from '../stage/driver';
 import type { Participant } from '../stage/types';
@@ -135,7 +135,7 @@ export class ScreenShare extends TypedEmitter<ScreenShareEvents> {
       try {
         token = await this.#options.tokenProvider({ ownerParticipantId: owner?.id, ownerUserId: owner?.userId, attributes });
       } catch (cause) {
-        throw cause instanceof IvsRealtimeError ? cause : new StageError('join', `The screen share token provider failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+        throw cause instanceof IvsRealtimeError ? cause : new StageError('join', `The screen share token provider failed: ${messageOf(cause)}`, { cause });
       }
       if (tracks.every((t) => t.readyState === 'ended')) throw new MediaDeviceError('not-found', 'The screen capture ended before sharing started.');
       const session = new StageSession({

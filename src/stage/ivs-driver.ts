@@ -4,26 +4,20 @@
  * dynamic `import()` on the first join of an IVS stage (this is the only module that imports the SDK),
  * so apps that never join one download neither.
  */
-import { StageError } from '../core/errors';
+import { StageError, messageOf } from '../core/errors';
+import { loadOnce } from '../core/load-once';
 import type { StageDriver } from './driver';
-
-let loading: Promise<StageDriver> | undefined;
 
 /**
  * Loads `amazon-ivs-web-broadcast` (once) and returns the IVS driver.
  * @throws {StageError} (`join`) when the package is not installed or fails to load.
  */
-export function loadIvsDriver(): Promise<StageDriver> {
-  loading ??= Promise.all([import('amazon-ivs-web-broadcast'), import('./ivs-adapter')]).then(
-    ([sdk, adapter]) => adapter.createIvsDriver(sdk),
-    (cause: unknown) => {
-      loading = undefined;
-      throw new StageError(
-        'join',
-        `Could not load amazon-ivs-web-broadcast, which joining an Amazon IVS stage needs (${cause instanceof Error ? cause.message : String(cause)}). Install it (npm install amazon-ivs-web-broadcast) and check that your bundler serves this package's chunks.`,
-        { cause },
-      );
-    },
-  );
-  return loading;
-}
+export const loadIvsDriver: () => Promise<StageDriver> = loadOnce(
+  () => Promise.all([import('amazon-ivs-web-broadcast'), import('./ivs-adapter')]).then(([sdk, adapter]) => adapter.createIvsDriver(sdk)),
+  (cause) =>
+    new StageError(
+      'join',
+      `Could not load amazon-ivs-web-broadcast, which joining an Amazon IVS stage needs (${messageOf(cause)}). Install it (npm install amazon-ivs-web-broadcast) and check that your bundler serves this package's chunks.`,
+      { cause },
+    ),
+);

@@ -2,7 +2,7 @@
  * The local participant's media: acquires camera/microphone tracks (or takes the caller's), wraps them
  * in the driver's local streams, applies mute, and stops exactly the tracks it started.
  */
-import { AbortedError, InvalidStateError, MediaDeviceError, StageError } from '../core/errors';
+import { AbortedError, InvalidStateError, MediaDeviceError, StageError, messageOf } from '../core/errors';
 import { stopTracks, type MediaDevicesLike } from '../media/media-devices';
 import type { DriverLocalStream, StageDriver } from './driver';
 import type { PublishConfig, PublishMediaOptions } from './media-options';
@@ -88,7 +88,7 @@ export class LocalMedia {
       }
     } catch (cause) {
       stopTracks(owned);
-      throw new StageError('publish', `Could not create a local stream: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      throw new StageError('publish', `Could not create a local stream: ${messageOf(cause)}`, {
         cause,
         fatal: false,
       });

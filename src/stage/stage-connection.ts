@@ -6,7 +6,7 @@
  * The session keeps its own state (connection state, mute, publishing flag, subscriber count, the
  * current {@link Connection}) and lends it to the engine through a {@link SessionHost}. @internal
  */
-import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError } from '../core/errors';
+import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
 import { resolveMediaDevices, type MediaDevicesLike } from '../media/media-devices';
 import type {
@@ -121,7 +121,7 @@ export class StageEngine {
     } catch (cause) {
       throw isDriverStageError(cause)
         ? mapDriverError(cause)
-        : new StageError('join', `The stage rejected the token exchange: ${cause instanceof Error ? cause.message : String(cause)}`, { cause, fatal: false });
+        : new StageError('join', `The stage rejected the token exchange: ${messageOf(cause)}`, { cause, fatal: false });
     }
     if (conn.closed) throw new InvalidStateError('disconnected', 'The session left the stage during the token exchange.');
     conn.claims = claims;
@@ -409,7 +409,7 @@ export class StageEngine {
   }
 
   #reportStrategyError(method: string, cause: unknown): void {
-    const message = cause instanceof Error ? cause.message : String(cause);
+    const message = messageOf(cause);
     this.#host.emit('error', { error: new ValidationError(`strategy.${method}`, `threw (${message}); the session used the safe default (nothing).`, { cause }) });
   }
 }

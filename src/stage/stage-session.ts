@@ -5,7 +5,8 @@
  * stage driver, so a page that never joins never loads it.
  */
 import { TypedEmitter } from '../core/emitter';
-import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError } from '../core/errors';
+import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
+import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { assertTokenUsable, type ParticipantTokenClaims } from '../core/token';
 import type { MediaDevicesLike } from '../media/media-devices';
 import { defaultStageFactory } from './default-factory';
@@ -78,19 +79,10 @@ export interface SessionHost {
 
 type EngineModule = typeof Engine;
 
-let engineImport: Promise<EngineModule> | undefined;
-
-function loadEngine(): Promise<EngineModule> {
-  engineImport ??= import('./stage-connection').catch((error: unknown) => {
-    engineImport = undefined;
-    throw new StageError(
-      'join',
-      `Could not load StageSession's connection module (a chunk of aws-ivs-realtime): ${error instanceof Error ? error.message : String(error)}. Check that your bundler emits and serves the package's chunks, then call join() again.`,
-      { cause: error },
-    );
-  });
-  return engineImport;
-}
+const loadEngine = loadOnce(
+  (): Promise<EngineModule> => import('./stage-connection'),
+  (error) => new StageError('join', chunkLoadFailure("StageSession's connection module", error, 'then call join() again'), { cause: error }),
+);
 
 /**
  * Emits an event of an add-on (`ActiveSpeakerDetector`, `NetworkQualityMonitor`) on the session it is
@@ -399,7 +391,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
 
   #asJoinError(error: unknown): IvsRealtimeError {
     if (error instanceof IvsRealtimeError) return error;
-    return new StageError('join', `Joining the stage failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    return new StageError('join', `Joining the stage failed: ${messageOf(error)}`, { cause: error });
   }
 
   /**
