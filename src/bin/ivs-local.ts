@@ -22,6 +22,8 @@ Options:
   --account-id <digits>    account id used in ARNs (default 123456789012)
   --data <file>            keep stages, rooms, tags and the token signing key in <file>
                            across restarts (created if missing; never overwritten if unreadable)
+  --session-linger <s>     seconds a stage session stays active after its last participant
+                           left (Amazon IVS: a few minutes; default 0, it ends at once)
   --access-key-id <id>     access key id clients must sign with (default ${DEFAULT_LOCAL_CREDENTIALS.accessKeyId})
   --secret-access-key <s>  secret key clients must sign with (default ${DEFAULT_LOCAL_CREDENTIALS.secretAccessKey})
   -h, --help               show this help
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
         region: { type: 'string' },
         'account-id': { type: 'string' },
         data: { type: 'string' },
+        'session-linger': { type: 'string' },
         'access-key-id': { type: 'string' },
         'secret-access-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -88,6 +91,8 @@ async function main(): Promise<void> {
     return;
   }
   const port = parsePort(values.port);
+  const linger = values['session-linger'];
+  if (linger !== undefined && !/^\d+(\.\d+)?$/.test(linger)) fail(`--session-linger must be a number of seconds ≥ 0, got "${linger}". Run ivs-local --help.`, 2);
   const accessKeyId = values['access-key-id'] ?? DEFAULT_LOCAL_CREDENTIALS.accessKeyId;
   const secretAccessKey = values['secret-access-key'] ?? DEFAULT_LOCAL_CREDENTIALS.secretAccessKey;
 
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
       ...(values.region !== undefined ? { region: values.region } : {}),
       ...(values['account-id'] !== undefined ? { accountId: values['account-id'] } : {}),
       ...(values.data !== undefined ? { dataFile: values.data } : {}),
+      ...(linger !== undefined ? { stageSessionLingerMs: Number(linger) * 1000 } : {}),
       credentials: { accessKeyId, secretAccessKey },
     });
   } catch (error) {

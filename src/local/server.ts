@@ -58,6 +58,12 @@ export interface StartLocalIvsOptions {
   maxBodyBytes?: number;
   /** Time a client has to send a complete request, in ms (default 30 000); slower ones get 408. */
   requestTimeoutMs?: number;
+  /**
+   * How long a stage session stays active after its last participant left, in ms. Amazon IVS ends
+   * it "a few minutes" later (a rejoin meanwhile continues the same session, and the stage keeps its
+   * `activeSessionId`); set this to rehearse that locally. Default 0: the session ends at once.
+   */
+  stageSessionLingerMs?: number;
 }
 
 /** A running ivs-local instance. */
@@ -126,6 +132,10 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
   if (!credentials.accessKeyId || !credentials.secretAccessKey) {
     throw new TypeError('startLocalIvs: credentials need a non-empty accessKeyId and secretAccessKey.');
   }
+  const stageSessionLingerMs = options.stageSessionLingerMs ?? 0;
+  if (typeof stageSessionLingerMs !== 'number' || !Number.isFinite(stageSessionLingerMs) || stageSessionLingerMs < 0) {
+    throw new TypeError(`startLocalIvs: stageSessionLingerMs must be a number of milliseconds ≥ 0, got ${String(stageSessionLingerMs)}.`);
+  }
 
   // State: restored from the data file when there is one.
   const persisted = options.dataFile ? await loadDataFile(options.dataFile, { region, accountId }) : undefined;
@@ -145,7 +155,7 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
     signer = await ParticipantTokenSigner.generate();
   }
   let writer: DataFileWriter | undefined;
-  const state = new LocalIvsState({ region, accountId, signer, onChange: () => writer?.schedule() });
+  const state = new LocalIvsState({ region, accountId, signer, onChange: () => writer?.schedule(), stageSessionLingerMs });
   if (persisted) state.restore(persisted);
   if (options.dataFile) {
     writer = new DataFileWriter(options.dataFile, () => state.snapshot());
@@ -349,6 +359,7 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      state.endLingeringSessions();
       await writer?.flush();
     })();
     return closing;

@@ -119,6 +119,8 @@ export interface LocalStateOptions {
   signer: ParticipantTokenSigner;
   /** Called after every change that should reach the data file. */
   onChange?: () => void;
+  /** How long a stage session outlives its last participant, in ms (see `StartLocalIvsOptions`). Default 0. */
+  stageSessionLingerMs?: number;
 }
 
 /** Unused chat-token grants are swept once the map grows past this size. */
@@ -139,6 +141,9 @@ export class LocalIvsState implements LocalHub {
   readonly #chatGrants = new Map<string, ChatTokenGrant>();
   #seq = 0;
   #onChange: (() => void) | undefined;
+  readonly #lingerMs: number;
+  /** Timers ending sessions whose last participant left, by stage ARN. */
+  readonly #lingering = new Map<string, ReturnType<typeof setTimeout>>();
   /** Base URLs of the running server (set once it listens). */
   url = 'http://127.0.0.1';
   wsUrl = 'ws://127.0.0.1';
@@ -148,6 +153,7 @@ export class LocalIvsState implements LocalHub {
     this.accountId = options.accountId;
     this.signer = options.signer;
     this.#onChange = options.onChange;
+    this.#lingerMs = options.stageSessionLingerMs ?? 0;
   }
 
   nextSeq(): number {
@@ -305,6 +311,8 @@ export class LocalIvsState implements LocalHub {
       const stage = this.stages.get(update.grant.stageArn);
       if (!stage) return;
       let session = this.activeSession(stage);
+      // Someone joined while the session was lingering: it goes on.
+      this.#stopLingering(stage.arn);
       if (!session) {
         session = { sessionId: stageSessionId(), startTime: now, participants: [], events: [] };
         stage.sessions.push(session);
@@ -371,9 +379,42 @@ export class LocalIvsState implements LocalHub {
     participant.state = 'DISCONNECTED';
     participant.disconnectionReason = update.reason;
     session.events.push({ name: 'LEFT', participantId: participant.participantId, eventTime: now });
-    // IVS ends the session when the last participant leaves (AWS: a few minutes later; here: at once).
-    if (!session.participants.some((p) => p.state === 'CONNECTED')) this.#endSession(stage, session, now);
+    // IVS ends the session a few minutes after the last participant leaves; here after stageSessionLingerMs.
+    if (!session.participants.some((p) => p.state === 'CONNECTED')) this.#endAfterLinger(stage, session, now);
     this.changed();
+  }
+
+  #endAfterLinger(stage: StageRecord, session: StageSessionRecord, now: string): void {
+    if (this.#lingerMs <= 0) {
+      this.#endSession(stage, session, now);
+      return;
+    }
+    this.#stopLingering(stage.arn);
+    const timer = setTimeout(() => {
+      this.#lingering.delete(stage.arn);
+      if (this.activeSession(stage) !== session || session.participants.some((p) => p.state === 'CONNECTED')) return;
+      this.#endSession(stage, session, new Date().toISOString());
+      this.changed();
+    }, this.#lingerMs);
+    timer.unref?.();
+    this.#lingering.set(stage.arn, timer);
+  }
+
+  #stopLingering(stageArn: string): void {
+    const timer = this.#lingering.get(stageArn);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#lingering.delete(stageArn);
+  }
+
+  /** Ends every lingering session now (the server is closing). */
+  endLingeringSessions(): void {
+    for (const stageArn of [...this.#lingering.keys()]) {
+      this.#stopLingering(stageArn);
+      const stage = this.stages.get(stageArn);
+      const session = stage && this.activeSession(stage);
+      if (stage && session) this.#endSession(stage, session, new Date().toISOString());
+    }
   }
 
   activeSession(stage: StageRecord): StageSessionRecord | undefined {
@@ -388,6 +429,7 @@ export class LocalIvsState implements LocalHub {
 
   /** Ends the stage's active session, marking everyone disconnected (stage deleted, restart). */
   endActiveSession(stage: StageRecord, reason: string): void {
+    this.#stopLingering(stage.arn);
     const session = this.activeSession(stage);
     if (!session) return;
     const now = new Date().toISOString();

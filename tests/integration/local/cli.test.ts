@@ -94,8 +94,12 @@ describe('ivs-local CLI', () => {
     expect(bad.stderr).toContain('--help');
     const unknown = await runCli(['--bogus']);
     expect(unknown.code).toBe(2);
+    const linger = await runCli(['--port', '0', '--session-linger', 'soon']);
+    expect(linger.code).toBe(2);
+    expect(linger.stderr).toContain('--session-linger must be a number of seconds');
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--data <file>');
+    expect(help.stdout).toContain('--session-linger <s>');
   });
 });

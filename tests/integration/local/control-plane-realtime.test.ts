@@ -19,6 +19,9 @@ import {
   ValidationException,
   paginateListStages,
 } from '@aws-sdk/client-ivs-realtime';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeParticipantToken, isLocalStageToken } from '../../../src/core/token';
 import { ParticipantTokenRejectedError, type ParticipantGrant } from '../../../src/local';
@@ -316,6 +319,67 @@ describe('participants and stage sessions', () => {
     expect(stageSessions).toHaveLength(2);
     expect(stageSessions![1]!.sessionId).toBe(sessionId);
     expect(stageSessions![0]!.endTime).toBeUndefined();
+  });
+
+  test('with stageSessionLingerMs a session outlives its last participant: a rejoin meanwhile continues it, else it ends when the linger is over', async () => {
+    const lingering = await startEmulator({ stageSessionLingerMs: 1000 });
+    try {
+      const { stage } = await lingering.realtime.send(new CreateStageCommand({ name: 'linger' }));
+      const arn = stage!.arn!;
+      const grant = async (userId: string) => {
+        const { participantToken } = await lingering.realtime.send(new CreateParticipantTokenCommand({ stageArn: arn, userId }));
+        return lingering.ivs.hub.verifyParticipantToken(participantToken!.token!);
+      };
+      const activeSession = async () => (await lingering.realtime.send(new GetStageCommand({ arn }))).stage!.activeSessionId;
+
+      const alice = await grant('alice');
+      lingering.ivs.hub.updateParticipant({ kind: 'joined', grant: alice });
+      const sessionId = await activeSession();
+      lingering.ivs.hub.updateParticipant({ kind: 'left', stageArn: arn, participantId: alice.participantId, reason: 'user' });
+      expect(await activeSession()).toBe(sessionId);
+
+      // A rejoin within the linger is the same session.
+      const bob = await grant('bob');
+      lingering.ivs.hub.updateParticipant({ kind: 'joined', grant: bob });
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      expect(await activeSession()).toBe(sessionId);
+
+      lingering.ivs.hub.updateParticipant({ kind: 'left', stageArn: arn, participantId: bob.participantId, reason: 'user' });
+      const leftAt = Date.now();
+      expect(await activeSession()).toBe(sessionId);
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      expect(await activeSession()).toBeUndefined();
+      const { stageSession } = await lingering.realtime.send(new GetStageSessionCommand({ stageArn: arn, sessionId: sessionId! }));
+      expect(stageSession!.endTime!.getTime()).toBeGreaterThanOrEqual(leftAt + 950);
+      const { stageSessions } = await lingering.realtime.send(new ListStageSessionsCommand({ stageArn: arn }));
+      expect(stageSessions).toHaveLength(1);
+    } finally {
+      await stopEmulator(lingering);
+    }
+  });
+
+  test('a lingering session ends when the emulator closes (as its data file shows), and a bad linger is refused at startup', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ivs-local-linger-'));
+    try {
+      const dataFile = join(dir, 'state.json');
+      const lingering = await startEmulator({ stageSessionLingerMs: 60_000, dataFile });
+      const { stage } = await lingering.realtime.send(new CreateStageCommand({ name: 'linger-close' }));
+      const { participantToken } = await lingering.realtime.send(new CreateParticipantTokenCommand({ stageArn: stage!.arn! }));
+      const alice = await lingering.ivs.hub.verifyParticipantToken(participantToken!.token!);
+      lingering.ivs.hub.updateParticipant({ kind: 'joined', grant: alice });
+      lingering.ivs.hub.updateParticipant({ kind: 'left', stageArn: stage!.arn!, participantId: alice.participantId, reason: 'user' });
+      const sessionId = (await lingering.realtime.send(new GetStageCommand({ arn: stage!.arn! }))).stage!.activeSessionId;
+      expect(sessionId).toBeDefined();
+      await stopEmulator(lingering);
+
+      const saved = JSON.parse(await readFile(dataFile, 'utf8')) as { stages: { arn: string; activeSessionId?: string; sessions: { sessionId: string; endTime?: string }[] }[] };
+      const record = saved.stages.find((s) => s.arn === stage!.arn)!;
+      expect(record.activeSessionId).toBeUndefined();
+      expect(record.sessions).toEqual([expect.objectContaining({ sessionId, endTime: expect.any(String) })]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    await expect(startEmulator({ stageSessionLingerMs: -1 })).rejects.toThrow(/stageSessionLingerMs/);
   });
 
   test('ListParticipants accepts only one filter at a time', async () => {
