@@ -178,7 +178,6 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   /** The layout mode until the renderer takes over. */
   #mode: StageGridLayoutMode;
   #renderer: GridRenderer | undefined;
-  #loading: Promise<void> | undefined;
   /** Indicator state from source events (kept from the start, so none is missed before the renderer loads). */
   #speakers = new Set<string>();
   #levels: Readonly<Record<string, number>> = {};
@@ -350,17 +349,8 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   async load(): Promise<void> {
     this.#assertAlive('load');
     if (this.#renderer) return;
-    this.#loading ??= loadRenderer().then(
-      (module) => {
-        this.#loading = undefined;
-        this.#attach(module);
-      },
-      (error: IvsRealtimeError) => {
-        this.#loading = undefined;
-        throw error;
-      },
-    );
-    return this.#loading;
+    // loadRenderer() is shared by every grid and retries after a failure; #attach() attaches once.
+    this.#attach(await loadRenderer());
   }
 
   /** The tile element of a participant, if it has one. */

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { StageGrid as StageGridClass } from '../../../src/grid/stage-grid';
-import { FakeResizeObserver, freshGridDom, participant, publisher, type TestSource } from './helpers';
+import { FakeResizeObserver, destroyGrids, freshGridDom, participant, publisher, type TestSource } from './helpers';
 
 let container: HTMLElement;
 let source: TestSource;
@@ -30,11 +30,8 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const grid of grids.splice(0)) grid.destroy();
-  container.remove();
+  destroyGrids(grids, container);
   vi.doUnmock('../../../src/grid/grid-renderer');
-  vi.restoreAllMocks();
-  vi.unstubAllGlobals();
 });
 
 describe('before the session joins', () => {
