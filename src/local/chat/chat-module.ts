@@ -1,7 +1,7 @@
 /**
  * ivs-local's IVS Chat Messaging WebSocket (see `ivs-facts.md` §4).
  *
- * - Upgrade on `/chat` (and `/chat/…`); the chat token is the WebSocket subprotocol and is echoed.
+ * - Upgrade on `/chat` (and `/chat/…`, and the origin's root `/` as on AWS); the chat token is the WebSocket subprotocol and is echoed.
  *   Tokens are one-time: unknown, used or expired tokens fail the handshake with an HTTP error.
  * - Client actions `SEND_MESSAGE`, `DELETE_MESSAGE`, `DISCONNECT_USER`, checked against the token's
  *   capabilities (ERROR 403) and the room's limits (length → ERROR 400, attributes → 413, rate → 429).
@@ -387,7 +387,8 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
     },
 
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-      if (!isChatPath(url.pathname)) return false;
+      // Also at the origin's root, as on AWS's endpoint (wss://edge.ivschat.<region>.amazonaws.com).
+      if (!isChatPath(url.pathname) && url.pathname !== '/') return false;
       socket.on('error', () => {
         // A client that vanishes mid-handshake must not crash the emulator.
       });

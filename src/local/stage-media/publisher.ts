@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MediaStreamTrack as WeriftTrack, RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { LocalMediaKind, LocalStreamInfo } from '../../local-stage/protocol';
 import { DISCONNECTED_GRACE_MS, answerOffer, canonicalMimeType, createPeer, publishCodecs, type PeerSettings } from './peer';
-import { isForwardableCodec, narrowOffer, SdpError } from './sdp';
+import { isForwardableCodec, isH264Codec, narrowOffer, SdpError } from './sdp';
 import type { Subscriber } from './subscriber';
 
 /** Publisher lifecycle: negotiating → connected (forwarding) → closed. */
@@ -68,9 +68,10 @@ export class Publisher {
   /**
    * Applies a WHIP offer and returns the SDP answer (after ICE gathering). The offer is narrowed
    * to one codec per track: the first Opus, VP8 or H.264 (packetization-mode 1) the client offered.
+   * With `h264Only` (plain WHIP, as IVS ingests it) video is narrowed to H.264 whatever the order.
    * Throws {@link SdpError} for unusable offers.
    */
-  async negotiate(offer: string, connectTimeoutMs: number): Promise<string> {
+  async negotiate(offer: string, connectTimeoutMs: number, { h264Only = false } = {}): Promise<string> {
     const kinds = new Set<string>();
     const narrowed = narrowOffer(offer, (section) => {
       if (section.direction === 'recvonly' || section.direction === 'inactive') {
@@ -80,7 +81,7 @@ export class Publisher {
         throw new SdpError('bad-request', `The offer has more than one ${section.kind} track: publish at most one audio and one video track.`);
       }
       kinds.add(section.kind);
-      return section.codecs.find(isForwardableCodec);
+      return section.codecs.find(h264Only && section.kind === 'video' ? isH264Codec : isForwardableCodec);
     });
     const streams: LocalStreamInfo[] = [];
     for (const [index, codec] of narrowed.chosen) {

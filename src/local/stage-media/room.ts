@@ -4,10 +4,14 @@ import type { LocalMediaKind, LocalParticipantView, ServerFrame } from '../../lo
 import type { Publisher } from './publisher';
 import type { Subscriber } from './subscriber';
 
-/** A participant joined through the events socket. */
+/**
+ * A participant in a stage: joined through the events socket (the SDK's local driver), or a plain
+ * WHIP publisher (OBS, ffmpeg, GStreamer, a bot) that has no socket.
+ */
 export class Member {
   grant: ParticipantGrant;
-  readonly socket: WebSocket;
+  /** The events socket; `undefined` for a plain WHIP publisher. */
+  readonly socket: WebSocket | undefined;
   readonly muted: Record<LocalMediaKind, boolean> = { audio: false, video: false };
   publisher: Publisher | undefined;
   /** WHEP sessions this participant opened (it is the subscriber). */
@@ -20,10 +24,18 @@ export class Member {
   /** The socket dropped without `leave`; the member waits for a reconnect (see `reconnectGraceMs`). */
   socketLost = false;
   graceTimer: NodeJS.Timeout | undefined;
+  /** Whether the others were told of this participant (a plain WHIP publisher: once its offer was answered). */
+  announced: boolean;
 
-  constructor(grant: ParticipantGrant, socket: WebSocket) {
+  constructor(grant: ParticipantGrant, socket: WebSocket | undefined) {
     this.grant = grant;
     this.socket = socket;
+    this.announced = socket !== undefined;
+  }
+
+  /** A plain WHIP publisher: present only through its WHIP session. */
+  get plainWhip(): boolean {
+    return this.socket === undefined;
   }
 
   get id(): string {
@@ -58,7 +70,8 @@ export class Member {
   }
 
   send(frame: ServerFrame): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(frame));
+    const socket = this.socket;
+    if (socket && socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
   }
 }
 
@@ -77,8 +90,14 @@ export class StageRoom {
   broadcast(frame: ServerFrame, except?: Member): void {
     const data = JSON.stringify(frame);
     for (const member of this.members.values()) {
-      if (member !== except && member.socket.readyState === member.socket.OPEN) member.socket.send(data);
+      const socket = member.socket;
+      if (member !== except && socket && socket.readyState === socket.OPEN) socket.send(data);
     }
+  }
+
+  /** Members the others know of (a plain WHIP publisher is listed once its offer was answered). */
+  visibleMembers(except?: Member): Member[] {
+    return [...this.members.values()].filter((m) => m !== except && m.announced);
   }
 
   /** Members holding a WHIP session (connecting or connected), other than `except`. */

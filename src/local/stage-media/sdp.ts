@@ -199,6 +199,33 @@ export function isForwardableCodec(codec: OfferedCodec): boolean {
   return false;
 }
 
+/** Whether an offered codec is H.264 with packetization-mode 1 (what IVS's WHIP ingest takes). */
+export function isH264Codec(codec: OfferedCodec): boolean {
+  return codec.mimeType.toLowerCase() === 'video/h264' && isForwardableCodec(codec);
+}
+
+/**
+ * IVS's rule for plain WHIP publishers (OBS, ffmpeg, GStreamer, hardware encoders): the offer must
+ * carry an H.264 video track, even when only audio is published. Throws {@link SdpError}
+ * `codec-mismatch` otherwise.
+ */
+export function requireH264Video(sdp: string): void {
+  const video = parseOffer(sdp).filter((s) => s.kind === 'video' && !s.disabled);
+  if (video.length === 0) {
+    throw new SdpError(
+      'codec-mismatch',
+      'The offer has no video track. Amazon IVS WHIP ingest requires an H.264 video track in the offer, even to publish audio only: add a video transceiver with H.264.',
+    );
+  }
+  if (!video.some((section) => section.codecs.some(isH264Codec))) {
+    const offered = [...new Set(video.flatMap((s) => s.codecs.map((c) => c.mimeType)))].join(', ') || 'none';
+    throw new SdpError(
+      'codec-mismatch',
+      `The offer's video track has no H.264 (packetization-mode=1) codec (offered: ${offered}). Amazon IVS WHIP ingest accepts H.264 video (Baseline profile) and Opus audio only.`,
+    );
+  }
+}
+
 /**
  * Picks the codec a subscriber offer must use to receive a publisher's track: same codec name, and
  * for H.264 the same packetization mode, preferring the exact same profile-level-id.

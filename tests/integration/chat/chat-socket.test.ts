@@ -35,6 +35,14 @@ describe('chat WebSocket handshake', () => {
     client.close();
   });
 
+  it("is also accepted at the origin's root path, as on AWS's endpoint", async () => {
+    const { token } = await env.createChatToken(handle, 'alice');
+    const client = await RawChatClient.connect(env.chatUrl.replace(/\/chat$/, '/'), token);
+    expect(client.ws.protocol).toBe(token);
+    expect(env.chat.connectionCount(handle.arn)).toBe(1);
+    client.close();
+  });
+
   it('refuses a token that was already used (tokens are single-use) with HTTP 403', async () => {
     const { token } = await env.createChatToken(handle, 'alice');
     const first = await RawChatClient.connect(env.chatUrl, token);

@@ -147,12 +147,12 @@ describe('WHIP publish endpoint', () => {
     expect(body.message).toMatch(/PUBLISH/);
   });
 
-  it('refuses a participant that has not joined through the events socket with 409 not-joined', async () => {
+  it('takes a participant that has not joined through the events socket as a plain WHIP publisher (H.264 required)', async () => {
     const { e, stageArn, stageId } = await start();
     const { token } = await mint(e, stageArn);
     const response = await post(e, `/stage/${stageId}/whip`, await offer('sendonly'), token);
-    expect(response.status).toBe(409);
-    expect((await errorOf(response)).code).toBe('not-joined');
+    expect(response.status).toBe(406);
+    expect((await errorOf(response)).message).toMatch(/H\.264/);
   });
 
   it('refuses a body that is not application/sdp with 415, and an unparsable offer with 400', async () => {
