@@ -7,10 +7,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { send, StageHttpError } from './http';
 import type { MediaEndpoints } from './media-endpoints';
 
-/** The decoded segments of a `/stage/<stageId>/…` path, or `undefined` for other paths. */
+/**
+ * The decoded segments of a `/stage/<stageId>/…` path, or `undefined` for paths outside `/stage`.
+ * A `/stage` path without a stage id is a 404.
+ */
 export function parseStagePath(pathname: string): { stageId: string; rest: string[] } | undefined {
+  if (pathname !== '/stage' && !pathname.startsWith('/stage/')) return undefined;
   const match = /^\/stage\/([^/]+)(\/.*)?$/.exec(pathname);
-  if (!match) return undefined;
+  if (!match) throw new StageHttpError(404, 'not-found', 'No such stage endpoint: the path needs a stage id, /stage/<stageId>/whip. See docs/local-stage-protocol.md.');
   return { stageId: decodeSegment(match[1]!), rest: (match[2] ?? '').split('/').filter(Boolean).map(decodeSegment) };
 }
 

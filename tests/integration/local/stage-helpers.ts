@@ -3,7 +3,15 @@
  * through the real IVSRealTimeClient, a raw events-socket client that records frames, and SDP
  * offers from werift's RTCPeerConnection.createOffer() (no ICE gathering: no media moves).
  */
-import { CreateParticipantTokenCommand, CreateStageCommand, type ParticipantTokenCapability } from '@aws-sdk/client-ivs-realtime';
+import {
+  CreateParticipantTokenCommand,
+  CreateStageCommand,
+  GetStageCommand,
+  ImportPublicKeyCommand,
+  type ParticipantTokenCapability,
+} from '@aws-sdk/client-ivs-realtime';
+import { generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { RTCPeerConnection, RTCRtpCodecParameters, useOPUS, useVP8 } from 'werift';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
@@ -131,4 +139,31 @@ export function post(e: Emulator, path: string, body: string, token?: string, co
 export async function errorOf(response: Response): Promise<LocalStageHttpError> {
   expect(response.headers.get('content-type')).toMatch(/application\/json/);
   return (await response.json()) as LocalStageHttpError;
+}
+
+/** Signs participant tokens the way an app backend does: its own P-384 key, imported with ImportPublicKey. */
+export async function selfSigner(e: Emulator, stageArn: string) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+  const imported = await e.realtime.send(
+    new ImportPublicKeyCommand({ publicKeyMaterial: publicKey.export({ format: 'pem', type: 'spki' }).toString(), name: `self-${Date.now()}` }),
+  );
+  const endpoints = (await e.realtime.send(new GetStageCommand({ arn: stageArn }))).stage!.endpoints!;
+  return (claims: { participantId: string; userId?: string; attributes?: Record<string, string>; publish?: boolean }): Promise<string> => {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      resource: stageArn,
+      topic: stageArn.split('/').pop(),
+      events_url: endpoints.events,
+      whip_url: endpoints.whip,
+      capabilities: { allow_publish: claims.publish ?? true, allow_subscribe: true },
+      user_id: claims.userId ?? 'self-signed',
+      attributes: claims.attributes ?? {},
+      version: '1.0',
+    })
+      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: imported.publicKey!.arn! })
+      .setJti(claims.participantId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(privateKey);
+  };
 }
