@@ -33,8 +33,8 @@ else
   failed=$((failed + 1))
 fi
 
-# Browser suites print a final line "<suite>: N passed, N failed, N skipped".
-for suite in scripts/e2e.sh scripts/demo-test.sh; do
+# The media tier and the browser suites print a final line "<suite>: N passed, N failed, N skipped".
+for suite in scripts/media-test.sh scripts/e2e.sh scripts/demo-test.sh; do
   [ -x "$suite" ] || [ -f "$suite" ] || continue
   echo "::: $suite"
   bash "$suite" 2>&1 | tee .artifacts/suite.log

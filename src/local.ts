@@ -31,3 +31,8 @@ export { createChatModule, ROOM_DELETED_EVENT } from './local/chat';
 export type { ChatModule, ChatModuleOptions } from './local/chat';
 export { createStageMediaModule } from './local/stage-media';
 export type { StageMediaOptions } from './local/stage-media';
+// Synthetic participants and the load test (plain WHIP from Node; `ivs-local bots` / `ivs-local load-test`).
+export { startBots, BotsOptionsError } from './local/bots/bots';
+export type { StartBotsOptions, Bots, Bot, LocalEndpoint } from './local/bots/bots';
+export { runLoadTest, formatLoadTestReport, LoadTestOptionsError } from './local/bots/load-test';
+export type { LoadTestOptions, LoadTestReport, SubscriberReport } from './local/bots/load-test';

@@ -14,6 +14,8 @@ export const DEFAULT_CLI_PORT = 4590;
 const HELP = `ivs-local — an offline emulator of the Amazon IVS Real-Time and IVS Chat APIs
 
 Usage: ivs-local [options]
+       ivs-local bots --stage <arn> --count N     publish synthetic participants (--help for more)
+       ivs-local load-test --publishers P --subscribers S --duration s   (--help for more)
 
 Options:
   --port <n>               TCP port (default ${DEFAULT_CLI_PORT}; 0 picks a free one)
@@ -66,6 +68,12 @@ function banner(ivs: LocalIvs): string {
 }
 
 async function main(): Promise<void> {
+  const subcommand = process.argv[2];
+  if (subcommand === 'bots' || subcommand === 'load-test') {
+    const tools = await import('../local/bots/cli');
+    const run = subcommand === 'bots' ? tools.runBotsCommand : tools.runLoadTestCommand;
+    process.exit(await run(process.argv.slice(3)));
+  }
   let values;
   try {
     ({ values } = parseArgs({

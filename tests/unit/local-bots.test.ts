@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { annexBAccessUnits, botMedia, h264Payloads, isKeyframe, oggOpusPackets, RtpLoop } from '../../src/local/bots/media-source';
 
 describe('bot media assets', () => {
-  it('hold a 4 s loop: 60 H.264 frames at 15 fps starting with a keyframe (one per second), and 4 s of 20 ms Opus packets', () => {
-    const media = botMedia();
+  it('hold a 4 s loop: 60 H.264 frames at 15 fps starting with a keyframe (one per second), and 4 s of 20 ms Opus packets', async () => {
+    const media = await botMedia();
     expect(media.videoFps).toBe(15);
     expect(media.videoFrames).toHaveLength(60);
     expect(media.videoFrames.map(isKeyframe).map((k, i) => (k ? i : -1)).filter((i) => i >= 0)).toEqual([0, 15, 30, 45]);

@@ -5,7 +5,6 @@
  * monotonic. The assets and how they were made: `assets.generated.ts`, `scripts/make-bot-assets.sh`.
  */
 import { RtpHeader, RtpPacket } from 'werift';
-import { BOT_AUDIO_OGG_BASE64, BOT_VIDEO_FPS, BOT_VIDEO_H264_BASE64 } from './assets.generated';
 
 /** Payload bytes per RTP packet (well under a 1500-byte MTU with headers and SRTP). */
 export const MAX_RTP_PAYLOAD = 1100;
@@ -87,15 +86,18 @@ export interface BotMedia {
   videoFps: number;
 }
 
-let decoded: BotMedia | undefined;
+let decoded: Promise<BotMedia> | undefined;
 
-/** The shipped loop: 4 s of test pattern with a frame counter, and a beep every second. */
-export function botMedia(): BotMedia {
-  decoded ??= {
-    videoFrames: annexBAccessUnits(Buffer.from(BOT_VIDEO_H264_BASE64, 'base64')),
-    audioPackets: oggOpusPackets(Buffer.from(BOT_AUDIO_OGG_BASE64, 'base64')),
-    videoFps: BOT_VIDEO_FPS,
-  };
+/**
+ * The shipped loop: 4 s of test pattern with a frame counter, and a beep every second. The assets
+ * (~100 KB) load on first use, not with `aws-ivs-realtime/local`.
+ */
+export function botMedia(): Promise<BotMedia> {
+  decoded ??= import('./assets.generated').then((assets) => ({
+    videoFrames: annexBAccessUnits(Buffer.from(assets.BOT_VIDEO_H264_BASE64, 'base64')),
+    audioPackets: oggOpusPackets(Buffer.from(assets.BOT_AUDIO_OGG_BASE64, 'base64')),
+    videoFps: assets.BOT_VIDEO_FPS,
+  }));
   return decoded;
 }
 

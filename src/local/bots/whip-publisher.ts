@@ -78,7 +78,7 @@ export class WhipPublisher {
       await pc.setRemoteDescription({ type: 'answer', sdp: body });
       await connected(pc, options.connectTimeoutMs ?? 15_000);
 
-      const media = botMedia();
+      const media = await botMedia();
       const videoRtp = new RtpLoop(pc.getTransceivers()[1]!.sender.codec?.payloadType ?? 96, 90000);
       const audioRtp = new RtpLoop(pc.getTransceivers()[0]!.sender.codec?.payloadType ?? 111, 48000);
       const started = performance.now();
@@ -104,12 +104,17 @@ export class WhipPublisher {
     }
   }
 
-  /** Stops sending, ends the session with `DELETE` on its `Location`, and closes the connection. */
-  async stop(): Promise<void> {
+  /**
+   * Stops sending, ends the session with `DELETE` on its `Location`, and closes the connection.
+   * `{ delete: false }` closes the connection only, as a crashed encoder would.
+   */
+  async stop({ delete: sendDelete = true }: { delete?: boolean } = {}): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#timer);
-    await fetch(this.#location, { method: 'DELETE', headers: { authorization: `Bearer ${this.#token}` } }).catch(() => undefined);
+    if (sendDelete) {
+      await fetch(this.#location, { method: 'DELETE', headers: { authorization: `Bearer ${this.#token}` } }).catch(() => undefined);
+    }
     await this.#pc.close().catch(() => {});
   }
 }

@@ -159,6 +159,7 @@ export class MediaEndpoints {
     member.publisher?.close();
     const publisher = new Publisher(member.id, this.#options, (p, state) => this.#membership.onPublisherState(room, member, p, state));
     member.publisher = publisher;
+    if (h264Only) publisher.closeWhenIdle(this.#options.plainWhipIdleTimeoutMs);
     let answer: string;
     try {
       answer = await publisher.negotiate(offer, this.#options.connectTimeoutMs, { h264Only });

@@ -23,6 +23,11 @@ export interface StageMediaOptions {
   iceGatheringTimeoutMs?: number;
   /** A WHIP/WHEP session that does not connect within this time is closed. Default 20 000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * A plain WHIP publisher (no events socket) that sends no RTP for this long is removed, as a
+   * crashed encoder. Default 3000 ms, so the others see it leave within about 3.5 s.
+   */
+  plainWhipIdleTimeoutMs?: number;
   /** `x-google-start-bitrate` (kbps) put in WHIP answers. Default 1500. */
   startBitrateKbps?: number;
   /** Diagnostic log sink (default: silent). */
@@ -46,6 +51,7 @@ export function resolveStageMediaOptions(options: StageMediaOptions): ResolvedSt
     iceGatheringTimeoutMs: options.iceGatheringTimeoutMs ?? 3000,
     connectTimeoutMs: options.connectTimeoutMs ?? 20_000,
     startBitrateKbps: options.startBitrateKbps ?? 1500,
+    plainWhipIdleTimeoutMs: options.plainWhipIdleTimeoutMs ?? 3000,
     log: options.log,
     now: options.now ?? (() => new Date()),
   };

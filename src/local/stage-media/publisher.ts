@@ -27,6 +27,8 @@ export class Publisher {
   #lastPliAt = 0;
   #connectTimer: NodeJS.Timeout | undefined;
   #disconnectTimer: NodeJS.Timeout | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #lastRtpAt = 0;
   #onStateChange: (publisher: Publisher, state: PublisherState) => void;
 
   constructor(
@@ -98,6 +100,18 @@ export class Publisher {
     return answer;
   }
 
+  /**
+   * Ends the session when no RTP arrived for `idleMs` once connected: werift does not notice a
+   * peer that vanished (no ICE consent checks), so a plain WHIP encoder that crashed would stay.
+   */
+  closeWhenIdle(idleMs: number): void {
+    clearInterval(this.#idleTimer);
+    this.#idleTimer = setInterval(() => {
+      if (this.#state === 'connected' && Date.now() - this.#lastRtpAt > idleMs) this.close();
+    }, Math.min(500, idleMs));
+    this.#idleTimer.unref?.();
+  }
+
   /** Starts forwarding to a subscriber (its tracks are written once its connection is up). */
   addSubscriber(subscriber: Subscriber): void {
     this.#subscribers.add(subscriber);
@@ -128,6 +142,7 @@ export class Publisher {
     if (this.#state === 'closed') return;
     clearTimeout(this.#connectTimer);
     clearTimeout(this.#disconnectTimer);
+    clearInterval(this.#idleTimer);
     this.#setState('closed');
     for (const subscriber of [...this.#subscribers]) subscriber.close();
     this.#subscribers.clear();
@@ -144,6 +159,7 @@ export class Publisher {
   }
 
   #forward(kind: LocalMediaKind, rtp: RtpPacket): void {
+    this.#lastRtpAt = Date.now();
     if (kind === 'video' && this.#video && this.#video.ssrc !== rtp.header.ssrc) {
       this.#video.ssrc = rtp.header.ssrc;
       // A new source (first packet, or the browser restarted its encoder): subscribers need a keyframe.
@@ -162,6 +178,7 @@ export class Publisher {
 
   #setState(state: PublisherState): void {
     this.#state = state;
+    if (state === 'connected') this.#lastRtpAt = Date.now();
     if (state === 'connected') this.wasConnected = true;
     this.#onStateChange(this, state);
   }
