@@ -51,3 +51,19 @@ describe('bot media assets', () => {
     expect(oggOpusPackets(file)).toEqual([big, Buffer.from([5, 6])]);
   });
 });
+
+describe('loopback STUN responder', () => {
+  it('answers a Binding request with the XOR-mapped address of the sender and ignores other messages', async () => {
+    const { bindingResponse } = await import('../../src/local/stage-media/loopback-stun');
+    const request = Buffer.alloc(20);
+    request.writeUInt16BE(0x0001, 0);
+    request.writeUInt32BE(0x2112a442, 4);
+    request.fill(7, 8, 20);
+    const response = bindingResponse(request, { address: '127.0.0.1', port: 50000, family: 'IPv4' })!;
+    expect(response.readUInt16BE(0)).toBe(0x0101);
+    expect(response.subarray(8, 20)).toEqual(request.subarray(8, 20));
+    expect(response.readUInt16BE(26) ^ 0x2112).toBe(50000);
+    expect((response.readUInt32BE(28) ^ 0x2112a442) >>> 0).toBe(0x7f000001);
+    expect(bindingResponse(Buffer.from('hello, not stun at all'), { address: '127.0.0.1', port: 1, family: 'IPv4' })).toBeUndefined();
+  });
+});

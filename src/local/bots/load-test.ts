@@ -106,7 +106,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
       const { participantToken } = await client.send(
         new CreateParticipantTokenCommand({ stageArn, userId: `load-viewer-${i + 1}`, capabilities: ['SUBSCRIBE'] }),
       );
-      viewers.push(await WhepViewer.join({ url: endpoint, stageId, token: participantToken!.token! }));
+      viewers.push(await joinWithRetries({ url: endpoint, stageId, token: participantToken!.token! }));
     }
     const sourceFps = (await botMedia()).videoFps;
     const before = options.serverPid ? processUsage(options.serverPid) : undefined;
@@ -165,6 +165,20 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRep
     await Promise.all(viewers.map((v) => v.close()));
     await bots?.stop();
     client.destroy();
+  }
+}
+
+/**
+ * Joins a viewer, trying again (up to 3 times) when its socket is dropped while joining: on a
+ * saturated machine the load generator's own event loop can miss ivs-local's heartbeat.
+ */
+async function joinWithRetries(options: Parameters<typeof WhepViewer.join>[0]): Promise<WhepViewer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await WhepViewer.join(options);
+    } catch (error) {
+      if (attempt >= 3 || !/closed \(1006\)/.test((error as Error).message)) throw error;
+    }
   }
 }
 

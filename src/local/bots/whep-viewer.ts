@@ -6,6 +6,7 @@
 import { RTCRtpCodecParameters, useOPUS, type MediaStreamTrack, type RTCPeerConnection, type RtpPacket } from 'werift';
 import WebSocket from 'ws';
 import type { LocalParticipantView, ServerFrame } from '../../local-stage/protocol';
+import { loopbackStunUrl } from '../stage-media/loopback-stun';
 import { codecFromStream, createPeer } from '../stage-media/peer';
 import { connected, gathered } from './whip-publisher';
 
@@ -167,7 +168,7 @@ export class WhepViewer {
     const video = participant.streams.find((s) => s.kind === 'video');
     const audio = participant.streams.find((s) => s.kind === 'audio');
     const pc = createPeer(
-      { hostAddresses: this.#options.hostAddresses ?? ['127.0.0.1'], iceGatheringTimeoutMs: 3000 },
+      { hostAddresses: this.#options.hostAddresses ?? ['127.0.0.1'], iceGatheringTimeoutMs: 3000, stunUrl: await loopbackStunUrl() },
       {
         audio: [audio ? codecFromStream(audio) : useOPUS()],
         video: video ? [codecFromStream(video)] : [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000 })],

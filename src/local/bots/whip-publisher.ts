@@ -4,6 +4,7 @@
  * Opus, the answer applied, `DELETE` on the `Location` to stop. It sends the bots' looped media.
  */
 import { MediaStreamTrack, RTCRtpCodecParameters, useOPUS, type RTCPeerConnection } from 'werift';
+import { loopbackStunUrl } from '../stage-media/loopback-stun';
 import { createPeer } from '../stage-media/peer';
 import { botMedia, h264Payloads, RtpLoop } from './media-source';
 
@@ -59,7 +60,8 @@ export class WhipPublisher {
 
   static async start(options: WhipPublisherOptions): Promise<WhipPublisher> {
     const video = new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, parameters: BOT_H264 });
-    const pc = createPeer({ hostAddresses: options.hostAddresses ?? ['127.0.0.1'], iceGatheringTimeoutMs: 3000 }, { audio: [useOPUS()], video: [video] });
+    const settings = { hostAddresses: options.hostAddresses ?? ['127.0.0.1'], iceGatheringTimeoutMs: 3000, stunUrl: await loopbackStunUrl() };
+    const pc = createPeer(settings, { audio: [useOPUS()], video: [video] });
     const audioTrack = new MediaStreamTrack({ kind: 'audio' });
     const videoTrack = new MediaStreamTrack({ kind: 'video' });
     pc.addTransceiver(audioTrack, { direction: 'sendonly' });

@@ -6,8 +6,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LocalHub, ParticipantGrant } from '../hub';
 import { verifyForHttp } from './access';
 import { bearerToken, readBody, requireSdpContentType, send, StageHttpError } from './http';
+import { loopbackStunUrl } from './loopback-stun';
 import type { Membership } from './membership';
 import type { ResolvedStageMediaOptions } from './options';
+import type { PeerSettings } from './peer';
 import { Publisher } from './publisher';
 import type { Member, StageRoom } from './room';
 import { requireH264Video, SdpError, withStartBitrate } from './sdp';
@@ -94,7 +96,7 @@ export class MediaEndpoints {
     }
     // At most one WHEP session per (subscriber, publisher): the newest replaces the others.
     for (const previous of [...member.subscriptions]) if (previous.publisher === publisher) previous.close();
-    const subscriber = new Subscriber(member.id, publisher, this.#options, (s, state) =>
+    const subscriber = new Subscriber(member.id, publisher, await this.#peerSettings(), (s, state) =>
       this.#membership.onSubscriberState(target, member, s, state),
     );
     member.subscriptions.add(subscriber);
@@ -155,9 +157,10 @@ export class MediaEndpoints {
 
   async #publish(res: ServerResponse, room: StageRoom, member: Member, offer: string, h264Only: boolean): Promise<void> {
     this.#requireRoomForPublisher(room, member);
+    const settings = await this.#peerSettings();
     // A new WHIP session replaces the previous one (republish after a network change).
     member.publisher?.close();
-    const publisher = new Publisher(member.id, this.#options, (p, state) => this.#membership.onPublisherState(room, member, p, state));
+    const publisher = new Publisher(member.id, settings, (p, state) => this.#membership.onPublisherState(room, member, p, state));
     member.publisher = publisher;
     if (h264Only) publisher.closeWhenIdle(this.#options.plainWhipIdleTimeoutMs);
     let answer: string;
@@ -175,6 +178,11 @@ export class MediaEndpoints {
       location: `/stage/${encodeURIComponent(room.stageId)}/whip/${publisher.resourceId}`,
       etag: `"${publisher.resourceId}"`,
     });
+  }
+
+  /** werift settings, with the loopback STUN responder (werift would ask stun.l.google.com otherwise). */
+  async #peerSettings(): Promise<PeerSettings> {
+    return { ...this.#options, stunUrl: await loopbackStunUrl() };
   }
 
   #requireRoomForPublisher(room: StageRoom | undefined, member: Member | undefined): void {

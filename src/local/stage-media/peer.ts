@@ -29,6 +29,8 @@ export interface PeerSettings {
   hostAddresses: readonly string[] | 'all';
   /** Resolve the SDP answer after at most this long even if ICE gathering is not complete. */
   iceGatheringTimeoutMs: number;
+  /** The STUN server werift asks (see `loopback-stun.ts`); without one werift asks stun.l.google.com. */
+  stunUrl?: string;
 }
 
 /** Builds a werift codec from a negotiated stream description. */
@@ -44,9 +46,9 @@ export function codecFromStream(stream: Pick<LocalStreamInfo, 'mimeType' | 'sdpF
 }
 
 /**
- * Creates a werift peer connection configured for loopback media: no STUN/TURN servers, no IPv6,
- * host candidates only on the configured addresses (werift offers no usable loopback candidate
- * without `iceAdditionalHostAddresses`).
+ * Creates a werift peer connection configured for loopback media: no TURN, no IPv6, host candidates
+ * only on the configured addresses (werift offers no usable loopback candidate without
+ * `iceAdditionalHostAddresses`), STUN at `settings.stunUrl` (pass `loopbackStunUrl()`).
  */
 export function createPeer(
   settings: PeerSettings,
@@ -54,7 +56,7 @@ export function createPeer(
 ): RTCPeerConnection {
   const all = settings.hostAddresses === 'all';
   return new RTCPeerConnection({
-    iceServers: [],
+    iceServers: settings.stunUrl ? [{ urls: settings.stunUrl }] : [],
     iceUseIpv4: all,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: all ? ['127.0.0.1'] : [...(settings.hostAddresses as readonly string[])],
