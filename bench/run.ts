@@ -3,7 +3,7 @@
  * (or a fixed budget where the issue sets one), printed as figures with a verdict.
  *
  *   npm run bench                 # all
- *   npm run bench -- size chat    # a selection: size, control-plane, chat, media, speaking, sfu
+ *   npm run bench -- size chat    # a selection: size, control-plane, chat, media, speaking, sfu, latency
  *
  * Speed targets live here, not in the tests: figures depend on the machine, the ratio to a baseline
  * measured alongside does much less.
@@ -18,7 +18,7 @@ import { measureSize } from './size';
 // in their output (child processes inherit this too).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-type BenchName = 'size' | 'control-plane' | 'chat' | 'media' | 'speaking' | 'sfu';
+type BenchName = 'size' | 'control-plane' | 'chat' | 'media' | 'speaking' | 'sfu' | 'latency';
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const run = (name: BenchName) => selected.length === 0 || selected.includes(name);
 const verdicts: string[] = [];
@@ -78,6 +78,13 @@ if (run('speaking')) {
   const speaking = await measureSpeakingLatency({ runs: 2 });
   console.log(`onsets ${speaking.samples.length}, p50 ${ms(speaking.p50Ms)}, p90 ${ms(speaking.p90Ms)}`);
   verdict('speaking highlight', speaking.pass, `p50 ${ms(speaking.p50Ms)} (target ≤ ${speaking.targetMs} ms)`);
+}
+
+if (run('latency')) {
+  console.log('\n== Glass-to-glass latency: canvas pixel clock → WHIP → ivs-local SFU → WHEP → requestVideoFrameCallback (Chromium, H.264)');
+  if (!existsSync('dist/local.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  const latency = spawnSync(process.execPath, ['bench/media/latency.mjs'], { stdio: 'inherit' });
+  verdict('glass-to-glass latency p50 ≤ baseline + 20 ms', latency.status === 0, 'see the figures above');
 }
 
 if (run('sfu')) {
