@@ -12,7 +12,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateParticipantTokenCommand, CreateStageCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
-import { startLocalIvs } from '../src/local/server';
+import { startLocalIvs } from '../packages/ivs-local/src/server';
 
 export interface ControlPlaneBenchOptions {
   /** Concurrent clients, each with one request in flight. Default 20. */

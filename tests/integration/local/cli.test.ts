@@ -6,7 +6,7 @@ import { CreateStageCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realt
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 
 const TSX = join(process.cwd(), 'node_modules/.bin/tsx');
-const BIN = join(process.cwd(), 'src/bin/ivs-local.ts');
+const BIN = join(process.cwd(), 'packages/ivs-local/src/bin/ivs-local.ts');
 
 interface Run {
   code: number | null;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CreateParticipantTokenCommand, CreateStageCommand, GetStageCommand, ListStagesCommand, ListStageSessionsCommand } from '@aws-sdk/client-ivs-realtime';
 import { CreateRoomCommand, GetRoomCommand } from '@aws-sdk/client-ivschat';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { LocalDataFileError, startLocalIvs } from '../../../src/local';
+import { LocalDataFileError, startLocalIvs } from 'ivs-local';
 import { startEmulator, stopEmulator } from './helpers';
 
 let dir: string;

@@ -7,7 +7,7 @@ import {
   useSdesMid,
   useVP8,
 } from 'werift';
-import type { LocalStreamInfo } from '../../local-stage/protocol';
+import type { LocalStreamInfo } from 'aws-ivs-realtime/protocol';
 import { SdpError } from './sdp';
 
 /** How long a peer connection may stay `disconnected` before its session is ended. */

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TypedEmitter } from '../core/emitter';
+import { TypedEmitter } from 'aws-ivs-realtime/protocol';
 
 export type LocalChatCapability = 'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER';
 

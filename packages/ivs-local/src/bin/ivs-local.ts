@@ -6,7 +6,7 @@
  * 1 for any other startup failure (e.g. the port is taken).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCAL_CREDENTIALS, LocalDataFileError, startLocalIvs, type LocalIvs } from '../local';
+import { DEFAULT_LOCAL_CREDENTIALS, LocalDataFileError, startLocalIvs, type LocalIvs } from '../index';
 
 /** The CLI's default port (the library's default is an ephemeral port). */
 export const DEFAULT_CLI_PORT = 4590;

@@ -8,11 +8,11 @@
  * - Participant tokens it mints are ES384 JWTs with IVS claim names plus `ivs_local: true`, so
  *   `StageSession` routes them to the local stage driver.
  */
-export { startLocalIvs, DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './local/server';
-export type { StartLocalIvsOptions, LocalIvs, LocalCredentials } from './local/server';
-export { LocalDataFileError } from './local/persistence';
-export type { LocalDataFileProblem } from './local/persistence';
-export { ParticipantTokenRejectedError } from './local/hub';
+export { startLocalIvs, DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './server';
+export type { StartLocalIvsOptions, LocalIvs, LocalCredentials } from './server';
+export { LocalDataFileError } from './persistence';
+export type { LocalDataFileProblem } from './persistence';
+export { ParticipantTokenRejectedError } from './hub';
 export type {
   LocalHub,
   LocalModule,
@@ -24,10 +24,10 @@ export type {
   ParticipantTokenRejection,
   RoomLimits,
   LocalHubEvents,
-} from './local/hub';
+} from './hub';
 // The data-plane modules, for custom `modules` lists (the defaults mount both).
-export { defaultModules } from './local/default-modules';
-export { createChatModule, ROOM_DELETED_EVENT } from './local/chat';
-export type { ChatModule, ChatModuleOptions } from './local/chat';
-export { createStageMediaModule } from './local/stage-media';
-export type { StageMediaOptions } from './local/stage-media';
+export { defaultModules } from './default-modules';
+export { createChatModule, ROOM_DELETED_EVENT } from './chat';
+export type { ChatModule, ChatModuleOptions } from './chat';
+export { createStageMediaModule } from './stage-media';
+export type { StageMediaOptions } from './stage-media';

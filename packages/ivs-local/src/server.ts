@@ -111,7 +111,7 @@ function isControlPlanePath(path: string): boolean {
  *
  * @example
  * ```ts
- * import { startLocalIvs } from 'aws-ivs-realtime/local';
+ * import { startLocalIvs } from 'ivs-local';
  * import { IVSRealTimeClient, CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
  *
  * const ivs = await startLocalIvs();

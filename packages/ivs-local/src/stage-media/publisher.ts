@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MediaStreamTrack as WeriftTrack, RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
-import type { LocalMediaKind, LocalStreamInfo } from '../../local-stage/protocol';
+import type { LocalMediaKind, LocalStreamInfo } from 'aws-ivs-realtime/protocol';
 import { DISCONNECTED_GRACE_MS, answerOffer, canonicalMimeType, createPeer, publishCodecs, type PeerSettings } from './peer';
 import { isForwardableCodec, narrowOffer, SdpError } from './sdp';
 import type { Subscriber } from './subscriber';

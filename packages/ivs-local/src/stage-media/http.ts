@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LocalStageErrorCode, LocalStageHttpError } from '../../local-stage/protocol';
+import type { LocalStageErrorCode, LocalStageHttpError } from 'aws-ivs-realtime/protocol';
 
 /** An HTTP failure of a WHIP/WHEP request: status + machine-readable code + a message for people. */
 export class StageHttpError extends Error {

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { ParticipantGrant } from '../hub';
-import type { LocalMediaKind, LocalParticipantView, ServerFrame } from '../../local-stage/protocol';
+import type { LocalMediaKind, LocalParticipantView, ServerFrame } from 'aws-ivs-realtime/protocol';
 import type { Publisher } from './publisher';
 import type { Subscriber } from './subscriber';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack as WeriftTrack, useOPUS, useVP8, type RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
-import type { LocalMediaKind } from '../../local-stage/protocol';
+import type { LocalMediaKind } from 'aws-ivs-realtime/protocol';
 import { DISCONNECTED_GRACE_MS, answerOffer, codecFromStream, createPeer, type PeerSettings } from './peer';
 import type { Publisher } from './publisher';
 import { matchPublisherCodec, narrowOffer, SdpError } from './sdp';

@@ -15,7 +15,7 @@ import {
   type LocalLeftReason,
   type LocalStageErrorCode,
   type ServerFrame,
-} from '../../local-stage/protocol';
+} from 'aws-ivs-realtime/protocol';
 import { bearerToken, CORS_HEADERS, readBody, requireSdpContentType, send, sendJsonError, StageHttpError } from './http';
 import type { PeerSettings } from './peer';
 import { Publisher, type PublisherState } from './publisher';

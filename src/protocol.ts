@@ -1,0 +1,11 @@
+/**
+ * `aws-ivs-realtime/protocol`: what the SDK shares with the `ivs-local` emulator package — the
+ * local stage's wire protocol (the JSON frames of its events socket, its HTTP error bodies and
+ * close codes; see docs/local-stage-protocol.md) and the `TypedEmitter` both sides build on.
+ *
+ * Apps do not need this entry; it exists so that the browser driver and the emulator speak one
+ * protocol definition.
+ */
+export * from './local-stage/protocol';
+export { TypedEmitter } from './core/emitter';
+export type { EventMap, Listener } from './core/emitter';
