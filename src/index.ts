@@ -36,9 +36,13 @@ export {
   MediaDeviceError,
   ControlPlaneError,
   ChatError,
+  isIvsRealtimeError,
 } from './core/errors';
 export type {
   IvsErrorCode,
+  IvsRealtimeErrorOptions,
+  IvsRealtimeErrorByCode,
+  ControlPlaneErrorInit,
   TokenErrorReason,
   StageErrorCategory,
   MediaDeviceFailure,

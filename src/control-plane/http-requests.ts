@@ -16,6 +16,7 @@ import {
   type ControlPlaneOperation,
 } from './rest-contract';
 import type { HttpControlPlaneHeaders } from './http-control-plane';
+import { retryAfterSeconds } from './retry-after';
 import type { CallOptions, StageDetails } from './types';
 import {
   validateCreateChatRoomInput,
@@ -204,5 +205,6 @@ function errorFromResponse(operation: ControlPlaneOperation, response: Response,
     message: retryAfter ? `${message} (retry after ${retryAfter} s)` : message,
     status: response.status,
     requestId,
+    retryAfterSeconds: retryAfterSeconds(retryAfter),
   });
 }

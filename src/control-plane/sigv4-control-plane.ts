@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import { CreateChatTokenCommand, CreateRoomCommand, DeleteRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../core/errors';
+import { retryAfterSeconds } from './retry-after';
 import type {
   CallOptions,
   ChatRoomSummary,
@@ -173,6 +174,8 @@ interface AwsErrorShape {
   $retryable?: unknown;
   $fault?: unknown;
   code?: unknown;
+  /** The raw HTTP response (the SDK attaches it, not enumerable, to service errors). */
+  $response?: { headers?: Record<string, string | undefined> };
 }
 
 /**
@@ -438,6 +441,7 @@ export function toControlPlaneError(operation: string, error: unknown): ControlP
       status,
       requestId: metadata?.requestId,
       retryable: shape.$retryable !== undefined || status === 429 || status >= 500 || name === 'ThrottlingException',
+      retryAfterSeconds: retryAfterSeconds(shape.$response?.headers?.['retry-after']),
       cause: error,
     });
   }

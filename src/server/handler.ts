@@ -10,7 +10,7 @@
  * never leak: 4xx service errors pass on their name and message only; 5xx and unexpected failures
  * become a generic message plus a request id that your `onError` hook can log.
  */
-import { ControlPlaneError, IvsRealtimeError, TimeoutError, ValidationError } from '../core/errors';
+import { isIvsRealtimeError, ValidationError, type ControlPlaneError } from '../core/errors';
 import {
   REST_ROUTES,
   chatTokenToJson,
@@ -288,6 +288,15 @@ function validationMessage(error: ValidationError): string {
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
+/**
+ * The `Retry-After` of a throttled call: the seconds the service asked for when it said (a whole
+ * number, at least 1), else 1.
+ */
+function retryAfterOf(error: { retryAfterSeconds?: number | undefined }): number {
+  const seconds = error.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 1;
+}
+
 /** Service errors whose 4xx status describes the caller's request (safe and useful to pass on). */
 const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
   ValidationException: 400,
@@ -428,13 +437,15 @@ export function createControlPlaneHandler(options: ControlPlaneHandlerOptions): 
       if (error instanceof HttpFailure) {
         return errorResponse(error.status, { name: error.errorName, message: error.message }, requestId, error.headers);
       }
-      if (error instanceof ValidationError) {
+      // Errors are recognised by their brand and code, not by class identity: the control plane may
+      // come from another copy of the package (another bundle, another entry built apart).
+      if (isIvsRealtimeError(error, 'VALIDATION')) {
         return errorResponse(400, { name: 'ValidationError', message: validationMessage(error), field: error.field }, requestId);
       }
-      if (error instanceof ControlPlaneError) {
+      if (isIvsRealtimeError(error, 'CONTROL_PLANE')) {
         const status = CLIENT_ERROR_STATUS[error.errorName];
         if (status !== undefined) {
-          const extra: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
+          const extra: Record<string, string> = status === 429 ? { 'retry-after': String(retryAfterOf(error)) } : {};
           return errorResponse(status, { name: error.errorName, message: serviceMessage(error) }, requestId, extra);
         }
         // AWS 5xx, network failures, and access errors caused by the server's own credentials.
@@ -450,10 +461,10 @@ export function createControlPlaneHandler(options: ControlPlaneHandlerOptions): 
             : undefined,
         );
       }
-      if (error instanceof TimeoutError) {
+      if (isIvsRealtimeError(error, 'TIMEOUT')) {
         return serverError(error, operation, requestId, 504, 'GatewayTimeout', 'The control plane did not answer in time. Try again later.');
       }
-      if ((error instanceof IvsRealtimeError && error.code === 'ABORTED') || request.signal.aborted) {
+      if (isIvsRealtimeError(error, 'ABORTED') || request.signal.aborted) {
         // The caller went away; nobody reads this answer.
         return errorResponse(499, { name: 'Aborted', message: 'The request was aborted.' }, requestId);
       }
