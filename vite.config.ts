@@ -26,6 +26,8 @@ const external = (id: string): boolean =>
 /** Every `exports` subpath's source (`.` is `index`). */
 export const entries: Record<string, string> = {
   index: 'src/index.ts',
+  'entries/stage': 'src/entries/stage.ts',
+  'entries/chat': 'src/entries/chat.ts',
   sigv4: 'src/sigv4.ts',
   server: 'src/server.ts',
   protocol: 'src/protocol.ts',

@@ -9,6 +9,7 @@ export default defineConfig({
     // imports it) and `ivs-local` resolve to src/, not to a build.
     alias: [
       { find: /^aws-ivs-realtime$/, replacement: fromRoot('./src/index.ts') },
+      { find: /^aws-ivs-realtime\/(stage|chat)$/, replacement: fromRoot('./src/entries/$1.ts') },
       { find: /^aws-ivs-realtime\/(.+)$/, replacement: fromRoot('./src/$1.ts') },
       { find: /^ivs-local$/, replacement: fromRoot('./packages/ivs-local/src/index.ts') },
     ],
