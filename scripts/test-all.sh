@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): lint, typecheck, build, unit + integration tests (Vitest),
+# the package tier (packed tarballs in fresh apps: installs, TypeScript, bundlers, Chromium, CLI),
 # end-to-end tests in Chromium (Playwright, inside a sealed network namespace) and the demo's tests.
 # Ends with one line: `N passed, N failed, N skipped` summed over every suite.
 set -uo pipefail
@@ -34,7 +35,7 @@ else
 fi
 
 # Browser suites print a final line "<suite>: N passed, N failed, N skipped".
-for suite in scripts/e2e.sh scripts/demo-test.sh; do
+for suite in scripts/package-test.sh scripts/e2e.sh scripts/demo-test.sh; do
   [ -x "$suite" ] || [ -f "$suite" ] || continue
   echo "::: $suite"
   bash "$suite" 2>&1 | tee .artifacts/suite.log

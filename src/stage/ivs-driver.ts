@@ -13,7 +13,10 @@ import type { StageDriver } from './driver';
  * @throws {StageError} (`join`) when the package is not installed or fails to load.
  */
 export const loadIvsDriver: () => Promise<StageDriver> = loadOnce(
-  () => Promise.all([import('amazon-ivs-web-broadcast'), import('./ivs-adapter')]).then(([sdk, adapter]) => adapter.createIvsDriver(sdk)),
+  () =>
+    Promise.all([import('amazon-ivs-web-broadcast'), import('./ivs-adapter')]).then(([sdk, adapter]) =>
+      adapter.createIvsDriver(namedExportsOf(sdk)),
+    ),
   (cause) =>
     new StageError(
       'join',
@@ -21,3 +24,15 @@ export const loadIvsDriver: () => Promise<StageDriver> = loadOnce(
       { cause },
     ),
 );
+
+/**
+ * The SDK's module with its classes as named keys, whatever shape the bundler produced:
+ * `amazon-ivs-web-broadcast` ships one CommonJS/UMD file, and some bundlers (esbuild) give
+ * `await import()` of it as `{ default: { Stage, LocalStageStream, … } }` with no named keys.
+ */
+function namedExportsOf<T extends object>(module: T): T {
+  const named = module as { Stage?: unknown; default?: unknown };
+  if (typeof named.Stage === 'function') return module;
+  const inner = named.default as { Stage?: unknown } | undefined;
+  return inner !== null && typeof inner === 'object' && typeof inner.Stage === 'function' ? (inner as T) : module;
+}

@@ -9,6 +9,7 @@
  *   `StageSession` routes them to the local stage driver.
  */
 export { startLocalIvs, DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './server';
+export { IVS_LOCAL_VERSION, HEALTH_PATH } from './version';
 export type { StartLocalIvsOptions, LocalIvs, LocalCredentials } from './server';
 export { LocalDataFileError } from './persistence';
 export type { LocalDataFileProblem } from './persistence';

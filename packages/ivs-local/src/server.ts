@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { AwsServiceError, type ServiceName } from './aws-error';
 import { CHAT_UNSUPPORTED, chatOperations } from './chat-api';
 import { defaultModules } from './default-modules';
+import { HEALTH_PATH, IVS_LOCAL_VERSION } from './version';
 import { answerPreflight, isJsonContentType, readBody, RequestAbortedError, sendError, sendJson, setCorsHeaders, writeRawError } from './http';
 import type { LocalHub, LocalModule, LocalModuleContext, LocalModuleFactory } from './hub';
 import { requestId } from './ids';
@@ -265,6 +266,11 @@ export async function startLocalIvs(options: StartLocalIvsOptions = {}): Promise
         url = new URL(target, 'http://ivs-local');
       } catch {
         throw new AwsServiceError('BadRequestException', 400, 'The request target is not a valid URL path.');
+      }
+      if (url.pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' }).end(req.method === 'HEAD' ? undefined : JSON.stringify({ status: 'ok', version: IVS_LOCAL_VERSION }));
+        return;
       }
       for (const module of modules) {
         if (module.handleRequest && (await module.handleRequest(req, res, url))) return;

@@ -6,7 +6,7 @@
  * 1 for any other startup failure (e.g. the port is taken).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCAL_CREDENTIALS, LocalDataFileError, startLocalIvs, type LocalIvs } from '../index';
+import { DEFAULT_LOCAL_CREDENTIALS, IVS_LOCAL_VERSION, LocalDataFileError, startLocalIvs, type LocalIvs } from '../index';
 
 /** The CLI's default port (the library's default is an ephemeral port). */
 export const DEFAULT_CLI_PORT = 4590;
@@ -26,6 +26,7 @@ Options:
                            left (Amazon IVS: a few minutes; default 0, it ends at once)
   --access-key-id <id>     access key id clients must sign with (default ${DEFAULT_LOCAL_CREDENTIALS.accessKeyId})
   --secret-access-key <s>  secret key clients must sign with (default ${DEFAULT_LOCAL_CREDENTIALS.secretAccessKey})
+  -v, --version            print the version and exit
   -h, --help               show this help
 
 Point any AWS SDK at it with endpoint = the printed URL and the printed credentials.`;
@@ -79,12 +80,17 @@ async function main(): Promise<void> {
         'access-key-id': { type: 'string' },
         'secret-access-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
     fail(`${(error as Error).message}. Run ivs-local --help.`, 2);
+  }
+  if (values.version) {
+    process.stdout.write(`${IVS_LOCAL_VERSION}\n`);
+    return;
   }
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
