@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds both packages of the repository:
 // 1. `aws-ivs-realtime` (this folder): one Vite pass over every entry (vite.config.ts), declarations
-//    with `tsc` (relative imports given explicit `.js` extensions), then scripts/check-exports.mjs;
+//    with `tsc` (relative imports given explicit `.js` extensions), then scripts/check-exports.mjs
+//    and scripts/check-public-types.mjs (every type a public signature uses is exported);
 // 2. `ivs-local` (packages/ivs-local): its library entry and CLI (packages/ivs-local/vite.config.ts)
 //    and declarations. It imports `aws-ivs-realtime/protocol`, so it is built second.
 // Each package is built into a staging folder and swapped in only when all its steps pass, so a
@@ -36,6 +37,8 @@ await staged('aws-ivs-realtime', 'dist', async (stage) => {
   fixDeclarations(stage);
   execFileSync(process.execPath, ['scripts/check-exports.mjs'], { stdio: 'inherit', env: { ...process.env, DIST_DIR: stage } });
 });
+// Every type a public signature uses is exported (checked on the swapped-in dist/).
+execFileSync(process.execPath, ['scripts/check-public-types.mjs'], { stdio: 'inherit' });
 
 const localRoot = 'packages/ivs-local';
 await staged('ivs-local', join(localRoot, 'dist'), async (stage) => {
@@ -52,3 +55,4 @@ await staged('ivs-local', join(localRoot, 'dist'), async (stage) => {
   const missing = files.filter((file) => file.startsWith('./dist/') && !existsSync(join(stage, file.slice('./dist/'.length))));
   if (missing.length) throw new Error(`ivs-local: ${missing.join(', ')} not built`);
 });
+execFileSync(process.execPath, ['scripts/check-public-types.mjs', localRoot], { stdio: 'inherit' });

@@ -83,6 +83,13 @@ export type {
   DriverStageError,
   DriverStageEventMap,
   DriverStreamConfig,
+  DriverConnectionState,
+  DriverLeftReason,
+  DriverPublishState,
+  DriverSubscribeState,
+  DriverSubscribeType,
+  DriverStreamType,
+  DriverErrorCategory,
 } from './stage/driver';
 
 // Media helpers
@@ -94,6 +101,7 @@ export { ScreenShare, SCREEN_SHARE_ATTRIBUTE, screenShareOwner } from './media';
 export type { CaptureKind, DeviceKind, DeviceSwitchTarget, SwitchDeviceOptions, DeviceManagerOptions, DeviceManagerEvents, MediaPreviewOptions, MediaPreviewEvents } from './media';
 export type { ActiveSpeakerOptions, ActiveSpeakerEvents, ActiveSpeakerSource, NetworkQuality, NetworkQualityStats, NetworkQualityThresholds, NetworkQualityOptions, NetworkQualityEvents, NetworkQualitySource } from './media';
 export type { ScreenShareOptions, ScreenShareEvents, ScreenShareEndReason, ScreenShareTokenRequest } from './media';
+export type { MediaPreviewPhase } from './media/preview';
 
 // Grid
 export { StageGrid, computeGridLayout, computeSpotlightLayout, DEFAULT_STAGE_GRID_LABELS, STAGE_GRID_CSS } from './grid';
@@ -130,6 +138,16 @@ export type {
   ChatSessionEvents,
   ChatRoomConstructor,
 } from './chat';
+// What ChatSession needs of a ChatRoom (for a custom `ChatRoom` option, e.g. a test double).
+export type {
+  ChatRoomLike,
+  ChatRoomLogger,
+  ChatRoomListeners,
+  RoomChatMessage,
+  RoomChatEvent,
+  RoomDeleteMessageEvent,
+  RoomDisconnectUserEvent,
+} from './chat/types';
 
 // Control plane (browser-safe part)
 export { HttpControlPlane, listLiveStages, CONTROL_PLANE_LIMITS } from './control-plane';

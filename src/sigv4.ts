@@ -28,3 +28,21 @@ export const SigV4ControlPlane = implementation.SigV4ControlPlane;
 /** An instance of {@link SigV4ControlPlane}. */
 export type SigV4ControlPlane = Implementation.SigV4ControlPlane;
 export type { AwsCredentials, AwsCredentialsOption, SigV4ControlPlaneOptions, SigV4Logger } from './control-plane/sigv4-control-plane';
+// The ControlPlane interface and the types of its operations, which the signatures above use.
+export type {
+  CallOptions,
+  ChatCapability,
+  ChatRoomSummary,
+  ChatTokenResult,
+  ControlPlane,
+  CreateChatRoomInput,
+  CreateStageInput,
+  DisconnectParticipantInput,
+  MintChatTokenInput,
+  MintParticipantTokenInput,
+  ParticipantCapability,
+  ParticipantTokenResult,
+  StageDetails,
+  StageEndpoints,
+  StageSummary,
+} from './control-plane/types';

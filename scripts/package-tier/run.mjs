@@ -24,7 +24,7 @@
 //
 //   node scripts/package-tier/run.mjs [--keep]      (--keep leaves the temporary apps in place)
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, lstatSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
+const { inventory } = await import('./inventory.mjs');
 const keep = process.argv.includes('--keep');
 const results = { passed: 0, failed: 0, skipped: 0 };
 const started = Date.now();
@@ -71,38 +72,6 @@ function run(command, args, options = {}) {
       else reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}:\n${out.slice(-4000)}`));
     });
   });
-}
-
-/** Packages in an install and their size (every file under node_modules). */
-function inventory(appDir) {
-  const packages = [];
-  let bytes = 0;
-  const walkSize = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walkSize(path);
-      else if (entry.isFile()) bytes += lstatSync(path).size;
-    }
-  };
-  const walkPackages = (nodeModules) => {
-    if (!existsSync(nodeModules)) return;
-    for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
-      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      if (entry.name.startsWith('@')) {
-        for (const scoped of readdirSync(join(nodeModules, entry.name), { withFileTypes: true })) {
-          if (!scoped.isDirectory()) continue;
-          packages.push(`${entry.name}/${scoped.name}`);
-          walkPackages(join(nodeModules, entry.name, scoped.name, 'node_modules'));
-        }
-      } else {
-        packages.push(entry.name);
-        walkPackages(join(nodeModules, entry.name, 'node_modules'));
-      }
-    }
-  };
-  walkPackages(join(appDir, 'node_modules'));
-  walkSize(join(appDir, 'node_modules'));
-  return { packages, bytes };
 }
 
 const NODE_ONLY = /^(werift|ws|jose|@aws-sdk\/.*|@smithy\/.*|@aws-crypto\/.*|ivs-local)$/;
@@ -157,26 +126,34 @@ try {
 
   await check('the browser-user install (aws-ivs-realtime + both IVS SDKs): aws-ivs-realtime brings no package, so no Node-only one', async () => {
     const { packages, bytes } = inventory(dirs.browser);
-    // Who brought each Node-only package: only the IVS SDKs' own dependency trees may.
-    const { out } = await run('npm', ['ls', '--all', '--json'], { cwd: dirs.browser, allowFailure: true });
-    const tree = JSON.parse(out);
-    const broughtBy = new Map();
-    const walk = (node, top) => {
-      for (const [name, child] of Object.entries(node.dependencies ?? {})) {
-        if (!child.version || child.missing) continue; // an optional peer that is not installed
-        if (NODE_ONLY.test(name)) broughtBy.set(name, [...(broughtBy.get(name) ?? []), top ?? name]);
-        walk(child, top ?? name);
-      }
+    // aws-ivs-realtime declares no dependencies (the IVS SDKs and the AWS SDK are optional peers)…
+    const installed = (dir, name) => JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8'));
+    const ownDeps = Object.keys({ ...installed(dirs.browser, 'aws-ivs-realtime').dependencies, ...installed(dirs.browser, 'aws-ivs-realtime').optionalDependencies });
+    if (ownDeps.length) throw new Error(`aws-ivs-realtime declares dependencies: ${ownDeps.join(', ')}`);
+    // …so every Node-only package present must be in the IVS SDKs' own dependency closure.
+    const closureOf = (root) => {
+      const names = new Set();
+      const visit = (name) => {
+        if (names.has(name)) return;
+        names.add(name);
+        let manifest;
+        try {
+          manifest = installed(dirs.browser, name);
+        } catch {
+          return; // nested under another package's node_modules; its name is what matters here
+        }
+        for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) visit(dep);
+      };
+      visit(root);
+      return names;
     };
-    walk(tree, undefined);
-    const ours = [...broughtBy].filter(([, tops]) => tops.some((top) => !/^amazon-ivs-(web-broadcast|chat-messaging)$/.test(top)));
-    if (ours.length) throw new Error(`Node-only packages not brought by the IVS SDKs: ${JSON.stringify(ours)}`);
-    const sdkDeps = Object.entries(tree.dependencies?.['aws-ivs-realtime']?.dependencies ?? {}).filter(([, child]) => child.version && !child.missing).map(([name]) => name);
-    if (sdkDeps.length) throw new Error(`aws-ivs-realtime installed dependencies: ${sdkDeps.join(', ')}`);
+    const fromSdks = new Set([...closureOf('amazon-ivs-web-broadcast'), ...closureOf('amazon-ivs-chat-messaging')]);
+    const nodeOnly = [...new Set(packages.filter((name) => NODE_ONLY.test(name)))];
+    const ours = nodeOnly.filter((name) => !fromSdks.has(name));
+    if (ours.length) throw new Error(`Node-only packages not brought by the IVS SDKs: ${ours.join(', ')}`);
     const figure = { packages: packages.length, megabytes: Math.round((bytes / 1e6) * 10) / 10 };
     if (process.env.PACKAGE_TIER_FIGURES) await writeFile(process.env.PACKAGE_TIER_FIGURES, JSON.stringify(figure));
-    const viaSdks = [...broughtBy].map(([name, tops]) => `${name} via ${[...new Set(tops)].join('+')}`);
-    return `${figure.packages} packages, ${figure.megabytes} MB (before: 234 packages, 101 MB)${viaSdks.length ? `; Node-only packages present only as the IVS SDKs' own dependencies: ${viaSdks.join(', ')}` : ''}`;
+    return `${figure.packages} packages, ${figure.megabytes} MB (before: 234 packages, 101 MB)${nodeOnly.length ? `; present only as the IVS SDKs' own dependencies: ${nodeOnly.join(', ')}` : ''}`;
   });
   await check('the stage-only and chat-only installs have only their own IVS SDK', async () => {
     const stage = inventory(dirs.stage).packages;

@@ -53,6 +53,16 @@ export type {
   ChatSessionEvents,
   ChatRoomConstructor,
 } from '../chat';
+// What ChatSession needs of a ChatRoom (for a custom `ChatRoom` option, e.g. a test double).
+export type {
+  ChatRoomLike,
+  ChatRoomLogger,
+  ChatRoomListeners,
+  RoomChatMessage,
+  RoomChatEvent,
+  RoomDeleteMessageEvent,
+  RoomDisconnectUserEvent,
+} from '../chat/types';
 
 // Control plane (browser-safe part)
 export { HttpControlPlane, listLiveStages, CONTROL_PLANE_LIMITS } from '../control-plane';

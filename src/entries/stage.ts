@@ -65,6 +65,13 @@ export type {
   DriverStageError,
   DriverStageEventMap,
   DriverStreamConfig,
+  DriverConnectionState,
+  DriverLeftReason,
+  DriverPublishState,
+  DriverSubscribeState,
+  DriverSubscribeType,
+  DriverStreamType,
+  DriverErrorCategory,
 } from '../stage/driver';
 
 // Media helpers
@@ -76,6 +83,7 @@ export { ScreenShare, SCREEN_SHARE_ATTRIBUTE, screenShareOwner } from '../media'
 export type { CaptureKind, DeviceKind, DeviceSwitchTarget, SwitchDeviceOptions, DeviceManagerOptions, DeviceManagerEvents, MediaPreviewOptions, MediaPreviewEvents } from '../media';
 export type { ActiveSpeakerOptions, ActiveSpeakerEvents, ActiveSpeakerSource, NetworkQuality, NetworkQualityStats, NetworkQualityThresholds, NetworkQualityOptions, NetworkQualityEvents, NetworkQualitySource } from '../media';
 export type { ScreenShareOptions, ScreenShareEvents, ScreenShareEndReason, ScreenShareTokenRequest } from '../media';
+export type { MediaPreviewPhase } from '../media/preview';
 
 // Grid
 export { StageGrid, computeGridLayout, computeSpotlightLayout, DEFAULT_STAGE_GRID_LABELS, STAGE_GRID_CSS } from '../grid';

@@ -28,7 +28,8 @@ export interface MediaPreviewEvents {
   tracksChanged: { audioTrack: MediaStreamTrack | undefined; videoTrack: MediaStreamTrack | undefined };
 }
 
-type Phase = 'idle' | 'starting' | 'previewing' | 'handed-off' | 'stopped';
+/** Where a {@link MediaPreview} is in its life (its `phase`). */
+export type MediaPreviewPhase = 'idle' | 'starting' | 'previewing' | 'handed-off' | 'stopped';
 
 /**
  * A local preview of the chosen camera and microphone before joining, with a microphone level meter.
@@ -47,7 +48,7 @@ type Phase = 'idle' | 'starting' | 'previewing' | 'handed-off' | 'stopped';
  */
 export class MediaPreview extends TypedEmitter<MediaPreviewEvents> {
   readonly #options: MediaPreviewOptions;
-  #phase: Phase = 'idle';
+  #phase: MediaPreviewPhase = 'idle';
   #audio: MediaStreamTrack | undefined;
   #video: MediaStreamTrack | undefined;
   #level = 0;
@@ -63,7 +64,7 @@ export class MediaPreview extends TypedEmitter<MediaPreviewEvents> {
   }
 
   /** `idle` → `starting` → `previewing` → `handed-off` (joined) or `stopped`. */
-  get phase(): Phase {
+  get phase(): MediaPreviewPhase {
     return this.#phase;
   }
 

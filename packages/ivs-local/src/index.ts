@@ -25,6 +25,8 @@ export type {
   ParticipantTokenRejection,
   RoomLimits,
   LocalHubEvents,
+  LocalHubEmitter,
+  LocalChatCapability,
 } from './hub';
 // The data-plane modules, for custom `modules` lists (the defaults mount both).
 export { defaultModules } from './default-modules';
