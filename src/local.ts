@@ -4,30 +4,46 @@
  *
  * - {@link startLocalIvs} starts one loopback HTTP server with both control planes (any AWS SDK
  *   works against it with `endpoint: url` and the emulator's credentials), the chat WebSocket
- *   (`/chat`) and the local stage media server (`/stage/<stageId>/...`).
+ *   (`/chat`), the local stage media server (`/stage/<stageId>/...`) and a health endpoint
+ *   (`/_ivs-local/health`). Options of the chat socket and the stage media server pass through it
+ *   (`chat`, `stageMedia`).
  * - Participant tokens it mints are ES384 JWTs with IVS claim names plus `ivs_local: true`, so
  *   `StageSession` routes them to the local stage driver.
+ * - Every error it throws is an {@link IvsLocalError} with a stable `code`.
  */
-export { startLocalIvs, DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './local/server';
-export type { StartLocalIvsOptions, LocalIvs, LocalCredentials } from './local/server';
-export { LocalDataFileError } from './local/persistence';
-export type { LocalDataFileProblem } from './local/persistence';
-export { ParticipantTokenRejectedError } from './local/hub';
+import { startLocalIvs as start, type IvsLocalServer, type StartLocalIvsOptions } from './local/server';
+
+/**
+ * Starts ivs-local and resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * import { startLocalIvs } from 'aws-ivs-realtime/local';
+ * import { IVSRealTimeClient, CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
+ *
+ * const ivs = await startLocalIvs({ port: 0 });
+ * const client = new IVSRealTimeClient({ endpoint: ivs.url, region: ivs.region, credentials: ivs.credentials });
+ * const { stage } = await client.send(new CreateStageCommand({ name: 'demo' }));
+ * await ivs.close();
+ * ```
+ */
+export const startLocalIvs: (options?: StartLocalIvsOptions) => Promise<IvsLocalServer> = start;
+
+export { DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './local/server';
 export type {
-  LocalHub,
-  LocalModule,
-  LocalModuleContext,
-  LocalModuleFactory,
-  ChatTokenGrant,
-  ParticipantGrant,
-  ParticipantStateUpdate,
-  ParticipantTokenRejection,
-  RoomLimits,
-  LocalHubEvents,
-} from './local/hub';
-// The data-plane modules, for custom `modules` lists (the defaults mount both).
-export { defaultModules } from './local/default-modules';
-export { createChatModule, ROOM_DELETED_EVENT } from './local/chat';
-export type { ChatModule, ChatModuleOptions } from './local/chat';
-export { createStageMediaModule } from './local/stage-media';
-export type { StageMediaOptions } from './local/stage-media';
+  StartLocalIvsOptions,
+  IvsLocalServer,
+  LocalIvs,
+  LocalCredentials,
+  IvsLocalRequestLog,
+  IvsLocalChatOptions,
+  IvsLocalStageMediaOptions,
+} from './local/server';
+export { HEALTH_PATH as IVS_LOCAL_HEALTH_PATH } from './local/router';
+export { ivsLocalVersion } from './local/version';
+export { IvsLocalError, IvsLocalOptionError } from './local/errors';
+export type { IvsLocalErrorCode } from './local/errors';
+export { LocalDataFileError, LocalDataFileError as IvsLocalDataFileError } from './local/persistence';
+export type { LocalDataFileProblem, LocalDataFileProblem as IvsLocalDataFileProblem } from './local/persistence';
+export { ParticipantTokenRejectedError } from './local/hub';
+export type { ParticipantTokenRejection } from './local/hub';

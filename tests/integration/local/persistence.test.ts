@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { CreateParticipantTokenCommand, CreateStageCommand, GetStageCommand, ListStagesCommand, ListStageSessionsCommand } from '@aws-sdk/client-ivs-realtime';
 import { CreateRoomCommand, GetRoomCommand } from '@aws-sdk/client-ivschat';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { LocalDataFileError, startLocalIvs } from '../../../src/local';
+import { LocalDataFileError } from '../../../src/local';
+import { startLocalIvs } from '../../../src/local/server';
 import { startEmulator, stopEmulator } from './helpers';
 
 let dir: string;
