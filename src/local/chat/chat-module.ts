@@ -381,7 +381,8 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
     handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
       if (!isChatPath(url.pathname)) return false;
       const body = 'This is the IVS Chat messaging WebSocket: connect with a WebSocket client and the chat token as subprotocol.\n';
-      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'Upgrade' });
+      // 'close' as well: a plain HTTP client is not going to reuse this connection, and Node would otherwise keep it open.
+      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'Upgrade, close' });
       res.end(body);
       return true;
     },
