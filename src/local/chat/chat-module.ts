@@ -48,6 +48,12 @@ export interface ChatModuleOptions {
 export interface ChatModule extends LocalModule {
   /** Open connections, in one room or in all rooms. */
   connectionCount(roomArn?: string): number;
+  /**
+   * Cuts open connections without a close frame, as a crash or a network fault would: `terminate`
+   * destroys the socket, `reset` also sends a TCP RST. Only the given user's connections when
+   * `userId` is set. Returns how many were cut. For fault tests; not part of the package surface.
+   */
+  cutConnections(how: 'terminate' | 'reset', userId?: string): number;
 }
 
 /** Maximum total size (UTF-8 bytes of keys and values) of a message's `Attributes`. */
@@ -424,6 +430,21 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
         onConnection(ws, grant, limits);
       });
       return true;
+    },
+
+    cutConnections(how: 'terminate' | 'reset', userId?: string): number {
+      let cut = 0;
+      for (const room of rooms.values()) {
+        for (const connection of room.connections) {
+          if (userId !== undefined && connection.grant.userId !== userId) continue;
+          retire(connection);
+          const socket = (connection.ws as unknown as { _socket?: { resetAndDestroy?: () => void } })._socket;
+          if (how === 'reset' && socket?.resetAndDestroy) socket.resetAndDestroy();
+          else connection.ws.terminate();
+          cut += 1;
+        }
+      }
+      return cut;
     },
 
     connectionCount(roomArn?: string): number {
