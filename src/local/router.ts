@@ -14,6 +14,7 @@ import { requestId } from './ids';
 import type { OperationHandler } from './operations';
 import type { IvsLocalConfig } from './options';
 import type { DataFileWriter } from './persistence';
+import { publicKeyOperations } from './public-keys-api';
 import { REALTIME_UNSUPPORTED, realtimeOperations } from './realtime-api';
 import { claimedService, verifySignature } from './sigv4';
 import type { LocalIvsState } from './state';
@@ -25,7 +26,7 @@ import { ivsLocalVersion } from './version';
 export const HEALTH_PATH = '/_ivs-local/health';
 
 const SERVICE_OPERATIONS: Record<ServiceName, Record<string, OperationHandler>> = {
-  ivs: realtimeOperations,
+  ivs: { ...realtimeOperations, ...publicKeyOperations },
   ivschat: chatOperations,
 };
 const SERVICE_UNSUPPORTED: Record<ServiceName, Set<string>> = { ivs: REALTIME_UNSUPPORTED, ivschat: CHAT_UNSUPPORTED };
