@@ -170,6 +170,8 @@ export interface DurableCreateStageResult {
   throughputRatio: number;
   /** Stages in the data file at the end of the durable run (the snapshot each write serialises). */
   stagesAtEnd: number;
+  /** IVS's own quota for CreateStage (5 TPS, like the other stage APIs but CreateParticipantToken). */
+  awsQuotaTps: number;
 }
 
 async function createStageThroughput(concurrency: number, warmupMs: number, durationMs: number, dataFile: string | undefined): Promise<{ figures: ThroughputFigures; stages: number }> {
@@ -216,5 +218,6 @@ export async function runDurableCreateStageBench(options: ControlPlaneBenchOptio
     durable: durable.figures,
     throughputRatio: Number((durable.figures.requestsPerSecond / Math.max(1, inMemory.figures.requestsPerSecond)).toFixed(3)),
     stagesAtEnd: durable.stages,
+    awsQuotaTps: 5,
   };
 }
