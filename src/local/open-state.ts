@@ -34,7 +34,7 @@ export async function openState(config: IvsLocalConfig): Promise<OpenedState> {
   const persisted = dataFile ? await loadDataFile(dataFile, { region, accountId }) : undefined;
   const signer = await signerFor(config, persisted?.signingKey);
   let writer: DataFileWriter | undefined;
-  const state = new LocalIvsState({ region, accountId, signer, onChange: () => writer?.schedule(), stageSessionLingerMs });
+  const state = new LocalIvsState({ region, accountId, signer, onChange: () => writer?.schedule(), stageSessionLingerMs, debug: config.debug });
   if (persisted) state.restore(persisted);
   if (dataFile) {
     writer = new DataFileWriter(dataFile, () => state.snapshot());

@@ -52,6 +52,8 @@ export interface LocalStateOptions {
   onChange?: () => void;
   /** How long a stage session outlives its last participant, in ms (see `StartLocalIvsOptions`). Default 0. */
   stageSessionLingerMs?: number;
+  /** Log stack traces of listener failures. Default false. */
+  debug?: boolean;
 }
 
 /** Unused chat-token grants are swept once the map grows past this size. */
@@ -59,7 +61,7 @@ const GRANT_SWEEP_THRESHOLD = 1024;
 
 export class LocalIvsState implements LocalHub {
   readonly events = new LocalHubEmitter((error, event) => {
-    console.error(`[ivs-local] a "${event}" hub listener threw:`, error);
+    console.error(`[ivs-local] a "${event}" hub listener threw:`, this.#debug ? error : `${(error as Error)?.message ?? String(error)} (start with --debug for the stack trace)`);
   });
   readonly region: string;
   readonly accountId: string;
@@ -73,6 +75,7 @@ export class LocalIvsState implements LocalHub {
   #seq = 0;
   #onChange: (() => void) | undefined;
   readonly #lingerMs: number;
+  readonly #debug: boolean;
   /** Timers ending sessions whose last participant left, by stage ARN. */
   readonly #lingering = new Map<string, ReturnType<typeof setTimeout>>();
   /** Base URLs of the running server (set once it listens). */
@@ -85,6 +88,7 @@ export class LocalIvsState implements LocalHub {
     this.signer = options.signer;
     this.#onChange = options.onChange;
     this.#lingerMs = options.stageSessionLingerMs ?? 0;
+    this.#debug = options.debug ?? false;
   }
 
   nextSeq(): number {

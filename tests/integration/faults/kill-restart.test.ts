@@ -197,6 +197,9 @@ test('SIGKILL at 5 points of write bursts loses no acknowledged write and leaves
   expect(acks.renamed.size).toBeGreaterThan(0);
   expect(acks.tagged.size).toBeGreaterThan(0);
   expect(acks.rooms.size).toBeGreaterThan(0);
+  console.log(
+    `kill points ${killPoints.join(', ')}: ${acknowledgedTotal} acknowledged writes (${acks.stages.size} stages, ${acks.renamed.size} renames, ${acks.tagged.size} tags, ${acks.deleted.size} deletes, ${acks.rooms.size} rooms, ${acks.publicKeys.size} keys), 0 lost`,
+  );
   last.child.kill('SIGTERM');
   expect((await last.exited).code).toBe(0);
 });
