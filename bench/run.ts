@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { runChatFanoutBench } from './chat-fanout.bench';
-import { runControlPlaneBench } from './control-plane.bench';
+import { runControlPlaneBench, runDurableCreateStageBench } from './control-plane.bench';
 import { measureBrowserInstall, measureSize } from './size';
 
 // The benchmarks talk only to ivs-local: the AWS SDK's notice about future Node versions is noise
@@ -60,6 +60,16 @@ if (run('control-plane')) {
   });
   console.log(`throughput ratio emulator/baseline: ${cp.throughputRatio.toFixed(2)}; AWS quota for this call: ${cp.awsQuotaTps} TPS`);
   verdict('control-plane', cp.emulator.errors === 0 && cp.emulator.requestsPerSecond > cp.awsQuotaTps, `${cp.emulator.requestsPerSecond.toFixed(0)} req/s (${cp.emulator.errors} errors), baseline ${cp.baseline.requestsPerSecond.toFixed(0)} req/s`);
+
+  console.log('\n== Control plane: CreateStage with durable --data (fsync before each 200, group commit) vs in memory, 20 concurrent clients');
+  const durable = await runDurableCreateStageBench();
+  console.table({ 'in memory': durable.inMemory, 'durable --data': durable.durable });
+  console.log(`throughput ratio durable/in-memory: ${durable.throughputRatio.toFixed(2)} (${durable.stagesAtEnd} stages in the data file at the end)`);
+  verdict(
+    'durable CreateStage',
+    durable.durable.errors === 0 && durable.durable.requestsPerSecond > durable.awsQuotaTps,
+    `${durable.durable.requestsPerSecond.toFixed(0)} req/s durable vs ${durable.inMemory.requestsPerSecond.toFixed(0)} req/s in memory (${durable.throughputRatio.toFixed(2)}×); AWS's quota for CreateStage: ${durable.awsQuotaTps} TPS`,
+  );
 }
 
 if (run('chat')) {

@@ -9,7 +9,7 @@
  * Deliberately not exported here:
  * - `SigV4ControlPlane`: `aws-ivs-realtime/sigv4` (pulls the AWS SDK; development only in a browser);
  * - `createControlPlaneHandler`: `aws-ivs-realtime/server` (runs on your backend);
- * - `startLocalIvs`: `aws-ivs-realtime/local` (Node only).
+ * - `startLocalIvs`: the `ivs-local` package (Node only).
  *
  * @example
  * ```ts

@@ -185,7 +185,7 @@ interface AwsErrorShape {
  *
  * @example
  * ```ts
- * import { startLocalIvs } from 'aws-ivs-realtime/local';
+ * import { startLocalIvs } from 'ivs-local';
  * const ivs = await startLocalIvs();
  * const controlPlane = new SigV4ControlPlane({ region: ivs.region, credentials: ivs.credentials, endpoint: ivs.url });
  * const stage = await controlPlane.createStage({ name: 'demo' });

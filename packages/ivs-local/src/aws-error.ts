@@ -7,6 +7,8 @@
  * `limit` depending on the error. Protocol-level errors (signing, framing) carry `message`, as the
  * AWS front end does.
  */
+import { IvsLocalError } from './errors';
+
 
 /** The SigV4 service name of each control plane (the credential scope's service). */
 export type ServiceName = 'ivs' | 'ivschat';
@@ -24,7 +26,7 @@ export interface ChatErrorMembers {
 }
 
 /** An error answered to the client as an AWS error response. */
-export class AwsServiceError extends Error {
+export class AwsServiceError extends IvsLocalError {
   override name = 'AwsServiceError';
   /** The value of `x-amzn-ErrorType` (e.g. `ValidationException`). */
   readonly type: string;
@@ -32,7 +34,7 @@ export class AwsServiceError extends Error {
   readonly chatMembers: ChatErrorMembers;
 
   constructor(type: string, status: number, message: string, chatMembers: ChatErrorMembers = {}) {
-    super(message);
+    super('aws-error', message);
     this.type = type;
     this.status = status;
     this.chatMembers = chatMembers;

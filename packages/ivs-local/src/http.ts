@@ -2,6 +2,7 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AwsServiceError, errorBody, type ServiceName } from './aws-error';
+import { IvsLocalError } from './errors';
 
 /** Request headers a browser page using the AWS SDK sends (ivs-facts §1.3). */
 const ALLOWED_HEADERS = [
@@ -43,8 +44,12 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse): void
 }
 
 /** The client went away (or timed out) before its body was complete: nothing can be answered. */
-export class RequestAbortedError extends Error {
+export class RequestAbortedError extends IvsLocalError {
   override name = 'RequestAbortedError';
+
+  constructor(message: string) {
+    super('request-aborted', message);
+  }
 }
 
 export type BodyResult = { ok: true; body: Buffer } | { ok: false; tooLarge: true; received: number };

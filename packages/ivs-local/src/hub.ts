@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { TypedEmitter } from 'aws-ivs-realtime/protocol';
+import { IvsLocalError } from './errors';
 
 export type LocalChatCapability = 'SEND_MESSAGE' | 'DELETE_MESSAGE' | 'DISCONNECT_USER';
 
@@ -42,12 +43,12 @@ export interface ParticipantGrant {
 
 export type ParticipantTokenRejection = 'malformed' | 'forged' | 'expired' | 'stage-not-found';
 
-export class ParticipantTokenRejectedError extends Error {
+export class ParticipantTokenRejectedError extends IvsLocalError {
   override name = 'ParticipantTokenRejectedError';
   readonly reason: ParticipantTokenRejection;
 
   constructor(reason: ParticipantTokenRejection, message: string) {
-    super(message);
+    super('participant-token-rejected', message);
     this.reason = reason;
   }
 }
@@ -117,5 +118,5 @@ export interface LocalModuleContext {
   accountId: string;
 }
 
-/** Creates a {@link LocalModule}; listed in `src/local/default-modules.ts` or passed to `startLocalIvs({ modules })`. */
+/** Creates a {@link LocalModule}; listed in `default-modules.ts` or passed to `startLocalIvs({ modules })`. */
 export type LocalModuleFactory = (context: LocalModuleContext) => LocalModule | Promise<LocalModule>;

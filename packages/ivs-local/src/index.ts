@@ -1,36 +1,50 @@
 /**
- * `aws-ivs-realtime/local`: ivs-local, an offline emulator of the documented IVS Real-Time and IVS
+ * `ivs-local`, an offline emulator of the documented IVS Real-Time and IVS
  * Chat APIs for development and CI. Node only.
  *
  * - {@link startLocalIvs} starts one loopback HTTP server with both control planes (any AWS SDK
  *   works against it with `endpoint: url` and the emulator's credentials), the chat WebSocket
- *   (`/chat`) and the local stage media server (`/stage/<stageId>/...`).
+ *   (`/chat`), the local stage media server (`/stage/<stageId>/...`) and a health endpoint
+ *   (`/_ivs-local/health`). Options of the chat socket and the stage media server pass through it
+ *   (`chat`, `stageMedia`).
  * - Participant tokens it mints are ES384 JWTs with IVS claim names plus `ivs_local: true`, so
  *   `StageSession` routes them to the local stage driver.
+ * - Every error it throws is an {@link IvsLocalError} with a stable `code`.
  */
-export { startLocalIvs, DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './server';
-export { IVS_LOCAL_VERSION, HEALTH_PATH } from './version';
-export type { StartLocalIvsOptions, LocalIvs, LocalCredentials } from './server';
-export { LocalDataFileError } from './persistence';
-export type { LocalDataFileProblem } from './persistence';
-export { ParticipantTokenRejectedError } from './hub';
+import { startLocalIvs as start, type IvsLocalServer, type StartLocalIvsOptions } from './server';
+
+/**
+ * Starts ivs-local and resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * import { startLocalIvs } from 'ivs-local';
+ * import { IVSRealTimeClient, CreateStageCommand } from '@aws-sdk/client-ivs-realtime';
+ *
+ * const ivs = await startLocalIvs({ port: 0 });
+ * const client = new IVSRealTimeClient({ endpoint: ivs.url, region: ivs.region, credentials: ivs.credentials });
+ * const { stage } = await client.send(new CreateStageCommand({ name: 'demo' }));
+ * await ivs.close();
+ * ```
+ */
+export const startLocalIvs: (options?: StartLocalIvsOptions) => Promise<IvsLocalServer> = start;
+
+export { DEFAULT_LOCAL_CREDENTIALS, DEFAULT_MAX_BODY_BYTES } from './server';
 export type {
-  LocalHub,
-  LocalModule,
-  LocalModuleContext,
-  LocalModuleFactory,
-  ChatTokenGrant,
-  ParticipantGrant,
-  ParticipantStateUpdate,
-  ParticipantTokenRejection,
-  RoomLimits,
-  LocalHubEvents,
-  LocalHubEmitter,
-  LocalChatCapability,
-} from './hub';
-// The data-plane modules, for custom `modules` lists (the defaults mount both).
-export { defaultModules } from './default-modules';
-export { createChatModule, ROOM_DELETED_EVENT } from './chat';
-export type { ChatModule, ChatModuleOptions } from './chat';
-export { createStageMediaModule } from './stage-media';
-export type { StageMediaOptions } from './stage-media';
+  StartLocalIvsOptions,
+  IvsLocalServer,
+  LocalIvs,
+  LocalCredentials,
+  IvsLocalRequestLog,
+  IvsLocalChatOptions,
+  IvsLocalStageMediaOptions,
+} from './server';
+export { HEALTH_PATH as IVS_LOCAL_HEALTH_PATH } from './router';
+export { ivsLocalVersion, IVS_LOCAL_VERSION } from './version';
+export { HEALTH_PATH } from './router';
+export { IvsLocalError, IvsLocalOptionError } from './errors';
+export type { IvsLocalErrorCode } from './errors';
+export { LocalDataFileError, LocalDataFileError as IvsLocalDataFileError } from './persistence';
+export type { LocalDataFileProblem, LocalDataFileProblem as IvsLocalDataFileProblem } from './persistence';
+export { ParticipantTokenRejectedError } from './hub';
+export type { ParticipantTokenRejection } from './hub';

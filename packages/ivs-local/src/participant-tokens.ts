@@ -6,6 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, errors as joseErrors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { ParticipantTokenRejection } from './hub';
+import { IvsLocalError } from './errors';
 
 /** The serialisable form of the signing key (stored in the data file). */
 export interface SigningKeyJwk {
@@ -41,12 +42,12 @@ export interface VerifiedParticipantClaims {
 }
 
 /** Why verification failed, with a message for the client. */
-export class TokenVerificationError extends Error {
+export class TokenVerificationError extends IvsLocalError {
   override name = 'TokenVerificationError';
   readonly reason: Exclude<ParticipantTokenRejection, 'stage-not-found'>;
 
   constructor(reason: Exclude<ParticipantTokenRejection, 'stage-not-found'>, message: string) {
-    super(message);
+    super('token-verification', message);
     this.reason = reason;
   }
 }

@@ -1,24 +1,27 @@
 /**
  * The `--data <file>` store: one JSON document with stages, rooms, public keys, tags and the token
  * signing key.
- * Writes are atomic (temporary file, fsync, rename) and coalesced; a file that cannot be read back
- * is reported with {@link LocalDataFileError}, never silently replaced.
+ * Writes are atomic (temporary file, fsync, rename) and grouped; a change is on disk before the
+ * request that made it is answered. A file that cannot be read back is reported with
+ * {@link LocalDataFileError}, never silently replaced.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { parsePublicKeyMaterial } from './public-keys';
 import type { PersistedState } from './state';
+import { IvsLocalError } from './errors';
 
 export type LocalDataFileProblem = 'unreadable' | 'corrupt' | 'mismatch' | 'unwritable';
 
 /** The data file could not be used. Nothing was changed on disk. */
-export class LocalDataFileError extends Error {
+export class LocalDataFileError extends IvsLocalError {
   override name = 'LocalDataFileError';
   readonly problem: LocalDataFileProblem;
   readonly path: string;
 
   constructor(problem: LocalDataFileProblem, path: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('data-file', message, options);
     this.problem = problem;
     this.path = path;
   }
@@ -149,12 +152,28 @@ export async function loadDataFile(path: string, expected: { region: string; acc
   return state;
 }
 
-/** Writes snapshots atomically; concurrent requests to save are coalesced into one write. */
+interface DurabilityWaiter {
+  generation: number;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Writes snapshots atomically (temporary file, fsync, rename, fsync of the folder) with group commit:
+ * every change bumps a generation, and one write covers every generation made before it started, so
+ * a burst of concurrent changes shares a few fsyncs instead of one each.
+ */
 export class DataFileWriter {
   readonly #path: string;
   readonly #snapshot: () => PersistedState;
   #writing: Promise<void> | undefined;
-  #dirty = false;
+  /** The newest change. */
+  #requested = 0;
+  /** The newest change a write has been attempted for. */
+  #attempted = 0;
+  /** The newest change known to be on disk. */
+  #durable = 0;
+  #waiters: DurabilityWaiter[] = [];
   #lastError: unknown;
 
   constructor(path: string, snapshot: () => PersistedState) {
@@ -167,13 +186,28 @@ export class DataFileWriter {
     return this.#lastError;
   }
 
-  /** Schedules a write of the current state. */
-  schedule(): void {
-    this.#dirty = true;
-    if (!this.#writing) this.#writing = this.#drain();
+  /** The generation of the newest change (compare before and after a request to see whether it changed anything). */
+  get generation(): number {
+    return this.#requested;
   }
 
-  /** Resolves when every scheduled write has reached the disk. */
+  /** Records a change and starts writing it; returns its generation (see {@link durable}). */
+  schedule(): number {
+    this.#requested += 1;
+    this.#writing ??= this.#drain();
+    return this.#requested;
+  }
+
+  /**
+   * Resolves once the change of `generation` (and every earlier one) is on disk; rejects with
+   * {@link LocalDataFileError} if the write that should have carried it failed.
+   */
+  durable(generation = this.#requested): Promise<void> {
+    if (generation <= this.#durable) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#waiters.push({ generation, resolve, reject }));
+  }
+
+  /** Resolves when every scheduled write has reached the disk (or failed). */
   async flush(): Promise<void> {
     while (this.#writing) await this.#writing;
   }
@@ -184,24 +218,41 @@ export class DataFileWriter {
     try {
       await this.#write();
     } catch (error) {
-      throw new LocalDataFileError('unwritable', this.#path, `Cannot write the ivs-local data file ${this.#path}: ${(error as Error).message}`, { cause: error });
+      throw this.#unwritable(error);
     }
+  }
+
+  #unwritable(error: unknown): LocalDataFileError {
+    return new LocalDataFileError('unwritable', this.#path, `Cannot write the ivs-local data file ${this.#path}: ${(error as Error).message}`, { cause: error });
   }
 
   async #drain(): Promise<void> {
     try {
-      while (this.#dirty) {
-        this.#dirty = false;
+      while (this.#attempted < this.#requested) {
+        const generation = this.#requested;
+        this.#attempted = generation;
         try {
           await this.#write();
           this.#lastError = undefined;
+          this.#durable = generation;
+          this.#settle(generation, undefined);
         } catch (error) {
           this.#lastError = error;
-          console.error(`[ivs-local] could not write the data file ${this.#path}:`, (error as Error).message);
+          console.error(`[ivs-local] could not write the data file ${this.#path}: ${(error as Error).message}`);
+          this.#settle(generation, this.#unwritable(error));
         }
       }
     } finally {
       this.#writing = undefined;
+    }
+  }
+
+  #settle(generation: number, error: LocalDataFileError | undefined): void {
+    const done = this.#waiters.filter((w) => w.generation <= generation);
+    this.#waiters = this.#waiters.filter((w) => w.generation > generation);
+    for (const waiter of done) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
     }
   }
 
@@ -221,5 +272,63 @@ export class DataFileWriter {
       await unlink(tmp).catch(() => {});
       throw error;
     }
+    await syncFolder(dirname(this.#path));
   }
+}
+
+/** Makes a rename in `folder` durable (where the platform allows opening a folder). */
+async function syncFolder(folder: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(folder, 'r');
+  } catch {
+    return;
+  }
+  try {
+    await handle.sync();
+  } catch {
+    // Some platforms and file systems refuse fsync on a folder; the rename itself is atomic.
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether a process with this id is running (and is not this one). */
+function isOtherLiveProcess(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files (`<data file>.<pid>.<hex>.tmp`) a process that crashed mid-write
+ * left next to the data file: they may hold the signing key. Files of a process still running are
+ * left alone. Returns the names removed.
+ */
+export async function removeStaleTempFiles(path: string): Promise<string[]> {
+  const folder = dirname(path);
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length));
+    if (!match || isOtherLiveProcess(Number(match[1]))) continue;
+    try {
+      await unlink(join(folder, name));
+      removed.push(name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return removed;
 }

@@ -1,14 +1,12 @@
 /**
- * IVS Real-Time control-plane operations (service `ivs`), per ivs-facts §2: stages, participant
- * tokens, participants, stage sessions and public keys (for self-signed participant tokens). Field limits follow the model; every violation is a
- * `ValidationException` naming the field.
+ * IVS Real-Time control-plane operations (service `ivs`): stages, participant tokens, participants
+ * and stage sessions (public keys: `public-keys-api.ts`). Field limits follow the model; every
+ * violation is a `ValidationException` naming the field.
  */
 import { AwsServiceError } from './aws-error';
-import { randomUUID } from 'node:crypto';
 import { randomId } from './ids';
 import type { OperationContext, OperationHandler } from './operations';
 import { paginate, seqKey } from './pagination';
-import { parsePublicKeyMaterial, PUBLIC_KEY_ARN_PATTERN, type PublicKeyRecord } from './public-keys';
 import type { ParticipantRecord, StageRecord, StageSessionRecord } from './state';
 import {
   ATTRIBUTES_RULE,
@@ -39,14 +37,6 @@ const STORAGE_ARN_RULE: RequiredStringRule = {
   max: 128,
   pattern: /^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration\/[a-zA-Z0-9-]+$/,
   patternText: '^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$',
-};
-
-const PUBLIC_KEY_ARN_RULE: RequiredStringRule = {
-  required: true,
-  min: 1,
-  max: 128,
-  pattern: PUBLIC_KEY_ARN_PATTERN,
-  patternText: 'arn:aws:ivs:[a-z0-9-]+:[0-9]+:public-key/[a-zA-Z0-9-]+',
 };
 
 function defaultRecordingConfiguration(): Record<string, unknown> {
@@ -189,19 +179,8 @@ function sessionSummary(s: StageSessionRecord): Record<string, unknown> {
   return { sessionId: s.sessionId, startTime: s.startTime, ...(s.endTime ? { endTime: s.endTime } : {}) };
 }
 
-const listMax = (f: Fields, max = 100) => f.integer('maxResults', { min: 1, max }) ?? 50;
-
-function publicKeyOutput(key: PublicKeyRecord): Record<string, unknown> {
-  return { arn: key.arn, name: key.name, publicKeyMaterial: key.publicKeyMaterial, fingerprint: key.fingerprint, tags: { ...key.tags } };
-}
-
-function requirePublicKey(ctx: OperationContext, arn: string): PublicKeyRecord {
-  const key = ctx.state.publicKeys.get(arn);
-  if (!key) {
-    throw AwsServiceError.notFound('RESOURCE', arn.split('/').pop() ?? arn, `Public key not found: ${arn}. Import it with ImportPublicKey, or check the ARN (region and account must match this ivs-local).`);
-  }
-  return key;
-}
+/** `maxResults` of a List operation (default 50). */
+export const listMax = (f: Fields, max = 100): number => f.integer('maxResults', { min: 1, max }) ?? 50;
 
 export const realtimeOperations: Record<string, OperationHandler> = {
   async CreateStage(ctx) {
@@ -387,52 +366,6 @@ export const realtimeOperations: Record<string, OperationHandler> = {
     return {
       body: {
         stageSessions: page.items.map(sessionSummary),
-        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-      },
-    };
-  },
-
-  ImportPublicKey(ctx) {
-    const f = ctx.input;
-    const material = f.string('publicKeyMaterial', { required: true });
-    const name = f.string('name', NAME_RULE) ?? '';
-    const tags = f.stringMap('tags', TAGS_RULE) ?? {};
-    assertNoAwsTagKeys(tags);
-    const { key, fingerprint } = parsePublicKeyMaterial(material);
-    for (const existing of ctx.state.publicKeys.values()) {
-      if (existing.fingerprint === fingerprint) {
-        throw AwsServiceError.conflict(`This public key is already imported as ${existing.arn} (fingerprint ${fingerprint}). Use that ARN, or delete it first.`);
-      }
-    }
-    const id = randomUUID();
-    const record: PublicKeyRecord = { seq: ctx.state.nextSeq(), id, arn: ctx.state.publicKeyArn(id), name, publicKeyMaterial: material, fingerprint, tags };
-    ctx.state.addPublicKey(record, key);
-    ctx.state.changed();
-    return { body: { publicKey: publicKeyOutput(record) } };
-  },
-
-  GetPublicKey(ctx) {
-    const arn = ctx.input.string('arn', PUBLIC_KEY_ARN_RULE);
-    return { body: { publicKey: publicKeyOutput(requirePublicKey(ctx, arn)) } };
-  },
-
-  DeletePublicKey(ctx) {
-    const arn = ctx.input.string('arn', PUBLIC_KEY_ARN_RULE);
-    requirePublicKey(ctx, arn);
-    ctx.state.deletePublicKey(arn);
-    ctx.state.changed();
-    return { body: {} };
-  },
-
-  ListPublicKeys(ctx) {
-    const f = ctx.input;
-    const nextToken = f.string('nextToken', NEXT_TOKEN_RULE);
-    const maxResults = listMax(f);
-    const keys = [...ctx.state.publicKeys.values()].sort((a, b) => a.seq - b.seq);
-    const page = paginate(keys, { keyOf: (k) => seqKey(k.seq), scope: 'ListPublicKeys', nextToken, maxResults });
-    return {
-      body: {
-        publicKeys: page.items.map((k) => ({ arn: k.arn, name: k.name, tags: { ...k.tags } })),
         ...(page.nextToken ? { nextToken: page.nextToken } : {}),
       },
     };

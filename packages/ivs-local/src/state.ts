@@ -20,98 +20,29 @@ import {
   TokenVerificationError,
   verifyParticipantJwt,
   type ParticipantTokenSigner,
-  type SigningKeyJwk,
   type VerifiedParticipantClaims,
 } from './participant-tokens';
 import { parsePublicKeyMaterial, type PublicKeyRecord } from './public-keys';
 
-/** Participant events recorded per session (the subset ivs-local can observe). */
-export type ParticipantEventName = 'JOINED' | 'LEFT' | 'PUBLISH_STARTED' | 'PUBLISH_STOPPED' | 'TOKEN_EXCHANGED';
+import type {
+  ExchangedTokenRecord,
+  StageSessionRecord,
+  StageRecord,
+  RoomRecord,
+  PersistedState,
+} from './records';
 
-/** The `ExchangedParticipantToken` shape of a TOKEN_EXCHANGED event. */
-export interface ExchangedTokenRecord {
-  capabilities: Array<'PUBLISH' | 'SUBSCRIBE'>;
-  attributes: Record<string, string>;
-  userId: string;
-  expirationTime: string;
-}
-
-export interface ParticipantEventRecord {
-  name: ParticipantEventName;
-  participantId: string;
-  eventTime: string;
-  /** TOKEN_EXCHANGED only. */
-  previousToken?: ExchangedTokenRecord;
-  newToken?: ExchangedTokenRecord;
-}
-
-export interface ParticipantRecord {
-  participantId: string;
-  userId: string;
-  attributes: Record<string, string>;
-  state: 'CONNECTED' | 'DISCONNECTED';
-  firstJoinTime: string;
-  /** Whether the participant ever published in this session (IVS semantics). */
-  published: boolean;
-  /** Whether it is publishing right now. */
-  publishing: boolean;
-  disconnectionReason?: string;
-}
-
-export interface StageSessionRecord {
-  sessionId: string;
-  startTime: string;
-  endTime?: string;
-  participants: ParticipantRecord[];
-  events: ParticipantEventRecord[];
-}
-
-export interface StageRecord {
-  /** Creation order; pagination cursors are built on it. */
-  seq: number;
-  id: string;
-  arn: string;
-  name: string;
-  tags: Record<string, string>;
-  autoParticipantRecordingConfiguration: Record<string, unknown>;
-  createTime: string;
-  activeSessionId?: string;
-  /** Oldest first. */
-  sessions: StageSessionRecord[];
-}
-
-export interface MessageReviewHandlerRecord {
-  uri?: string;
-  fallbackResult?: 'ALLOW' | 'DENY';
-}
-
-export interface RoomRecord {
-  seq: number;
-  id: string;
-  arn: string;
-  name: string;
-  createTime: string;
-  updateTime: string;
-  maximumMessageRatePerSecond: number;
-  maximumMessageLength: number;
-  messageReviewHandler?: MessageReviewHandlerRecord;
-  tags: Record<string, string>;
-  loggingConfigurationIdentifiers: string[];
-}
-
-/** The data file's content. */
-export interface PersistedState {
-  format: 'ivs-local-data';
-  version: 1;
-  region: string;
-  accountId: string;
-  seq: number;
-  signingKey: SigningKeyJwk;
-  stages: StageRecord[];
-  rooms: RoomRecord[];
-  /** Imported public keys (absent in files written before public keys were emulated). */
-  publicKeys?: PublicKeyRecord[];
-}
+export type {
+  ParticipantEventName,
+  ExchangedTokenRecord,
+  ParticipantEventRecord,
+  ParticipantRecord,
+  StageSessionRecord,
+  StageRecord,
+  MessageReviewHandlerRecord,
+  RoomRecord,
+  PersistedState,
+} from './records';
 
 export interface LocalStateOptions {
   region: string;
@@ -121,6 +52,8 @@ export interface LocalStateOptions {
   onChange?: () => void;
   /** How long a stage session outlives its last participant, in ms (see `StartLocalIvsOptions`). Default 0. */
   stageSessionLingerMs?: number;
+  /** Log stack traces of listener failures. Default false. */
+  debug?: boolean;
 }
 
 /** Unused chat-token grants are swept once the map grows past this size. */
@@ -128,7 +61,7 @@ const GRANT_SWEEP_THRESHOLD = 1024;
 
 export class LocalIvsState implements LocalHub {
   readonly events = new LocalHubEmitter((error, event) => {
-    console.error(`[ivs-local] a "${event}" hub listener threw:`, error);
+    console.error(`[ivs-local] a "${event}" hub listener threw:`, this.#debug ? error : `${(error as Error)?.message ?? String(error)} (start with --debug for the stack trace)`);
   });
   readonly region: string;
   readonly accountId: string;
@@ -142,6 +75,7 @@ export class LocalIvsState implements LocalHub {
   #seq = 0;
   #onChange: (() => void) | undefined;
   readonly #lingerMs: number;
+  readonly #debug: boolean;
   /** Timers ending sessions whose last participant left, by stage ARN. */
   readonly #lingering = new Map<string, ReturnType<typeof setTimeout>>();
   /** Base URLs of the running server (set once it listens). */
@@ -154,6 +88,7 @@ export class LocalIvsState implements LocalHub {
     this.signer = options.signer;
     this.#onChange = options.onChange;
     this.#lingerMs = options.stageSessionLingerMs ?? 0;
+    this.#debug = options.debug ?? false;
   }
 
   nextSeq(): number {

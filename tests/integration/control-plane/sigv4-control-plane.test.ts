@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../../../src/core/errors';
 import { decodeParticipantToken } from '../../../src/core/token';
-import { startLocalIvs, type LocalIvs } from 'ivs-local';
+import { startLocalIvs, type IvsLocalInternals as LocalIvs } from '../../../packages/ivs-local/src/server';
 import { SigV4ControlPlane, type SigV4ControlPlaneOptions } from '../../../src/sigv4';
 
 let ivs: LocalIvs;

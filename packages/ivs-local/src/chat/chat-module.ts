@@ -15,13 +15,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import type { ChatTokenGrant, LocalChatCapability, LocalHub, LocalModule, RoomLimits } from '../hub';
+import type { ChatTokenGrant, LocalHub, LocalModule, RoomLimits } from '../hub';
 import {
   FrameError,
   ROOM_DELETED_EVENT,
-  CHAT_ID_PATTERN,
-  attributesByteSize,
-  codePointLength,
   deleteMessageEvent,
   disconnectUserEvent,
   errorFrame,
@@ -32,7 +29,9 @@ import {
   type MessageFrame,
   type ServerFrame,
 } from './frames';
+import { isChatPath, offeredProtocols, rejectHandshake } from './handshake';
 import { TokenBucket } from './rate-limiter';
+import { refusal } from './request-checks';
 
 /** Options of {@link createChatModule}. */
 export interface ChatModuleOptions {
@@ -48,14 +47,15 @@ export interface ChatModuleOptions {
 export interface ChatModule extends LocalModule {
   /** Open connections, in one room or in all rooms. */
   connectionCount(roomArn?: string): number;
+  /**
+   * Cuts open connections without a close frame, as a crash or a network fault would: `terminate`
+   * destroys the socket, `reset` also sends a TCP RST. Only the given user's connections when
+   * `userId` is set. Returns how many were cut. For fault tests; not part of the package surface.
+   */
+  cutConnections(how: 'terminate' | 'reset', userId?: string): number;
 }
 
-/** Maximum total size (UTF-8 bytes of keys and values) of a message's `Attributes`. */
-export const MAX_MESSAGE_ATTRIBUTES_BYTES = 1024;
-/** DeleteMessage / DisconnectUser `Reason`: 1–256 characters (model constraint of the control-plane twins). */
-export const MAX_REASON_LENGTH = 256;
-/** Chat `userId`: 1–128 characters. */
-export const MAX_USER_ID_LENGTH = 128;
+export { MAX_MESSAGE_ATTRIBUTES_BYTES, MAX_REASON_LENGTH, MAX_USER_ID_LENGTH } from './request-checks';
 
 const CLOSE_NORMAL = 1000;
 const CLOSE_GOING_AWAY = 1001;
@@ -76,36 +76,6 @@ interface Room {
 }
 
 const MAX_TIMER_MS = 2_147_483_647;
-
-function rejectHandshake(socket: Duplex, status: number, statusText: string, message: string): void {
-  const body = `${message}\n`;
-  try {
-    socket.end(
-      `HTTP/1.1 ${status} ${statusText}\r\n` +
-        'Connection: close\r\n' +
-        'Content-Type: text/plain; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        '\r\n' +
-        body,
-    );
-  } catch {
-    socket.destroy();
-  }
-}
-
-/** The subprotocol values offered in `Sec-WebSocket-Protocol`, in order. */
-function offeredProtocols(req: IncomingMessage): string[] {
-  const header = req.headers['sec-websocket-protocol'];
-  if (typeof header !== 'string') return [];
-  return header
-    .split(',')
-    .map((value) => value.trim())
-    .filter((value) => value.length > 0);
-}
-
-function isChatPath(pathname: string): boolean {
-  return pathname === '/chat' || pathname.startsWith('/chat/');
-}
 
 /**
  * Creates the chat WebSocket module of ivs-local.
@@ -185,10 +155,6 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
     }
   }
 
-  function hasCapability(connection: Connection, capability: LocalChatCapability): boolean {
-    return connection.grant.capabilities.includes(capability);
-  }
-
   function handleRequest(connection: Connection, room: Room, request: ClientRequest): void {
     const { requestId } = request;
     const limits = hub.getRoomLimits(room.arn);
@@ -196,29 +162,13 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
       send(connection, errorFrame(404, 'The room does not exist (it may have been deleted).', requestId));
       return;
     }
+    const refused = refusal(request, connection.grant, limits);
+    if (refused) {
+      send(connection, refused);
+      return;
+    }
     switch (request.action) {
       case 'SEND_MESSAGE': {
-        if (!hasCapability(connection, 'SEND_MESSAGE')) {
-          send(connection, errorFrame(403, 'The chat token does not grant the SEND_MESSAGE capability.', requestId));
-          return;
-        }
-        if (request.content.length === 0) {
-          send(connection, errorFrame(400, 'Content must not be empty.', requestId));
-          return;
-        }
-        const length = codePointLength(request.content);
-        if (length > limits.maximumMessageLength) {
-          // The documented sample error for an over-long message uses ErrorCode 400.
-          send(
-            connection,
-            errorFrame(400, `Messages must be at most ${limits.maximumMessageLength} characters (this one has ${length}).`, requestId),
-          );
-          return;
-        }
-        if (request.attributes && attributesByteSize(request.attributes) > MAX_MESSAGE_ATTRIBUTES_BYTES) {
-          send(connection, errorFrame(413, `Message attributes must total at most ${MAX_MESSAGE_ATTRIBUTES_BYTES} bytes.`, requestId));
-          return;
-        }
         if (room.bucket.rate !== limits.maximumMessageRatePerSecond) room.bucket.setRate(limits.maximumMessageRatePerSecond);
         if (!room.bucket.tryTake()) {
           send(
@@ -243,38 +193,12 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
         broadcast(room, frame);
         return;
       }
-      case 'DELETE_MESSAGE': {
-        if (!hasCapability(connection, 'DELETE_MESSAGE')) {
-          send(connection, errorFrame(403, 'The chat token does not grant the DELETE_MESSAGE capability.', requestId));
-          return;
-        }
-        if (!CHAT_ID_PATTERN.test(request.id)) {
-          send(connection, errorFrame(400, 'Id must be the 12-character Id of a received message.', requestId));
-          return;
-        }
-        if (request.reason !== undefined && (request.reason.length === 0 || request.reason.length > MAX_REASON_LENGTH)) {
-          send(connection, errorFrame(400, `Reason must be 1-${MAX_REASON_LENGTH} characters.`, requestId));
-          return;
-        }
+      case 'DELETE_MESSAGE':
         broadcast(room, deleteMessageEvent(request.id, request.reason, requestId));
         return;
-      }
-      case 'DISCONNECT_USER': {
-        if (!hasCapability(connection, 'DISCONNECT_USER')) {
-          send(connection, errorFrame(403, 'The chat token does not grant the DISCONNECT_USER capability.', requestId));
-          return;
-        }
-        if (request.userId.length === 0 || request.userId.length > MAX_USER_ID_LENGTH) {
-          send(connection, errorFrame(400, `UserId must be 1-${MAX_USER_ID_LENGTH} characters.`, requestId));
-          return;
-        }
-        if (request.reason !== undefined && (request.reason.length === 0 || request.reason.length > MAX_REASON_LENGTH)) {
-          send(connection, errorFrame(400, `Reason must be 1-${MAX_REASON_LENGTH} characters.`, requestId));
-          return;
-        }
+      case 'DISCONNECT_USER':
         disconnectUser(room, request.userId, request.reason, requestId);
         return;
-      }
     }
   }
 
@@ -381,7 +305,8 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
     handleRequest(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
       if (!isChatPath(url.pathname)) return false;
       const body = 'This is the IVS Chat messaging WebSocket: connect with a WebSocket client and the chat token as subprotocol.\n';
-      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'Upgrade' });
+      // 'close' as well: a plain HTTP client is not going to reuse this connection, and Node would otherwise keep it open.
+      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'Upgrade, close' });
       res.end(body);
       return true;
     },
@@ -423,6 +348,21 @@ export function createChatModule(hub: LocalHub, options: ChatModuleOptions = {})
         onConnection(ws, grant, limits);
       });
       return true;
+    },
+
+    cutConnections(how: 'terminate' | 'reset', userId?: string): number {
+      let cut = 0;
+      for (const room of rooms.values()) {
+        for (const connection of room.connections) {
+          if (userId !== undefined && connection.grant.userId !== userId) continue;
+          retire(connection);
+          const socket = (connection.ws as unknown as { _socket?: { resetAndDestroy?: () => void } })._socket;
+          if (how === 'reset' && socket?.resetAndDestroy) socket.resetAndDestroy();
+          else connection.ws.terminate();
+          cut += 1;
+        }
+      }
+      return cut;
     },
 
     connectionCount(roomArn?: string): number {

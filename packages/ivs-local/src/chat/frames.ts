@@ -6,6 +6,7 @@
  * `Id` makes a frame vanish silently). Client frames carry an `Action` and a `RequestId`.
  */
 import { randomBytes } from 'node:crypto';
+import { IvsLocalError } from '../errors';
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -115,13 +116,13 @@ export type ClientRequest =
   | { action: 'DISCONNECT_USER'; requestId: string | undefined; userId: string; reason: string | undefined };
 
 /** Why a client frame was refused before it reached the room (always answered with ERROR 400). */
-export class FrameError extends Error {
+export class FrameError extends IvsLocalError {
   override name = 'FrameError';
   readonly requestId: string | undefined;
   readonly errorCode: number;
 
   constructor(message: string, requestId: string | undefined, errorCode = 400) {
-    super(message);
+    super('chat-frame', message);
     this.requestId = requestId;
     this.errorCode = errorCode;
   }
