@@ -10,7 +10,9 @@ import { loadOnce } from '../core/load-once';
 import type { StageDriver } from './driver';
 
 /**
- * Loads `amazon-ivs-web-broadcast` (once) and returns the IVS driver.
+ * Loads `amazon-ivs-web-broadcast` (once) and returns the IVS driver. `defaultStageFactory` uses
+ * it for every token not minted by ivs-local; `stageFactory: () => loadIvsDriver()` uses Amazon IVS
+ * whatever the token's endpoints.
  * @throws {StageError} (`join`) when the package is not installed or fails to load.
  */
 export const loadIvsDriver: () => Promise<StageDriver> = loadOnce(
