@@ -15,12 +15,7 @@ import type {
   LocalStageStream,
   Stage,
   StageAudioConfiguration as IvsAudioConfig,
-  StageConnectionState,
-  StageError as IvsStageError,
-  StageLeftReason,
-  StageParticipantInfo,
-  StageParticipantPublishState,
-  StageParticipantSubscribeState,
+  StageEvents,
   StageStrategy,
   StageStream,
   StageVideoConfiguration as IvsVideoConfig,
@@ -97,75 +92,41 @@ function ivsStreams(streams: StageStream[]): IvsStream[] {
   return streams;
 }
 
-/** Attaches one driver listener to the SDK stage through `Stage.on`; returns its `off`. */
+/** The SDK's listener type for event `K`, as its own `Stage.on` declares it. */
+declare const _sdkStage: Stage;
+type SdkListener<K extends StageEvents> = Parameters<typeof _sdkStage.on<K>>[1];
+
+/** Hands `handler` to the SDK's `Stage.on` for `event`; returns its `off`. */
+function attach<K extends StageEvents>(stage: Stage, event: K, handler: SdkListener<K>): () => void {
+  stage.on(event, handler);
+  return () => stage.off(event, handler);
+}
+
+/** Attaches one driver listener to the SDK stage; returns its `off`. */
 type Bridge<E extends keyof DriverStageEventMap> = (stage: Stage, events: IvsSdk['StageEvents'], listener: DriverStageEventMap[E]) => () => void;
 
 /**
- * One bridge per driver event. Each handler is declared with the payload the session expects and
- * handed to the SDK's own `Stage.on` for that event: if the SDK changes what it passes (fewer or
- * reordered arguments, other types), the handler no longer fits and the build fails.
+ * One bridge per driver event. Each handler is typed by the SDK's own `Stage.on` signature for its
+ * event and passes the payload on to the session's listener: if the SDK changes what it passes (fewer
+ * or reordered arguments, other types), the handler no longer fits and the build fails.
  */
 const BRIDGES: { [E in keyof DriverStageEventMap]: Bridge<E> } = {
-  stageConnectionStateChanged: (stage, events, listener) => {
-    const handler = (state: StageConnectionState) => listener(state);
-    stage.on(events.STAGE_CONNECTION_STATE_CHANGED, handler);
-    return () => stage.off(events.STAGE_CONNECTION_STATE_CHANGED, handler);
-  },
-  stageParticipantJoined: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo) => listener(info);
-    stage.on(events.STAGE_PARTICIPANT_JOINED, handler);
-    return () => stage.off(events.STAGE_PARTICIPANT_JOINED, handler);
-  },
-  stageParticipantLeft: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo) => listener(info);
-    stage.on(events.STAGE_PARTICIPANT_LEFT, handler);
-    return () => stage.off(events.STAGE_PARTICIPANT_LEFT, handler);
-  },
-  stageParticipantPublishStateChanged: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo, state: StageParticipantPublishState) => listener(info, state);
-    stage.on(events.STAGE_PARTICIPANT_PUBLISH_STATE_CHANGED, handler);
-    return () => stage.off(events.STAGE_PARTICIPANT_PUBLISH_STATE_CHANGED, handler);
-  },
-  stageParticipantSubscribeStateChanged: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo, state: StageParticipantSubscribeState) => listener(info, state);
-    stage.on(events.STAGE_PARTICIPANT_SUBSCRIBE_STATE_CHANGED, handler);
-    return () => stage.off(events.STAGE_PARTICIPANT_SUBSCRIBE_STATE_CHANGED, handler);
-  },
-  stageParticipantStreamsAdded: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo, streams: StageStream[]) => listener(info, ivsStreams(streams));
-    stage.on(events.STAGE_PARTICIPANT_STREAMS_ADDED, handler);
-    return () => stage.off(events.STAGE_PARTICIPANT_STREAMS_ADDED, handler);
-  },
-  stageParticipantStreamsRemoved: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo, streams: StageStream[]) => listener(info, ivsStreams(streams));
-    stage.on(events.STAGE_PARTICIPANT_STREAMS_REMOVED, handler);
-    return () => stage.off(events.STAGE_PARTICIPANT_STREAMS_REMOVED, handler);
-  },
-  stageStreamMuteChanged: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo, stream: StageStream) => listener(info, stream);
-    stage.on(events.STAGE_STREAM_MUTE_CHANGED, handler);
-    return () => stage.off(events.STAGE_STREAM_MUTE_CHANGED, handler);
-  },
-  stageSubscriberCountChanged: (stage, events, listener) => {
-    const handler = (count: number) => listener(count);
-    stage.on(events.STAGE_SUBSCRIBER_COUNT_CHANGED, handler);
-    return () => stage.off(events.STAGE_SUBSCRIBER_COUNT_CHANGED, handler);
-  },
-  error: (stage, events, listener) => {
-    const handler = (error: IvsStageError) => listener(error);
-    stage.on(events.ERROR, handler);
-    return () => stage.off(events.ERROR, handler);
-  },
-  stageLeft: (stage, events, listener) => {
-    const handler = (reason: StageLeftReason) => listener(reason);
-    stage.on(events.STAGE_LEFT, handler);
-    return () => stage.off(events.STAGE_LEFT, handler);
-  },
-  stageParticipantMetadataChanged: (stage, events, listener) => {
-    const handler = (info: StageParticipantInfo) => listener(info);
-    stage.on(events.STAGE_PARTICIPANT_METADATA_CHANGED, handler);
-    return () => stage.off(events.STAGE_PARTICIPANT_METADATA_CHANGED, handler);
-  },
+  stageConnectionStateChanged: (stage, events, listener) => attach(stage, events.STAGE_CONNECTION_STATE_CHANGED, (state) => listener(state)),
+  stageParticipantJoined: (stage, events, listener) => attach(stage, events.STAGE_PARTICIPANT_JOINED, (info) => listener(info)),
+  stageParticipantLeft: (stage, events, listener) => attach(stage, events.STAGE_PARTICIPANT_LEFT, (info) => listener(info)),
+  stageParticipantPublishStateChanged: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_PUBLISH_STATE_CHANGED, (info, state) => listener(info, state)),
+  stageParticipantSubscribeStateChanged: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_SUBSCRIBE_STATE_CHANGED, (info, state) => listener(info, state)),
+  stageParticipantStreamsAdded: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_STREAMS_ADDED, (info, streams) => listener(info, ivsStreams(streams))),
+  stageParticipantStreamsRemoved: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_STREAMS_REMOVED, (info, streams) => listener(info, ivsStreams(streams))),
+  stageStreamMuteChanged: (stage, events, listener) => attach(stage, events.STAGE_STREAM_MUTE_CHANGED, (info, stream) => listener(info, stream)),
+  stageSubscriberCountChanged: (stage, events, listener) => attach(stage, events.STAGE_SUBSCRIBER_COUNT_CHANGED, (count) => listener(count)),
+  error: (stage, events, listener) => attach(stage, events.ERROR, (error) => listener(error)),
+  stageLeft: (stage, events, listener) => attach(stage, events.STAGE_LEFT, (reason) => listener(reason)),
+  stageParticipantMetadataChanged: (stage, events, listener) => attach(stage, events.STAGE_PARTICIPANT_METADATA_CHANGED, (info) => listener(info)),
 };
 
 /** The driver's `Stage`, on the SDK's. */

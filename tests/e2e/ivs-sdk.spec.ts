@@ -15,7 +15,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { SignJWT, generateKeyPair } from 'jose';
 import type { IvsSdkPageApi, IvsSdkRun, IvsSdkRunOptions } from './ivs-sdk/api';
@@ -119,6 +119,28 @@ function run(page: Page, options: IvsSdkRunOptions): Promise<IvsSdkRun> {
   return page.evaluate((o) => window.ivsSdkPage.run(o), options);
 }
 
+/** Runs the page as a host (camera + microphone) and as a viewer, side by side, each in its own context. */
+async function hostAndViewer(
+  browser: Browser,
+  leaveWhileJoining: boolean,
+  checkTraffic: (traffic: { host: Traffic; viewer: Traffic }) => void = () => {},
+): Promise<[IvsSdkRun, IvsSdkRun]> {
+  const hostContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const viewerContext = await browser.newContext();
+  try {
+    const [host, viewer] = await Promise.all([openPage(hostContext), openPage(viewerContext)]);
+    const runs = await Promise.all([
+      run(host.page, { token: tokens.host, publish: true, leaveWhileJoining }),
+      run(viewer.page, { token: tokens.viewer, publish: false, leaveWhileJoining }),
+    ]);
+    checkTraffic({ host: host.traffic, viewer: viewer.traffic });
+    return runs;
+  } finally {
+    await hostContext.close();
+    await viewerContext.close();
+  }
+}
+
 function expectOnlyTheTokenEndpoints(traffic: Traffic): void {
   expect(traffic.sockets.length, 'the SDK tried the events socket').toBeGreaterThan(0);
   for (const url of traffic.sockets) expect(url, 'sockets only to the token\'s events_url').toMatch(new RegExp(`^wss://127\\.0\\.0\\.1:${closedPort}/`));
@@ -134,73 +156,51 @@ test.describe('the real amazon-ivs-web-broadcast through StageSession, endpoints
 
   test('a host and a viewer: join() fails with a typed StageError join error once the SDK gives up; the host\'s streams are real LocalStageStreams with the configured settings; exchangeToken and leave behave; no unhandled rejection; every captured track ended', async ({ browser }) => {
     test.setTimeout(150_000);
-    const hostContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const viewerContext = await browser.newContext();
-    try {
-      const [host, viewer] = await Promise.all([openPage(hostContext), openPage(viewerContext)]);
-      const [hostRun, viewerRun] = await Promise.all([
-        run(host.page, { token: tokens.host, publish: true, leaveWhileJoining: false }),
-        run(viewer.page, { token: tokens.viewer, publish: false, leaveWhileJoining: false }),
-      ]);
-      test.info().annotations.push({ type: 'sdk gives up offline after', description: `host ${hostRun.joinMs} ms, viewer ${viewerRun.joinMs} ms` });
-      console.log(`amazon-ivs-web-broadcast gave up joining offline after: host ${hostRun.joinMs} ms, viewer ${viewerRun.joinMs} ms`);
+    const [hostRun, viewerRun] = await hostAndViewer(browser, false, (traffic) => {
+      expectOnlyTheTokenEndpoints(traffic.host);
+      expectOnlyTheTokenEndpoints(traffic.viewer);
+    });
+    test.info().annotations.push({ type: 'sdk gives up offline after', description: `host ${hostRun.joinMs} ms, viewer ${viewerRun.joinMs} ms` });
+    console.log(`amazon-ivs-web-broadcast gave up joining offline after: host ${hostRun.joinMs} ms, viewer ${viewerRun.joinMs} ms`);
 
-      for (const [who, result] of [['host', hostRun], ['viewer', viewerRun]] as const) {
-        const error = result.joinError;
-        expect(error, `${who}: join() rejected`).toBeDefined();
-        expect(error!.isTypeError, `${who}: not a TypeError (${error!.name}: ${error!.message})`).toBe(false);
-        expect(error, `${who}: a typed join error`).toMatchObject({ name: 'StageError', category: 'join', code: 'STAGE_JOIN_FAILED', isStageError: true, isIvsRealtimeError: true });
-        expect(error!.message, `${who}: the SDK's code is named`).toMatch(/(TIMEOUT \(3\)|FAILED \(4\))/);
-        expect(error!.causeName, `${who}: the SDK's error is kept as cause, mapped`).toBe('StageError');
-        expect(result.joinMs, `${who}: the SDK retried before giving up`).toBeGreaterThan(5_000);
-        expect(result.exchangeWhileJoining, `${who}: exchangeToken while connecting`).toMatchObject({ name: 'InvalidStateError', isInvalidStateError: true });
-        expect(result.exchangeAfterwards, `${who}: exchangeToken after the failed join`).toMatchObject({ name: 'InvalidStateError' });
-        expect(result.state).toBe('disconnected');
-        expect(result.leftReason).toBe('error');
-        expect(result.events.filter((e) => e.type === 'left'), `${who}: left once`).toEqual([{ type: 'left', detail: 'error: StageError' }]);
-        expect(result.events.filter((e) => e.type === 'stateChanged').map((e) => e.detail), `${who}: no reconnecting`).toEqual(['connecting', 'disconnected']);
-        expect(result.unhandled, `${who}: no unhandled rejection or error`).toEqual([]);
-        expect(result.capturedTracks.filter((t) => t.readyState !== 'ended'), `${who}: every captured track ended`).toEqual([]);
-      }
-
-      expect(hostRun.streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
-      expect(hostRun.streams.every((s) => s.isSdkLocalStageStream), 'the strategy publishes real LocalStageStreams').toBe(true);
-      expect(hostRun.streams.find((s) => s.kind === 'video')).toMatchObject({ maxVideoBitrateKbps: 900, maxFramerate: 24, simulcast: true, trackState: 'live' });
-      expect(hostRun.capturedTracks.map((t) => t.kind).sort(), 'the host captured camera and microphone').toEqual(['audio', 'video']);
-      expect(viewerRun.streams, 'a viewer publishes nothing').toEqual([]);
-      expect(viewerRun.capturedTracks).toEqual([]);
-
-      expectOnlyTheTokenEndpoints(host.traffic);
-      expectOnlyTheTokenEndpoints(viewer.traffic);
-    } finally {
-      await hostContext.close();
-      await viewerContext.close();
+    for (const [who, result] of [['host', hostRun], ['viewer', viewerRun]] as const) {
+      const error = result.joinError;
+      expect(error, `${who}: join() rejected`).toBeDefined();
+      expect(error!.isTypeError, `${who}: not a TypeError (${error!.name}: ${error!.message})`).toBe(false);
+      expect(error, `${who}: a typed join error`).toMatchObject({ name: 'StageError', category: 'join', code: 'STAGE_JOIN_FAILED', isStageError: true, isIvsRealtimeError: true });
+      expect(error!.message, `${who}: the SDK's code is named`).toMatch(/(TIMEOUT \(3\)|FAILED \(4\))/);
+      expect(error!.causeName, `${who}: the SDK's error is kept as cause, mapped`).toBe('StageError');
+      expect(result.joinMs, `${who}: the SDK retried before giving up`).toBeGreaterThan(5_000);
+      expect(result.exchangeWhileJoining, `${who}: exchangeToken while connecting`).toMatchObject({ name: 'InvalidStateError', isInvalidStateError: true });
+      expect(result.exchangeAfterwards, `${who}: exchangeToken after the failed join`).toMatchObject({ name: 'InvalidStateError' });
+      expect(result.state).toBe('disconnected');
+      expect(result.leftReason).toBe('error');
+      expect(result.events.filter((e) => e.type === 'left'), `${who}: left once`).toEqual([{ type: 'left', detail: 'error: StageError' }]);
+      expect(result.events.filter((e) => e.type === 'stateChanged').map((e) => e.detail), `${who}: no reconnecting`).toEqual(['connecting', 'disconnected']);
+      expect(result.unhandled, `${who}: no unhandled rejection or error`).toEqual([]);
+      expect(result.capturedTracks.filter((t) => t.readyState !== 'ended'), `${who}: every captured track ended`).toEqual([]);
     }
+
+    expect(hostRun.streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
+    expect(hostRun.streams.every((s) => s.isSdkLocalStageStream), 'the strategy publishes real LocalStageStreams').toBe(true);
+    expect(hostRun.streams.find((s) => s.kind === 'video')).toMatchObject({ maxVideoBitrateKbps: 900, maxFramerate: 24, simulcast: true, trackState: 'live' });
+    expect(hostRun.capturedTracks.map((t) => t.kind).sort(), 'the host captured camera and microphone').toEqual(['audio', 'video']);
+    expect(viewerRun.streams, 'a viewer publishes nothing').toEqual([]);
+    expect(viewerRun.capturedTracks).toEqual([]);
   });
 
   test('leave() while the SDK is still trying: join() rejects with AbortedError, left once with "user", every captured track ended, no unhandled rejection (host and viewer)', async ({ browser }) => {
-    const hostContext = await browser.newContext({ permissions: ['camera', 'microphone'] });
-    const viewerContext = await browser.newContext();
-    try {
-      const [host, viewer] = await Promise.all([openPage(hostContext), openPage(viewerContext)]);
-      const [hostRun, viewerRun] = await Promise.all([
-        run(host.page, { token: tokens.host, publish: true, leaveWhileJoining: true }),
-        run(viewer.page, { token: tokens.viewer, publish: false, leaveWhileJoining: true }),
-      ]);
-      for (const [who, result] of [['host', hostRun], ['viewer', viewerRun]] as const) {
-        expect(result.joinError, `${who}: join() rejected with AbortedError`).toMatchObject({ name: 'AbortedError', isAbortedError: true });
-        expect(result.leaveToSettledMs, `${who}: at once, not after the SDK's retries`).toBeLessThan(2_000);
-        expect(result.exchangeWhileJoining).toMatchObject({ name: 'InvalidStateError' });
-        expect(result.events.filter((e) => e.type === 'left'), `${who}: left once, by the user`).toEqual([{ type: 'left', detail: 'user' }]);
-        expect(result.leftReason).toBe('user');
-        expect(result.unhandled, `${who}: no unhandled rejection or error`).toEqual([]);
-        expect(result.capturedTracks.filter((t) => t.readyState !== 'ended'), `${who}: every captured track ended`).toEqual([]);
-      }
-      expect(hostRun.capturedTracks).toHaveLength(2);
-      expect(hostRun.streams.every((s) => s.isSdkLocalStageStream)).toBe(true);
-    } finally {
-      await hostContext.close();
-      await viewerContext.close();
+    const [hostRun, viewerRun] = await hostAndViewer(browser, true);
+    for (const [who, result] of [['host', hostRun], ['viewer', viewerRun]] as const) {
+      expect(result.joinError, `${who}: join() rejected with AbortedError`).toMatchObject({ name: 'AbortedError', isAbortedError: true });
+      expect(result.leaveToSettledMs, `${who}: at once, not after the SDK's retries`).toBeLessThan(2_000);
+      expect(result.exchangeWhileJoining).toMatchObject({ name: 'InvalidStateError' });
+      expect(result.events.filter((e) => e.type === 'left'), `${who}: left once, by the user`).toEqual([{ type: 'left', detail: 'user' }]);
+      expect(result.leftReason).toBe('user');
+      expect(result.unhandled, `${who}: no unhandled rejection or error`).toEqual([]);
+      expect(result.capturedTracks.filter((t) => t.readyState !== 'ended'), `${who}: every captured track ended`).toEqual([]);
     }
+    expect(hostRun.capturedTracks).toHaveLength(2);
+    expect(hostRun.streams.every((s) => s.isSdkLocalStageStream)).toBe(true);
   });
 });

@@ -1,9 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError } from '../../../src/core/errors';
-import type { DriverLeftReason } from '../../../src/stage/driver';
 import { DISCONNECTED_GRACE_MS } from '../../../src/stage/stage-connection';
 import { StageSession } from '../../../src/stage/stage-session';
-import type { LeftReason } from '../../../src/stage/types';
 import { participantInfo, participantToken, stageError } from '../../fakes/fake-stage';
 import { flush, joinConnected, setup } from './helpers';
 
@@ -253,29 +251,8 @@ describe('StageSession connection state', () => {
   });
 });
 
+// Every StageLeftReason → LeftReason: stage-session-ivs-lifecycle.test.ts.
 describe('StageSession left reasons', () => {
-  const table: Array<[DriverLeftReason, LeftReason]> = [
-    ['user-initiated', 'user'],
-    ['stage-deleted', 'stage-deleted'],
-    ['participant-disconnected', 'kicked'],
-    ['token-reused', 'token-reused'],
-    ['unknown', 'unknown'],
-    ['failed-exchange', 'exchange-failed'],
-    ['real-time-connection-forced-leave', 'connection-forced-leave'],
-    ['real-time-connection-token-revocation', 'connection-token-revoked'],
-  ];
-
-  it.each(table)('stageLeft(%s) ends the session with left { reason: %s }', async (driverReason, expected) => {
-    const ctx = setup();
-    await joinConnected(ctx, { token: participantToken(), publish: false });
-    ctx.driver.stage.emitLeft(driverReason);
-    expect(ctx.session.leftReason).toBe(expected);
-    expect(ctx.session.state).toBe('disconnected');
-    const lefts = ctx.events.of('left');
-    expect(lefts.map((l) => l.reason)).toEqual([expected]);
-    expect(lefts[0]?.error === undefined).toBe(expected === 'user');
-  });
-
   it('a TOKEN_EXPIRED error followed by stageLeft gives left { reason: token-expired } with a TokenError', async () => {
     const ctx = setup();
     await joinConnected(ctx, { token: participantToken(), publish: false });
