@@ -58,6 +58,9 @@ export interface JoinOptions {
 interface PendingJoin {
   /** Set when the join was aborted or left while loading. */
   cancelled: AbortedError | undefined;
+  /** Rejects with `cancelled`, so the join does not wait for a load that may never end. */
+  readonly whenCancelled: Promise<never>;
+  readonly cancel: (error: AbortedError) => void;
 }
 
 const loadEngine = loadOnce(
@@ -185,7 +188,10 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     const claims = assertTokenUsable(token);
     if (publish && !claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
 
-    const pending: PendingJoin = { cancelled: undefined };
+    let cancel!: (error: AbortedError) => void;
+    const whenCancelled = new Promise<never>((_, reject) => (cancel = reject));
+    whenCancelled.catch(() => {}); // Only ever raced against the loads below.
+    const pending: PendingJoin = { cancelled: undefined, whenCancelled, cancel };
     this.#pending = pending;
     this.#leftReason = undefined;
     this.#setState('connecting');
@@ -198,11 +204,11 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       const driverLoad = this.#factory(token);
       if (this.#engine) {
         engine = this.#engine;
-        driver = await driverLoad;
+        driver = await Promise.race([driverLoad, pending.whenCancelled]);
       } else {
         const engineLoad = loadEngine();
         engineLoad.catch(() => {}); // Reported below, or superseded by the driver's failure.
-        [, driver] = await Promise.all([engineLoad, driverLoad]);
+        [, driver] = await Promise.race([Promise.all([engineLoad, driverLoad]), pending.whenCancelled]);
         engine = this.#createEngine(await engineLoad);
       }
     } catch (error) {
@@ -362,6 +368,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     pending.cancelled = error;
     this.#pending = undefined;
     this.#ended({ reason: 'user', error: undefined, participants: [] });
+    pending.cancel(error);
   }
 
   /** A connection ended: announces everyone's departure and emits `left` once. */

@@ -178,6 +178,16 @@ describe('StageSession join()', () => {
     expect(ctx.devices.calls).toHaveLength(0);
   });
 
+  it('leave() while the stage driver is still loading rejects the join at once, even if the load never ends', async () => {
+    const session = new StageSession({ stageFactory: () => new Promise(() => {}) });
+    const joining = session.join({ token: participantToken(), publish: false });
+    await flush();
+    await session.leave();
+    await expect(joining).rejects.toBeInstanceOf(AbortedError);
+    expect(session.state).toBe('disconnected');
+    expect(session.leftReason).toBe('user');
+  });
+
   it('after dispose() rejects with InvalidStateError', async () => {
     const ctx = setup();
     await ctx.session.dispose();
