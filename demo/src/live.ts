@@ -40,6 +40,10 @@ const LEFT_TEXT: Record<LeftReason, string> = {
   kicked: 'You were removed from this live.',
   'token-reused': 'You joined this live from another tab, so this one was disconnected.',
   'token-expired': 'Your access to this live expired. Join again to continue.',
+  'exchange-failed': 'Your new access to this live was refused, so you were disconnected.',
+  'connection-forced-leave': 'The server disconnected you from this live.',
+  'connection-token-revoked': 'Your connection to this live was revoked.',
+  unknown: 'The server ended your connection to this live.',
   error: 'The connection to the live was lost.',
 };
 

@@ -52,8 +52,8 @@ export type {
 } from '../stage/types';
 export type { StrategyOption, SessionStrategy, SubscribeDecision } from '../stage/strategies';
 export type { PublishMediaOptions, PublishConfig } from '../stage/local-media';
-export { defaultStageFactory, registerStageDriver } from '../stage/default-factory';
-export type { StageDriverLoader } from '../stage/default-factory';
+export { defaultStageFactory } from '../stage/default-factory';
+export { loadIvsDriver } from '../stage/ivs-driver';
 export type {
   StageDriver,
   StageFactory,

@@ -1,7 +1,6 @@
-import type { Participant } from './types';
+import type { Participant, ResolvedStrategy, SubscribeDecision } from './types';
 
-/** How much of a remote participant to receive. */
-export type SubscribeDecision = 'none' | 'audio' | 'audio-video';
+export type { ResolvedStrategy, SubscribeDecision } from './types';
 
 /**
  * A custom strategy: decides what to receive from each remote participant and whether the local
@@ -34,12 +33,6 @@ export interface SessionStrategy {
  * - `'audio-only'`: publish (when publishing) and receive only audio (saves bandwidth).
  */
 export type StrategyOption = 'host' | 'viewer' | 'audio-only' | SessionStrategy;
-
-/** A strategy with both decisions defined. @internal */
-export interface ResolvedStrategy {
-  shouldSubscribe(participant: Participant): SubscribeDecision;
-  shouldPublish(localParticipant: Participant): boolean;
-}
 
 const BUILT_IN: Record<'host' | 'viewer' | 'audio-only', ResolvedStrategy> = {
   host: { shouldSubscribe: () => 'audio-video', shouldPublish: () => true },

@@ -48,3 +48,6 @@ export { LocalDataFileError, LocalDataFileError as IvsLocalDataFileError } from 
 export type { LocalDataFileProblem, LocalDataFileProblem as IvsLocalDataFileProblem } from './persistence';
 export { ParticipantTokenRejectedError } from './hub';
 export type { ParticipantTokenRejection } from './hub';
+// The option shapes behind IvsLocalChatOptions / IvsLocalStageMediaOptions (types only).
+export type { ChatModuleOptions } from './chat';
+export type { StageMediaOptions } from './stage-media';
