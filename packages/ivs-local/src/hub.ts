@@ -117,5 +117,5 @@ export interface LocalModuleContext {
   accountId: string;
 }
 
-/** Creates a {@link LocalModule}; listed in `src/local/default-modules.ts` or passed to `startLocalIvs({ modules })`. */
+/** Creates a {@link LocalModule}; listed in `default-modules.ts` or passed to `startLocalIvs({ modules })`. */
 export type LocalModuleFactory = (context: LocalModuleContext) => LocalModule | Promise<LocalModule>;
