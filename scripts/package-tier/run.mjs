@@ -214,8 +214,10 @@ try {
   }
 
   // 3d. Server app: handler over SigV4ControlPlane against ivs-local, the CLI, the optional AWS SDK.
-  await cp(join(here, 'server-checks.mjs'), join(dirs.server, 'server-checks.mjs'));
-  await cp(join(here, 'no-aws-sdk-checks.mjs'), join(dirs.stage, 'no-aws-sdk-checks.mjs'));
+  for (const [dir, script] of [[dirs.server, 'server-checks.mjs'], [dirs.stage, 'no-aws-sdk-checks.mjs']]) {
+    await cp(join(here, script), join(dir, script));
+    await cp(join(here, 'app-checks.mjs'), join(dir, 'app-checks.mjs'));
+  }
   for (const [dir, script] of [
     [dirs.server, 'server-checks.mjs'],
     [dirs.stage, 'no-aws-sdk-checks.mjs'],
