@@ -4,22 +4,8 @@
 // install it, and the exports map also serves require() (Node >= 20.19 loads ES modules with it).
 // Ends with `no-aws-sdk checks: N passed, N failed`.
 import { createRequire } from 'node:module';
+import { check, expect, finish } from './app-checks.mjs';
 
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    const note = await fn();
-    passed += 1;
-    console.log(`package: ok   ${name}${note ? ` — ${note}` : ''}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`package: FAIL ${name}: ${error instanceof Error ? error.stack : String(error)}`);
-  }
-}
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 await check('without the AWS SDK installed, aws-ivs-realtime/server works', async () => {
   const { createControlPlaneHandler } = await import('aws-ivs-realtime/server');
@@ -54,5 +40,4 @@ await check('require() loads every entry but /sigv4 (which needs import: top-lev
   expect(typeof require('aws-ivs-realtime/stage').StageSession === 'function', 'StageSession');
 });
 
-console.log(`no-aws-sdk checks: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish('no-aws-sdk checks');

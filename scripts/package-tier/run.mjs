@@ -167,8 +167,9 @@ try {
   // 3a. TypeScript consumers.
   await cp(join(here, 'consumer'), join(dirs.browser, 'consumer'), { recursive: true });
   const tsc = join(repo, 'node_modules/typescript/bin/tsc');
-  for (const resolution of ['nodenext', 'bundler', 'node10']) {
-    await check(`TypeScript (moduleResolution ${resolution}, skipLibCheck) compiles correct code and rejects a type error`, async () => {
+  // The three compilations run side by side.
+  await Promise.all(['nodenext', 'bundler', 'node10'].map((resolution) =>
+    check(`TypeScript (moduleResolution ${resolution}, skipLibCheck) compiles correct code and rejects a type error`, async () => {
       const good = await run(process.execPath, [tsc, '-p', `consumer/tsconfig.${resolution}.json`], { cwd: dirs.browser, allowFailure: true });
       if (good.code !== 0) throw new Error(`correct code did not compile:\n${good.out}`);
       const wrong = await run(process.execPath, [tsc, '-p', `consumer/tsconfig.${resolution}.bad.json`], { cwd: dirs.browser, allowFailure: true });
@@ -176,8 +177,8 @@ try {
       if (wrong.code === 0 || !expected.test(wrong.out)) throw new Error(`the deliberate type error was not reported as expected:\n${wrong.out}`);
       const others = wrong.out.split('\n').filter((line) => /error TS/.test(line) && !expected.test(line));
       if (others.length) throw new Error(`unexpected errors:\n${others.join('\n')}`);
-    });
-  }
+    }),
+  ));
 
   // 3b. Bundlers, in this process.
   const { bundleApp, BUNDLERS } = await import('./bundlers.mjs');
@@ -213,8 +214,10 @@ try {
   }
 
   // 3d. Server app: handler over SigV4ControlPlane against ivs-local, the CLI, the optional AWS SDK.
-  await cp(join(here, 'server-checks.mjs'), join(dirs.server, 'server-checks.mjs'));
-  await cp(join(here, 'no-aws-sdk-checks.mjs'), join(dirs.stage, 'no-aws-sdk-checks.mjs'));
+  for (const [dir, script] of [[dirs.server, 'server-checks.mjs'], [dirs.stage, 'no-aws-sdk-checks.mjs']]) {
+    await cp(join(here, script), join(dir, script));
+    await cp(join(here, 'app-checks.mjs'), join(dir, 'app-checks.mjs'));
+  }
   for (const [dir, script] of [
     [dirs.server, 'server-checks.mjs'],
     [dirs.stage, 'no-aws-sdk-checks.mjs'],

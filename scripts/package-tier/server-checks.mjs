@@ -14,23 +14,9 @@ import { createServer } from 'node:http';
 import { createControlPlaneHandler } from 'aws-ivs-realtime/server';
 import { SigV4ControlPlane } from 'aws-ivs-realtime/sigv4';
 import { startLocalIvs, IVS_LOCAL_VERSION } from 'ivs-local';
+import { check, expect, finish } from './app-checks.mjs';
 
 const expectedVersion = (await import('ivs-local/package.json', { with: { type: 'json' } })).default.version;
-let passed = 0;
-let failed = 0;
-async function check(name, fn) {
-  try {
-    const note = await fn();
-    passed += 1;
-    console.log(`package: ok   ${name}${note ? ` — ${note}` : ''}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`package: FAIL ${name}: ${error instanceof Error ? error.stack : String(error)}`);
-  }
-}
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 const arn = (id) => `arn:aws:ivs:us-east-1:123456789012:stage/${id}`;
 const call = (handler, method, stageArn) => handler(new Request(`http://app.test/stages/${encodeURIComponent(stageArn)}`, { method }));
@@ -157,5 +143,4 @@ await check('ivs-local answers GET /_ivs-local/health with 200 and its version, 
   expect(run.code === 0, `exit code ${run.code} (signal ${run.signal}); stderr: ${run.stderr}`);
 });
 
-console.log(`server checks: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish('server checks');

@@ -25,7 +25,7 @@ import type {
   UserDisconnectedEvent,
 } from './types';
 
-/** Event ivs-local sends before closing the sockets of a deleted room (see `src/local/chat/frames.ts`). */
+/** Event ivs-local sends before closing the sockets of a deleted room (see `packages/ivs-local/src/chat/frames.ts`). */
 const ROOM_DELETED_EVENT = 'ivs-local:ROOM_DELETED';
 /** Without a known user id, a server close this soon after a `userDisconnect` event counts as a kick. */
 const KICK_WINDOW_MS = 2000;
