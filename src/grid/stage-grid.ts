@@ -1,3 +1,4 @@
+import type { SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
 import { InvalidStateError, IvsRealtimeError, ValidationError } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
@@ -28,11 +29,7 @@ export interface StageGridSource {
  * not carry (a `StageSession` emits them once an `ActiveSpeakerDetector` / `NetworkQualityMonitor`
  * is attached). Both are applied synchronously, so the DOM follows within the same frame.
  */
-export interface StageGridSourceEvents {
-  /** Who is speaking now, loudest first (replaces the previous list), and audio levels (0–1) by participant id. */
-  speakersChanged: { speakers: readonly string[]; levels?: Readonly<Record<string, number>> };
-  qualityChanged: { participantId: string; quality: NonNullable<ParticipantIndicators['networkQuality']> };
-}
+export type StageGridSourceEvents = SessionAddonEvents;
 
 /** `grid`: every tile the same size. `spotlight`: one large tile, the others in a strip. */
 export type StageGridLayoutMode = 'grid' | 'spotlight';
@@ -94,7 +91,6 @@ export interface StageGridOptions {
 
 /** Events of a {@link StageGrid}: one object payload each. */
 export interface StageGridEvents {
-  [event: string]: object | undefined;
   /** A tile was inserted for a participant. */
   tileAdded: { participant: Participant; element: HTMLElement };
   /** A participant's tile was removed (the participant left, or the grid was destroyed). */
@@ -244,8 +240,8 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       emit: (event, payload) => this.emit(event, payload),
     };
 
-    const listen = <K extends string>(event: K, listener: (payload: K extends keyof StageGridSourceEvents ? StageGridSourceEvents[K] : StageSessionEvents[K]) => void) => {
-      const off = session.on(event, listener as (payload: unknown) => void);
+    const listen = <K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void) => {
+      const off = session.on(event, listener);
       signal.addEventListener('abort', off, { once: true });
     };
     // Before the renderer is there, participant events only start loading it: it renders from `session.participants`.
@@ -267,10 +263,10 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       this.#renderer?.reconcile(false);
       this.#renderState();
     });
-    listen('speakersChanged', ({ speakers, levels }) => {
+    listen('speakersChanged', ({ speakers, audioLevels }) => {
       const touched = new Set([...this.#speakers, ...speakers, ...Object.keys(this.#levels)]);
       this.#speakers = new Set(speakers);
-      this.#levels = { ...levels };
+      this.#levels = { ...audioLevels };
       this.#renderer?.indicatorsChanged([...touched, ...Object.keys(this.#levels)], speakers);
     });
     listen('qualityChanged', ({ participantId, quality }) => {

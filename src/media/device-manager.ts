@@ -77,7 +77,6 @@ export interface DeviceManagerOptions {
 
 /** Events of a {@link DeviceManager}. */
 export interface DeviceManagerEvents {
-  [event: string]: object | undefined;
   /** The device list changed (a device was plugged in or out). */
   devicesChanged: { devices: MediaDeviceList };
   /** A device was selected (by you, or as a fallback). */

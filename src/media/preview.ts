@@ -21,7 +21,6 @@ export interface MediaPreviewOptions {
 
 /** Events of a {@link MediaPreview}. */
 export interface MediaPreviewEvents {
-  [event: string]: object | undefined;
   /** Microphone level, 0..1 (peak of the last interval), every `meterIntervalMs` while previewing. */
   level: { level: number };
   /** A track was captured or replaced (after `start()` and `setDevice()`). */

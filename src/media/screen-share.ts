@@ -54,7 +54,6 @@ export type ScreenShareEndReason = 'user' | 'browser' | 'owner-left' | 'error';
 
 /** Events of a {@link ScreenShare}. */
 export interface ScreenShareEvents {
-  [event: string]: object | undefined;
   /** Sharing started: `participantId` is the screen participant's id. */
   started: { participantId: string };
   /** Sharing ended (once per `start()` that resolved). */

@@ -4,6 +4,7 @@
  * media, error mapping, strategy adapter) is imported on the first `join()`, in parallel with the
  * stage driver, so a page that never joins never loads it.
  */
+import type { AddonEmit, AddonHost, SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
@@ -84,12 +85,6 @@ const loadEngine = loadOnce(
   (error) => new StageError('join', chunkLoadFailure("StageSession's connection module", error, 'then call join() again'), { cause: error }),
 );
 
-/**
- * Emits an event of an add-on (`ActiveSpeakerDetector`, `NetworkQualityMonitor`) on the session it is
- * attached to, so one listener — a grid, an app — follows everything on the session. @internal
- */
-export let relayEvent: (session: StageSession, event: 'speakersChanged' | 'qualityChanged', payload: object) => void;
-
 const NOT_CONNECTED = 'The session is not connected. Call join() and wait for it first.';
 
 const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
@@ -117,7 +112,7 @@ const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
  * await session.leave();
  * ```
  */
-export class StageSession extends TypedEmitter<StageSessionEvents> {
+export class StageSession extends TypedEmitter<StageSessionEvents> implements AddonHost {
   readonly #factory: StageFactory;
   readonly #mediaDevices: MediaDevicesLike | undefined;
   readonly #publishConfig: PublishConfig;
@@ -133,16 +128,21 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   #disposed = false;
   #publishQueue: Promise<unknown> = Promise.resolve();
 
-  static {
-    relayEvent = (session, event, payload) => session.emit(event, payload);
-  }
-
   constructor(options: StageSessionOptions = {}) {
     super(options.onListenerError);
     this.#factory = options.stageFactory ?? defaultStageFactory;
     this.#mediaDevices = options.mediaDevices;
     this.#publishConfig = options.publishConfig ?? {};
     this.#strategy = resolveStrategy(options.strategy);
+  }
+
+  /**
+   * Attaches an add-on: returns the function through which it emits its session-level events
+   * (`speakersChanged`, `qualityChanged`) on this session, so one listener — a `StageGrid`, an app —
+   * follows everything. `ActiveSpeakerDetector` and `NetworkQualityMonitor` call it themselves.
+   */
+  attachAddon(): AddonEmit {
+    return (event, payload) => this.emit<keyof SessionAddonEvents>(event, payload);
   }
 
   /** Connection state. */
