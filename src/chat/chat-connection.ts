@@ -4,6 +4,7 @@
  * to the session's. Loaded on the first `connect()`, together with `amazon-ivs-chat-messaging`, so
  * an app pays for it only once it chats. One instance per `connect()` call, until the session stops.
  */
+import type { Logger } from '../core/logger';
 import { ChatError, ValidationError, messageOf, type IvsRealtimeError } from '../core/errors';
 import { backoffDelay, sleep, type ReconnectPolicy } from './backoff';
 import { newRequestId } from './request-id';
@@ -49,7 +50,7 @@ export interface ChatConnectionConfig {
   readonly policy: ReconnectPolicy;
   readonly requestTimeoutMs: number;
   readonly connectTimeoutMs: number;
-  readonly logger: ChatRoomLogger | undefined;
+  readonly logger: Logger | undefined;
   readonly random: () => number;
 }
 
@@ -74,6 +75,15 @@ export interface ChatConnectionHost {
 }
 
 const silentLogger: ChatRoomLogger = { debug() {}, info() {}, error() {} };
+
+/** ChatRoom calls all three methods; the app's logger may have only some. */
+function chatRoomLogger(logger: Logger): ChatRoomLogger {
+  return {
+    debug: (message, ...args) => logger.debug?.(message, ...args),
+    info: (message, ...args) => logger.info?.(message, ...args),
+    error: (message, ...args) => logger.error?.(message, ...args),
+  };
+}
 
 const copy = (attributes: Record<string, string> | undefined) => ({ ...attributes });
 
@@ -183,7 +193,7 @@ export class ChatConnection {
         // the retries itself, with backoff (ChatRoom still reconnects once, at once, after a drop).
         maxReconnectAttempts: 0,
       });
-      room.logger = logger ?? silentLogger;
+      room.logger = logger ? chatRoomLogger(logger) : silentLogger;
       room.logLevel = logger ? 'debug' : 'error';
     } catch (error) {
       this.#host.stop(

@@ -14,9 +14,10 @@
  * This module is the part an app loads with the package: state, argument checks and the send
  * queue. The connection engine (`chat-connection.ts`) is imported on the first `connect()`.
  */
-import { AbortedError, ChatError, InvalidStateError, ValidationError, type IvsRealtimeError } from '../core/errors';
+import { AbortedError, ChatError, InvalidStateError, LoadError, ValidationError, type IvsRealtimeError } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { TypedEmitter } from '../core/emitter';
+import { listenerErrorsTo, type Logger } from '../core/logger';
 import { resolveReconnectPolicy, type ReconnectPolicy } from './reconnect-policy';
 import type * as Engine from './chat-connection';
 import type { ChatConnection, ChatConnectionConfig, PendingSend } from './chat-connection';
@@ -24,7 +25,6 @@ import { newRequestId } from './request-id';
 import type {
   ChatMessage,
   ChatRoomConstructor,
-  ChatRoomLogger,
   ChatSessionEvents,
   ChatSessionState,
   ChatStopReason,
@@ -57,8 +57,11 @@ export interface ChatSessionOptions {
   connectTimeoutMs?: number;
   /** Sends kept while (re)connecting; more fail with `queue-full`. Default 50. */
   maxQueuedSends?: number;
-  /** Receives ChatRoom's internal log lines. Default: none are printed. */
-  logger?: ChatRoomLogger;
+  /**
+   * Receives diagnostics: ChatRoom's internal log lines (none are printed without a logger) and
+   * event listeners that throw (`logger.error`; default `console.error`).
+   */
+  logger?: Logger;
   /** Source of randomness for the backoff jitter (tests). Default `Math.random`. */
   random?: () => number;
 }
@@ -95,14 +98,14 @@ let loadedEngine: EngineModule | undefined;
 
 const loadEngine = loadOnce(
   (): Promise<EngineModule> => import('./chat-connection').then((module) => (loadedEngine = module)),
-  (error) => new ChatError('not-connected', chunkLoadFailure("ChatSession's connection module", error, 'then call connect() again'), { cause: error }),
+  (error) => new LoadError("ChatSession's connection module", chunkLoadFailure("ChatSession's connection module", error, 'then call connect() again'), { cause: error }),
 );
 
 const loadChatRoomClass = loadOnce(
   (): Promise<ChatRoomConstructor> => import('amazon-ivs-chat-messaging').then((module) => module.ChatRoom),
   (error) =>
-    new ChatError(
-      'not-connected',
+    new LoadError(
+      'amazon-ivs-chat-messaging',
       'Could not load amazon-ivs-chat-messaging, which ChatSession needs. Install it next to this package: npm install amazon-ivs-chat-messaging',
       { cause: error },
     ),
@@ -139,7 +142,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
   #queue: PendingSend[] = [];
 
   constructor(options: ChatSessionOptions = {}) {
-    super();
+    super(listenerErrorsTo(options.logger));
     this.#roomClass = options.chatRoomClass;
     this.#config = {
       policy: resolveReconnectPolicy(options.reconnect),
@@ -378,12 +381,12 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of milliseconds (got ${String(value)}).`);
+  if (!Number.isFinite(value) || value <= 0) throw new ValidationError(name, `must be a positive number of milliseconds (got ${String(value)}).`);
   return value;
 }
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be an integer ≥ 0 (got ${String(value)}).`);
+  if (!Number.isInteger(value) || value < 0) throw new ValidationError(name, `must be an integer ≥ 0 (got ${String(value)}).`);
   return value;
 }

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import { CreateChatTokenCommand, CreateRoomCommand, DeleteRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../core/errors';
+import type { Logger } from '../core/logger';
 import type {
   CallOptions,
   ChatRoomSummary,
@@ -60,9 +61,7 @@ export interface AwsCredentials {
 export type AwsCredentialsOption = AwsCredentials | (() => AwsCredentials | Promise<AwsCredentials>);
 
 /** Where {@link SigV4ControlPlane} reports warnings. */
-export interface SigV4Logger {
-  warn(message: string): void;
-}
+export type SigV4Logger = Logger;
 
 /** Options of {@link SigV4ControlPlane}. */
 export interface SigV4ControlPlaneOptions {
@@ -100,7 +99,7 @@ function warnIfPublicPage(logger: SigV4Logger): void {
   if (location === undefined || location === null || typeof location.hostname !== 'string') return;
   if (LOCAL_HOSTNAMES.has(location.hostname.toLowerCase())) return;
   browserWarningShown = true;
-  logger.warn(
+  logger.warn?.(
     `[aws-ivs-realtime] SigV4ControlPlane is running in a page served from "${location.hostname}": ` +
       'it signs AWS requests in the browser, so the page holds AWS credentials. Use it for development only; ' +
       'in production use HttpControlPlane with createControlPlaneHandler on your backend.',
@@ -206,7 +205,7 @@ export class SigV4ControlPlane implements ControlPlane {
     this.#pageSize = positiveInteger(options.listStagesPageSize, 'listStagesPageSize', 1, 100) ?? 100;
     const maxAttempts = positiveInteger(options.maxAttempts, 'maxAttempts', 1, 10);
     const logger = options.logger ?? console;
-    if (typeof logger.warn !== 'function') throw new ValidationError('logger', 'must have a warn(message) method.');
+    if (typeof logger !== 'object' || logger === null) throw new ValidationError('logger', 'must be an object with debug/info/warn/error methods (each optional; `console` fits).');
 
     const common = {
       region: this.region,

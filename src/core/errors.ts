@@ -17,7 +17,7 @@ export type IvsErrorCode =
   | 'STAGE_PUBLISH_FAILED'
   | 'STAGE_SUBSCRIBE_FAILED'
   | 'STAGE_UNSUPPORTED'
-  | 'GRID_LOAD_FAILED'
+  | 'LOAD_FAILED'
   | 'MEDIA_DEVICE'
   | 'CONTROL_PLANE'
   | 'CHAT';
@@ -31,7 +31,10 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Base class of every SDK error. `instanceof IvsRealtimeError` catches them all. */
+/**
+ * Base class of every SDK error. `instanceof IvsRealtimeError` catches them all; to tell them apart,
+ * check `error.code` (stable across versions) or use {@link isIvsRealtimeError} with a code.
+ */
 export class IvsRealtimeError extends Error {
   override name = 'IvsRealtimeError';
   readonly code: IvsErrorCode;
@@ -39,6 +42,31 @@ export class IvsRealtimeError extends Error {
   constructor(code: IvsErrorCode, message: string, options: IvsRealtimeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+  }
+}
+
+/**
+ * Whether `error` is an SDK error, optionally with the given `code`:
+ * `if (isIvsRealtimeError(error, 'TOKEN_EXPIRED')) mintAgain()`.
+ */
+export function isIvsRealtimeError<C extends IvsErrorCode>(error: unknown, code?: C): error is IvsRealtimeError & { readonly code: C } {
+  return error instanceof IvsRealtimeError && (code === undefined || error.code === code);
+}
+
+/**
+ * A part of this package loaded on first use (the grid's renderer, the chat or control-plane
+ * engine) or an optional peer SDK could not be loaded: the bundler does not serve the package's
+ * chunks, the network failed, or the peer dependency is not installed. Nothing was sent; calling
+ * again tries the load again.
+ */
+export class LoadError extends IvsRealtimeError {
+  override name = 'LoadError' as const;
+  /** What could not be loaded, e.g. `StageGrid's renderer` or `amazon-ivs-chat-messaging`. */
+  readonly part: string;
+
+  constructor(part: string, message: string, options?: IvsRealtimeErrorOptions) {
+    super('LOAD_FAILED', message, options);
+    this.part = part;
   }
 }
 

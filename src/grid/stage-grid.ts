@@ -1,6 +1,6 @@
 import type { SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
-import { InvalidStateError, IvsRealtimeError, ValidationError } from '../core/errors';
+import { InvalidStateError, LoadError, ValidationError, type IvsRealtimeError } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import type { Participant, StageSessionEvents, StageSessionState } from '../stage/types';
 import type * as Renderer from './grid-renderer';
@@ -109,7 +109,7 @@ export interface StageGridEvents {
   /** The current page or the number of pages changed (pages count from 1). */
   pageChanged: { page: number; pageCount: number };
   /**
-   * The part of the grid that renders tiles could not be loaded (code `GRID_LOAD_FAILED`: the
+   * The part of the grid that renders tiles could not be loaded (code `LOAD_FAILED`: the
    * bundler does not serve this package's chunks, or the network failed). The grid tries again on
    * the session's next change, {@link StageGrid.load} or {@link StageGrid.refresh}.
    */
@@ -126,11 +126,9 @@ let loadedRenderer: RendererModule | undefined;
 const loadRenderer = loadOnce(
   (): Promise<RendererModule> => import('./grid-renderer').then((module) => (loadedRenderer = module)),
   (error) =>
-    new IvsRealtimeError(
-      'GRID_LOAD_FAILED',
-      chunkLoadFailure("StageGrid's renderer", error, "the grid tries again on the session's next change, load() or refresh()"),
-      { cause: error },
-    ),
+    new LoadError("StageGrid's renderer", chunkLoadFailure("StageGrid's renderer", error, "the grid tries again on the session's next change, load() or refresh()"), {
+      cause: error,
+    }),
 );
 
 /**
@@ -339,7 +337,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   /**
    * Loads the part of the grid that renders tiles now, if it has not loaded yet (it otherwise
    * loads when the session starts joining or has participants), and resolves once the session's
-   * participants are rendered. Rejects with an {@link IvsRealtimeError} (`GRID_LOAD_FAILED`) when
+   * participants are rendered. Rejects with an {@link IvsRealtimeError} (`LOAD_FAILED`) when
    * the chunk cannot be loaded; calling it again retries.
    */
   async load(): Promise<void> {

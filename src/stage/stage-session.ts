@@ -6,6 +6,7 @@
  */
 import type { AddonEmit, AddonHost, SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
+import { listenerErrorsTo, type Logger } from '../core/logger';
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { assertTokenUsable, type ParticipantTokenClaims } from '../core/token';
@@ -31,7 +32,12 @@ export interface StageSessionOptions {
   mediaDevices?: MediaDevicesLike;
   /** Encoder settings per kind for published streams (bitrate, frame rate, simulcast, stereo). */
   publishConfig?: PublishConfig;
-  /** Called when an event listener throws (default: `console.error`). The session state is unaffected. */
+  /** Receives diagnostics: an event listener that throws is reported to `logger.error` (default: `console`). */
+  logger?: Logger;
+  /**
+   * Called when an event listener throws (default: `console.error`). The session state is unaffected.
+   * @deprecated Use `logger`; this wins over it when both are given.
+   */
   onListenerError?: (error: unknown, event: string) => void;
 }
 
@@ -129,7 +135,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
   #publishQueue: Promise<unknown> = Promise.resolve();
 
   constructor(options: StageSessionOptions = {}) {
-    super(options.onListenerError);
+    super(options.onListenerError ?? listenerErrorsTo(options.logger));
     this.#factory = options.stageFactory ?? defaultStageFactory;
     this.#mediaDevices = options.mediaDevices;
     this.#publishConfig = options.publishConfig ?? {};

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ValidationError } from '../../../src/core/errors';
 import { LocalStage, LocalStageStream, RemoteStageStream, loadLocalDriver } from '../../../src/local-stage';
 import type { LocalParticipantView } from '../../../src/local-stage/protocol';
 import { DriverErrorCode, type DriverStageError, type DriverStrategy, type DriverSubscribeType } from '../../../src/stage/driver';
@@ -485,6 +486,6 @@ describe('loadLocalDriver()', () => {
   });
 
   it('LocalStageStream refuses a track that is neither audio nor video', () => {
-    expect(() => new LocalStageStream({ kind: 'data', id: 'x', enabled: true } as unknown as MediaStreamTrack)).toThrow(TypeError);
+    expect(() => new LocalStageStream({ kind: 'data', id: 'x', enabled: true } as unknown as MediaStreamTrack)).toThrow(ValidationError);
   });
 });
