@@ -4,6 +4,7 @@
  * to the session's. Loaded on the first `connect()`, together with `amazon-ivs-chat-messaging`, so
  * an app pays for it only once it chats. One instance per `connect()` call, until the session stops.
  */
+import { ROOM_DELETED_EVENT } from '../core/ivs-limits';
 import type { Logger } from '../core/logger';
 import { ChatError, ValidationError, messageOf, type IvsRealtimeError } from '../core/errors';
 import { backoffDelay, sleep, type ReconnectPolicy } from './backoff';
@@ -27,7 +28,6 @@ import type {
 } from './types';
 
 /** Event ivs-local sends before closing the sockets of a deleted room (see `src/local/chat/frames.ts`). */
-const ROOM_DELETED_EVENT = 'ivs-local:ROOM_DELETED';
 /** Without a known user id, a server close this soon after a `userDisconnect` event counts as a kick. */
 const KICK_WINDOW_MS = 2000;
 

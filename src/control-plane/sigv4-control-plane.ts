@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import { CreateChatTokenCommand, CreateRoomCommand, DeleteRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
 import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../core/errors';
+import { IVS_CHAT_ROOM_DEFAULTS } from '../core/ivs-limits';
 import type { Logger } from '../core/logger';
 import type {
   CallOptions,
@@ -320,9 +321,9 @@ export class SigV4ControlPlane implements ControlPlane {
       arn: output.arn,
       id: output.id ?? idFromArn(output.arn),
       name: output.name ?? valid.name ?? '',
-      // IVS Chat defaults (facts §3.3): 500 code points, 10 messages per second.
-      maximumMessageLength: output.maximumMessageLength ?? valid.maximumMessageLength ?? 500,
-      maximumMessageRatePerSecond: output.maximumMessageRatePerSecond ?? valid.maximumMessageRatePerSecond ?? 10,
+      // CreateRoom's defaults (IVS Chat API reference): 500 code points, 10 messages per second.
+      maximumMessageLength: output.maximumMessageLength ?? valid.maximumMessageLength ?? IVS_CHAT_ROOM_DEFAULTS.maximumMessageLength,
+      maximumMessageRatePerSecond: output.maximumMessageRatePerSecond ?? valid.maximumMessageRatePerSecond ?? IVS_CHAT_ROOM_DEFAULTS.maximumMessageRatePerSecond,
       tags: { ...(output.tags ?? valid.tags ?? {}) },
     };
   }
@@ -423,7 +424,8 @@ export function toControlPlaneError(operation: string, error: unknown): ControlP
   const metadata = shape.$metadata;
   const status = metadata?.httpStatusCode;
   if (status !== undefined) {
-    // Real-Time errors carry their text in `exceptionMessage`; the SDK then reports "UnknownError" (facts §2.2).
+    // Real-Time error bodies carry their text in `exceptionMessage` (the error shapes of the IVS
+    // Real-Time API reference), which the AWS SDK does not read: it reports "UnknownError".
     const text =
       typeof shape.exceptionMessage === 'string' && shape.exceptionMessage !== ''
         ? shape.exceptionMessage
