@@ -7,7 +7,8 @@
 import { ROOM_DELETED_EVENT } from '../core/ivs-limits';
 import type { Logger } from '../core/logger';
 import { ChatError, ValidationError, messageOf, type IvsRealtimeError } from '../core/errors';
-import { backoffDelay, sleep, type ReconnectPolicy } from './backoff';
+import { backoffDelay, sleep } from '../core/backoff';
+import type { ReconnectPolicy } from './reconnect-policy';
 import { newRequestId } from './request-id';
 import type {
   ChatMessage,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffDelay, DEFAULT_RECONNECT_POLICY, resolveReconnectPolicy, sleep } from '../../../src/chat/backoff';
+import { backoffDelay, sleep } from '../../../src/core/backoff';
+import { DEFAULT_RECONNECT_POLICY, resolveReconnectPolicy } from '../../../src/chat/reconnect-policy';
 import { AbortedError, ValidationError } from '../../../src/core/errors';
 
 describe('backoffDelay (full jitter)', () => {
