@@ -12,34 +12,20 @@ import {
   type DriverStage,
   type DriverStageEventMap,
   type DriverStrategy,
-  type DriverSubscribeType,
 } from '../stage/driver';
 import { StageEventEmitter } from './emitter';
-import { driverCodeFor, LocalStageError } from './errors';
+import { driverCodeFor, joinRefusal, LocalStageError, serverLeftOutcome } from './errors';
 import { EventsConnection } from './events-connection';
 import { ParticipantMirror } from './participants';
-import { LocalCloseCode, type ClientFrame, type LocalLeftReason, type LocalMediaKind, type LocalParticipantView, type ServerFrame } from './protocol';
-import { isPublishable, LocalPublisher, type PublishableStream } from './publisher';
-import type { FetchLike } from './signaling';
+import { LocalCloseCode, type ClientFrame, type LocalLeftReason, type LocalParticipantView, type ServerFrame } from './protocol';
+import { LocalPublisher } from './publisher';
+import { StrategyRunner } from './strategy-runner';
+import { resolveLocalStageOptions, type LocalStageOptions, type ResolvedLocalStageOptions } from './options';
 import { RemoteSubscriptions } from './subscriptions';
 import { TokenExchanges } from './token-exchange';
 import { eventsUrlOf, whepUrlOf, whipUrlOf } from './urls';
 
-/** Options of the local driver (all optional; the defaults use the browser's globals). */
-export interface LocalStageOptions {
-  /** Video codec to publish: `'VP8'` (default) or `'H264'`. */
-  videoCodec?: 'VP8' | 'H264';
-  /** Time allowed for the events socket to be welcomed. Default 10 000 ms. */
-  joinTimeoutMs?: number;
-  /** Time allowed for a WHIP/WHEP peer connection to connect. Default 15 000 ms. */
-  connectTimeoutMs?: number;
-  /** Reconnection of the events socket after an unexpected drop. */
-  reconnect?: { minDelayMs?: number; maxDelayMs?: number; giveUpAfterMs?: number };
-  /** Injectable globals (tests, non-browser runtimes). */
-  WebSocket?: typeof WebSocket;
-  fetch?: FetchLike;
-  RTCPeerConnection?: typeof RTCPeerConnection;
-}
+export type { LocalStageOptions } from './options';
 
 type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'left';
 
@@ -55,14 +41,9 @@ type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'left';
  */
 export class LocalStage implements DriverStage {
   readonly #events = new StageEventEmitter();
-  readonly #options: Required<Pick<LocalStageOptions, 'videoCodec' | 'joinTimeoutMs' | 'connectTimeoutMs'>> & {
-    reconnect: { minDelayMs: number; maxDelayMs: number; giveUpAfterMs: number };
-  };
-  readonly #WebSocket: typeof WebSocket | undefined;
-  readonly #fetch: FetchLike | undefined;
-  readonly #RTCPeerConnection: typeof RTCPeerConnection | undefined;
+  readonly #options: ResolvedLocalStageOptions;
   #token: string;
-  #strategy: DriverStrategy;
+  readonly #runner: StrategyRunner;
   #claims: ParticipantTokenClaims | undefined;
   #state: State = 'idle';
   #connectionState: DriverConnectionState = 'disconnected';
@@ -76,26 +57,11 @@ export class LocalStage implements DriverStage {
   #reconnectStartedAt = 0;
   readonly #exchanges = new TokenExchanges();
   #subscriberCount = 0;
-  /** Guards against re-entrant strategy evaluation (strategies may call refreshStrategy()). */
-  #reconciling = false;
-  #reconcileAgain = false;
 
   constructor(token: string, strategy: DriverStrategy, options: LocalStageOptions = {}) {
     this.#token = token;
-    this.#strategy = strategy;
-    this.#options = {
-      videoCodec: options.videoCodec ?? 'VP8',
-      joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
-      connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
-      reconnect: {
-        minDelayMs: options.reconnect?.minDelayMs ?? 250,
-        maxDelayMs: options.reconnect?.maxDelayMs ?? 4000,
-        giveUpAfterMs: options.reconnect?.giveUpAfterMs ?? 30_000,
-      },
-    };
-    this.#WebSocket = options.WebSocket ?? (typeof WebSocket === 'undefined' ? undefined : WebSocket);
-    this.#fetch = options.fetch ?? (typeof fetch === 'undefined' ? undefined : (input, init) => fetch(input, init));
-    this.#RTCPeerConnection = options.RTCPeerConnection ?? (typeof RTCPeerConnection === 'undefined' ? undefined : RTCPeerConnection);
+    this.#runner = new StrategyRunner(strategy);
+    this.#options = resolveLocalStageOptions(options);
     this.#participants = new ParticipantMirror(this.#events, {
       stream: (kind) => this.#publisher?.stream(kind),
       isPublished: () => this.#publisher?.isPublished ?? false,
@@ -134,17 +100,12 @@ export class LocalStage implements DriverStage {
       return this.#joinPromise;
     }
     this.#claims = claims;
-    if (claims.expiresAt.getTime() <= Date.now()) {
-      this.#failJoin(new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXPIRED, `The participant token expired at ${claims.expiresAt.toISOString()}.`));
+    const refusal = joinRefusal(claims);
+    if (refusal) {
+      this.#failJoin(refusal);
       return this.#joinPromise;
     }
-    if (!claims.eventsUrl && !(claims.whipUrl && claims.stageId)) {
-      this.#failJoin(
-        new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_MALFORMED, 'The participant token has no events_url or whip_url claim: it was not minted by ivs-local.'),
-      );
-      return this.#joinPromise;
-    }
-    if (!this.#WebSocket || !this.#fetch || !this.#RTCPeerConnection) {
+    if (!this.#options.WebSocket || !this.#options.fetch || !this.#options.RTCPeerConnection) {
       this.#failJoin(new LocalStageError('JOIN_ERROR', DriverErrorCode.FAILED, 'The local stage needs WebSocket, fetch and RTCPeerConnection (run it in a browser).'));
       return this.#joinPromise;
     }
@@ -172,24 +133,11 @@ export class LocalStage implements DriverStage {
   /** Re-evaluates the strategy: publish or unpublish, and subscribe/unsubscribe/change each remote. */
   refreshStrategy(): void {
     if (this.#state !== 'connected') return;
-    if (this.#reconciling) {
-      this.#reconcileAgain = true;
-      return;
-    }
-    this.#reconciling = true;
-    try {
-      do {
-        this.#reconcileAgain = false;
-        this.#reconcilePublish();
-        for (const id of this.#participants.ids()) this.#reconcileSubscription(id);
-      } while (this.#reconcileAgain);
-    } finally {
-      this.#reconciling = false;
-    }
+    this.#runner.run({ events: this.#events, participants: this.#participants, publisher: this.#publisher, subscriptions: this.#subscriptions });
   }
 
   replaceStrategy(strategy: DriverStrategy): void {
-    this.#strategy = strategy;
+    this.#runner.strategy = strategy;
     this.refreshStrategy();
   }
 
@@ -208,14 +156,14 @@ export class LocalStage implements DriverStage {
   /** Creates the events connection, the publisher and the subscriptions (the globals were checked). */
   #startMedia(): void {
     const transport = {
-      fetch: this.#fetch!,
-      RTCPeerConnection: this.#RTCPeerConnection!,
+      fetch: this.#options.fetch!,
+      RTCPeerConnection: this.#options.RTCPeerConnection!,
       connectTimeoutMs: this.#options.connectTimeoutMs,
       token: () => this.#token,
     };
     const send = (frame: ClientFrame) => this.#connection?.send(frame);
     this.#connection = new EventsConnection({
-      WebSocket: this.#WebSocket!,
+      WebSocket: this.#options.WebSocket!,
       url: () => eventsUrlOf(this.#claims!),
       minDelayMs: this.#options.reconnect.minDelayMs,
       maxDelayMs: this.#options.reconnect.maxDelayMs,
@@ -243,6 +191,13 @@ export class LocalStage implements DriverStage {
       isLeft: () => this.#state === 'left',
       refresh: () => this.refreshStrategy(),
     });
+    const subscriptions = this.#subscriptions;
+    this.#participants.media = {
+      publicationEnded: (id) => subscriptions.unsubscribe(id, 'not_subscribed', true),
+      removed: (id) => subscriptions.remove(id),
+      muted: (id, kind, muted) => subscriptions.muted(id, kind, muted),
+      publicationChanged: (id) => subscriptions.resetFailures(id),
+    };
   }
 
   // ─── Events socket ────────────────────────────────────────────────────────────────────────────
@@ -280,27 +235,13 @@ export class LocalStage implements DriverStage {
         this.#onWelcome(frame.self, frame.participants, frame.subscriberCount);
         return;
       case 'participantJoined':
-        this.#upsertRemote(frame.participant);
-        this.refreshStrategy();
-        return;
       case 'participantLeft':
-        this.#removeRemote(frame.participantId);
-        return;
       case 'publishStateChanged':
       case 'streamsChanged':
-        this.#onRemotePublication(frame);
-        return;
       case 'muteChanged':
-        this.#onRemoteMute(frame.participantId, frame.kind, frame.muted);
+      case 'metadataChanged':
+        if (this.#participants.apply(frame)) this.refreshStrategy();
         return;
-      case 'metadataChanged': {
-        const view = this.#participants.view(frame.participant.id);
-        if (!view) return;
-        this.#participants.patch(view.id, { ...frame.participant, published: view.published, streams: view.streams });
-        this.#events.emit('stageParticipantMetadataChanged', this.#participants.info(view.id));
-        this.refreshStrategy();
-        return;
-      }
       case 'tokenExchanged':
         this.#onTokenExchanged(frame.requestId, frame.self);
         return;
@@ -325,8 +266,8 @@ export class LocalStage implements DriverStage {
     this.#setConnectionState('connected');
     if (!rejoined) this.#events.emit('stageParticipantJoined', this.#participants.localInfo()!);
     const present = new Set(participants.map((p) => p.id));
-    for (const id of this.#participants.ids()) if (!present.has(id)) this.#removeRemote(id);
-    for (const participant of participants) this.#upsertRemote(participant);
+    for (const id of this.#participants.ids()) if (!present.has(id)) this.#participants.remove(id);
+    for (const participant of participants) this.#participants.upsert(participant);
     this.#setSubscriberCount(subscriberCount);
     if (this.#joinSettle) {
       this.#joinSettle.resolve();
@@ -336,29 +277,13 @@ export class LocalStage implements DriverStage {
   }
 
   #onServerLeft(reason: LocalLeftReason, message: string | undefined): void {
-    switch (reason) {
-      case 'stage-deleted':
-        this.#end('stage-deleted');
-        return;
-      case 'participant-disconnected':
-        this.#events.emit(
-          'error',
-          new LocalStageError('JOIN_ERROR', DriverErrorCode.PARTICIPANT_DISCONNECTED, `The participant was disconnected${message ? `: ${message}` : '.'}`),
-        );
-        this.#end('participant-disconnected');
-        return;
-      case 'token-reused':
-        this.#end('token-reused');
-        return;
-      case 'token-expired':
-        this.#fail(new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXPIRED, 'The participant token expired; mint a new token and join again.'), 'unknown');
-        return;
-      case 'user':
-        this.#end('user-initiated');
-        return;
-      default:
-        this.#fail(new LocalStageError('JOIN_ERROR', DriverErrorCode.FAILED, `The local stage server ended the session${message ? `: ${message}` : '.'}`), 'unknown');
+    const { left, error, fail } = serverLeftOutcome(reason, message);
+    if (error && fail) {
+      this.#fail(error, left);
+      return;
     }
+    if (error) this.#events.emit('error', error);
+    this.#end(left);
   }
 
   #onServerError(code: Extract<ServerFrame, { type: 'error' }>['code'], message: string, requestId: string | undefined): void {
@@ -393,81 +318,6 @@ export class LocalStage implements DriverStage {
     if (!self.capabilities.subscribe) for (const id of this.#participants.ids()) this.#subscriptions?.unsubscribe(id, 'not_subscribed', true);
     this.refreshStrategy();
     pending?.resolve();
-  }
-
-  // ─── Remote participants ──────────────────────────────────────────────────────────────────────
-
-  #upsertRemote(view: LocalParticipantView): void {
-    for (const { kind, muted } of this.#participants.upsert(view)) this.#onRemoteMute(view.id, kind, muted);
-  }
-
-  #removeRemote(id: string): void {
-    this.#subscriptions?.remove(id);
-    this.#participants.remove(id);
-  }
-
-  #onRemotePublication(frame: Extract<ServerFrame, { type: 'publishStateChanged' | 'streamsChanged' }>): void {
-    const view = this.#participants.view(frame.participantId);
-    if (!view) return;
-    if (frame.type === 'publishStateChanged') {
-      if (view.published === frame.published) return;
-      this.#participants.patch(view.id, { published: frame.published, ...(frame.published ? {} : { streams: [] }) });
-      if (!frame.published) this.#subscriptions?.unsubscribe(view.id, 'not_subscribed', true);
-      this.#events.emit('stageParticipantPublishStateChanged', this.#participants.info(view.id), frame.published ? 'published' : 'not_published');
-    } else {
-      this.#participants.patch(view.id, { streams: frame.streams });
-      if (frame.streams.length === 0) this.#subscriptions?.unsubscribe(view.id, 'not_subscribed', true);
-    }
-    this.#subscriptions?.resetFailures(view.id);
-    this.refreshStrategy();
-  }
-
-  #onRemoteMute(participantId: string, kind: LocalMediaKind, muted: boolean): void {
-    if (!this.#participants.patch(participantId, kind === 'audio' ? { audioMuted: muted } : { videoMuted: muted })) return;
-    const stream = this.#subscriptions?.muted(participantId, kind, muted);
-    if (stream) this.#events.emit('stageStreamMuteChanged', this.#participants.info(participantId), stream);
-  }
-
-  // ─── Strategy ─────────────────────────────────────────────────────────────────────────────────
-
-  /** A strategy that throws publishes nothing; the error goes to the `error` event. */
-  #reconcilePublish(): void {
-    const self = this.#participants.self;
-    const local = this.#participants.localInfo();
-    if (!self || !local) return;
-    let wanted: PublishableStream[] = [];
-    if (self.capabilities.publish) {
-      try {
-        if (this.#strategy.shouldPublishParticipant(local)) wanted = this.#strategy.stageStreamsToPublish().filter(isPublishable);
-      } catch (cause) {
-        this.#strategyError('PUBLISH_ERROR', 'publishing nothing', cause);
-        wanted = [];
-      }
-    }
-    this.#publisher?.reconcile(wanted);
-  }
-
-  /** A strategy that throws subscribes to nothing; the error goes to the `error` event. */
-  #reconcileSubscription(id: string): void {
-    const view = this.#participants.view(id);
-    if (!view) return;
-    let desired: DriverSubscribeType = 'none';
-    if (this.#participants.self?.capabilities.subscribe && view.published && view.streams.length > 0) {
-      try {
-        desired = this.#strategy.shouldSubscribeToParticipant(this.#participants.info(id));
-      } catch (cause) {
-        this.#strategyError('SUBSCRIBE_ERROR', `not subscribing to ${id}`, cause, id);
-        desired = 'none';
-      }
-      if (desired !== 'audio_only' && desired !== 'audio_video') desired = 'none';
-      if (desired === 'audio_only' && !view.streams.some((s) => s.kind === 'audio')) desired = 'none';
-    }
-    this.#subscriptions?.reconcile(id, view, desired);
-  }
-
-  #strategyError(category: 'PUBLISH_ERROR' | 'SUBSCRIBE_ERROR', consequence: string, cause: unknown, remoteParticipantId?: string): void {
-    const message = `The stage strategy threw (${cause instanceof Error ? cause.message : String(cause)}); ${consequence}.`;
-    this.#events.emit('error', new LocalStageError(category, DriverErrorCode.FAILED, message, { fatal: false, cause, ...(remoteParticipantId ? { remoteParticipantId } : {}) }));
   }
 
   // ─── Endings ──────────────────────────────────────────────────────────────────────────────────

@@ -3,9 +3,27 @@
  * local participant's view and one view per remote participant, turned into the driver's
  * `ParticipantInfo` and into `stageParticipant…` events when they change.
  */
-import type { DriverLocalStream, DriverParticipantInfo } from '../stage/driver';
+import type { DriverLocalStream, DriverParticipantInfo, DriverStream } from '../stage/driver';
 import type { StageEventEmitter } from './emitter';
-import type { LocalMediaKind, LocalParticipantView } from './protocol';
+import type { LocalMediaKind, LocalParticipantView, ServerFrame } from './protocol';
+
+/** The frames about remote participants, which the mirror applies. */
+export type ParticipantFrame = Extract<
+  ServerFrame,
+  { type: 'participantJoined' | 'participantLeft' | 'publishStateChanged' | 'streamsChanged' | 'muteChanged' | 'metadataChanged' }
+>;
+
+/** What the mirror tells the subscriptions about remote participants. */
+export interface RemoteMediaHooks {
+  /** The server ended the participant's publication: drop the subscription (no DELETE). */
+  publicationEnded(id: string): void;
+  /** The participant left. */
+  removed(id: string): void;
+  /** The received stream of that kind, when its mute state changed and listeners should hear of it. */
+  muted(id: string, kind: LocalMediaKind, muted: boolean): DriverStream | undefined;
+  /** The participant's publication changed: earlier subscribe failures no longer count. */
+  publicationChanged(id: string): void;
+}
 
 /** What the mirror reads of the local publication. */
 export interface LocalPublicationView {
@@ -26,9 +44,64 @@ export class ParticipantMirror {
   readonly #remotes = new Map<string, LocalParticipantView>();
   #self: LocalParticipantView | undefined;
 
+  #media: RemoteMediaHooks | undefined;
+
   constructor(events: StageEventEmitter, publication: LocalPublicationView) {
     this.#events = events;
     this.#publication = publication;
+  }
+
+  /** Connects the subscriptions (created when the stage starts joining). */
+  set media(hooks: RemoteMediaHooks) {
+    this.#media = hooks;
+  }
+
+  /** Applies a frame about a remote participant. Returns whether the strategy should run again. */
+  apply(frame: ParticipantFrame): boolean {
+    switch (frame.type) {
+      case 'participantJoined':
+        this.upsert(frame.participant);
+        return true;
+      case 'participantLeft':
+        this.remove(frame.participantId);
+        return false;
+      case 'muteChanged':
+        this.#muted(frame.participantId, frame.kind, frame.muted);
+        return false;
+      case 'metadataChanged': {
+        const view = this.#remotes.get(frame.participant.id);
+        if (!view) return false;
+        this.#remotes.set(view.id, { ...frame.participant, published: view.published, streams: view.streams });
+        this.#events.emit('stageParticipantMetadataChanged', this.info(view.id));
+        return true;
+      }
+      default:
+        return this.#publicationChanged(frame);
+    }
+  }
+
+  #publicationChanged(frame: Extract<ServerFrame, { type: 'publishStateChanged' | 'streamsChanged' }>): boolean {
+    const view = this.#remotes.get(frame.participantId);
+    if (!view) return false;
+    if (frame.type === 'publishStateChanged') {
+      if (view.published === frame.published) return false;
+      this.#remotes.set(view.id, { ...view, published: frame.published, ...(frame.published ? {} : { streams: [] }) });
+      if (!frame.published) this.#media?.publicationEnded(view.id);
+      this.#events.emit('stageParticipantPublishStateChanged', this.info(view.id), frame.published ? 'published' : 'not_published');
+    } else {
+      this.#remotes.set(view.id, { ...view, streams: frame.streams });
+      if (frame.streams.length === 0) this.#media?.publicationEnded(view.id);
+    }
+    this.#media?.publicationChanged(view.id);
+    return true;
+  }
+
+  #muted(id: string, kind: LocalMediaKind, muted: boolean): void {
+    const view = this.#remotes.get(id);
+    if (!view) return;
+    this.#remotes.set(id, { ...view, ...(kind === 'audio' ? { audioMuted: muted } : { videoMuted: muted }) });
+    const stream = this.#media?.muted(id, kind, muted);
+    if (stream) this.#events.emit('stageStreamMuteChanged', this.info(id), stream);
   }
 
   /** The local participant's view (from the welcome on). */
@@ -80,17 +153,14 @@ export class ParticipantMirror {
     };
   }
 
-  /**
-   * Adds or refreshes a remote participant, emitting joined / metadata / publish-state events.
-   * Returns the mute changes for the caller to apply to received streams.
-   */
-  upsert(view: LocalParticipantView): Array<{ kind: LocalMediaKind; muted: boolean }> {
+  /** Adds or refreshes a remote participant, emitting joined / metadata / publish-state / mute events. */
+  upsert(view: LocalParticipantView): void {
     const previous = this.#remotes.get(view.id);
     this.#remotes.set(view.id, view);
     if (!previous) {
       this.#events.emit('stageParticipantJoined', this.info(view.id));
       if (view.published) this.#events.emit('stageParticipantPublishStateChanged', this.info(view.id), 'published');
-      return [];
+      return;
     }
     if (previous.userId !== view.userId || JSON.stringify(previous.attributes) !== JSON.stringify(view.attributes)) {
       this.#events.emit('stageParticipantMetadataChanged', this.info(view.id));
@@ -98,24 +168,14 @@ export class ParticipantMirror {
     if (previous.published !== view.published) {
       this.#events.emit('stageParticipantPublishStateChanged', this.info(view.id), view.published ? 'published' : 'not_published');
     }
-    const changes: Array<{ kind: LocalMediaKind; muted: boolean }> = [];
-    if (previous.audioMuted !== view.audioMuted) changes.push({ kind: 'audio', muted: view.audioMuted });
-    if (previous.videoMuted !== view.videoMuted) changes.push({ kind: 'video', muted: view.videoMuted });
-    return changes;
+    if (previous.audioMuted !== view.audioMuted) this.#muted(view.id, 'audio', view.audioMuted);
+    if (previous.videoMuted !== view.videoMuted) this.#muted(view.id, 'video', view.videoMuted);
   }
 
-  /** Replaces part of a remote participant's view (no event). */
-  patch(id: string, patch: Partial<LocalParticipantView>): LocalParticipantView | undefined {
-    const view = this.#remotes.get(id);
-    if (!view) return undefined;
-    const next = { ...view, ...patch };
-    this.#remotes.set(id, next);
-    return next;
-  }
-
-  /** Forgets a remote participant and emits `stageParticipantLeft`. */
+  /** Forgets a remote participant (its subscription first) and emits `stageParticipantLeft`. */
   remove(id: string): void {
     if (!this.#remotes.has(id)) return;
+    this.#media?.removed(id);
     const info = this.info(id);
     this.#remotes.delete(id);
     this.#events.emit('stageParticipantLeft', info);

@@ -40,8 +40,10 @@ test.describe('participant tokens', () => {
     expectOk(await page.page.evaluate(() => window.harness.mountGrid()), 'mountGrid');
 
     const error = failure(await page.join({ token: forged, publish: true }), 'join with a forged token');
-    // ivs-local refuses the signature (`token-forged`), which IVS reports as a malformed token.
-    expect(error, `${error.name}: ${error.message}`).toMatchObject({ name: 'TokenError', reason: 'malformed', code: 'TOKEN_MALFORMED', isIvsRealtimeError: true });
+    // The claims decode, so the SDK starts joining; ivs-local refuses the signature (`token-forged`,
+    // TOKEN_MALFORMED on IVS), and the join fails with a StageError that says so.
+    expect(error, `${error.name}: ${error.message}`).toMatchObject({ name: 'StageError', category: 'join', code: 'STAGE_JOIN_FAILED', isIvsRealtimeError: true });
+    expect(error.message).toMatch(/TOKEN_MALFORMED \(1\): The participant token's signature was not accepted/);
     await expectNoMedia(page);
     const snap = await page.snapshot();
     expect(snap.state, 'the session is not connected').toBe('disconnected');
