@@ -9,9 +9,10 @@
 import { LoadError, ValidationError } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import type * as Requests from './http-requests';
-import type { HttpRequestConfig } from './http-requests';
 import type { ControlPlaneOperation } from './rest-contract';
 import type {
+  HttpControlPlaneHeaders,
+  HttpRequestConfig,
   CallOptions,
   ChatRoomSummary,
   ChatTokenResult,
@@ -27,10 +28,7 @@ import type {
 } from './types';
 import { validateRegion } from '../core/checks';
 
-/** Headers to add to every request, or a function returning them (called per request). */
-export type HttpControlPlaneHeaders =
-  | Record<string, string>
-  | (() => Record<string, string> | Promise<Record<string, string>>);
+export type { HttpControlPlaneHeaders } from './types';
 
 /** Options of {@link HttpControlPlane}. */
 export interface HttpControlPlaneOptions {
