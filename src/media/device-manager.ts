@@ -8,7 +8,7 @@ import { MediaDeviceError, ValidationError } from '../core/errors';
 import type { Participant } from '../stage/types';
 import type { MediaDeviceList } from './devices';
 import { listMediaDevices } from './devices';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from './media-devices';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../core/media-devices';
 
 /** A capture device kind. */
 export type CaptureKind = 'audioinput' | 'videoinput';

@@ -1,5 +1,5 @@
 import { AbortedError, MediaDeviceError, ValidationError } from '../core/errors';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from './media-devices';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../core/media-devices';
 
 /** Which permissions to request. */
 export interface MediaPermissionRequest {

@@ -5,7 +5,7 @@
 import { TypedEmitter } from '../core/emitter';
 import { AbortedError, InvalidStateError, MediaDeviceError, ValidationError } from '../core/errors';
 import type { PublishMediaOptions } from '../stage/local-media';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from './media-devices';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../core/media-devices';
 
 /** Options of {@link MediaPreview}. */
 export interface MediaPreviewOptions {

@@ -7,7 +7,7 @@ import { InvalidStateError, IvsRealtimeError, MediaDeviceError, StageError, Vali
 import { StageSession } from '../stage/stage-session';
 import type { StageFactory } from '../stage/driver';
 import type { Participant } from '../stage/types';
-import { stopTracks } from './media-devices';
+import { stopTracks } from '../core/media-devices';
 
 /**
  * The token attribute that marks a screen participant, set by your backend when it mints the screen's

@@ -8,7 +8,7 @@
  */
 import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
-import { resolveMediaDevices, type MediaDevicesLike } from '../media/media-devices';
+import { resolveMediaDevices, type MediaDevicesLike } from '../core/media-devices';
 import type {
   DriverConnectionState,
   DriverLeftReason,

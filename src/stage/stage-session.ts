@@ -10,7 +10,7 @@ import { listenerErrorsTo, type Logger } from '../core/logger';
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { assertTokenUsable, type ParticipantTokenClaims } from '../core/token';
-import type { MediaDevicesLike } from '../media/media-devices';
+import type { MediaDevicesLike } from '../core/media-devices';
 import { defaultStageFactory } from './default-factory';
 import type { DriverStage, DriverStageError, DriverStageEventMap, StageDriver, StageFactory } from './driver';
 import { validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './media-options';
