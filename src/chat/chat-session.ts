@@ -20,9 +20,11 @@ import { TypedEmitter } from '../core/emitter';
 import { listenerErrorsTo, type Logger } from '../core/logger';
 import { resolveReconnectPolicy, type ReconnectPolicy } from './reconnect-policy';
 import type * as Engine from './chat-connection';
-import type { ChatConnection, ChatConnectionConfig, PendingSend } from './chat-connection';
+import type { ChatConnection } from './chat-connection';
 import { newRequestId } from './request-id';
 import type {
+  ChatConnectionConfig,
+  PendingSend,
   ChatMessage,
   ChatRoomConstructor,
   ChatSessionEvents,
