@@ -13,12 +13,11 @@ import {
   IVSRealTimeClient,
   ListStagesCommand,
   type IVSRealTimeClientConfig,
-  type Stage as AwsStage,
-  type StageSummary as AwsStageSummary,
 } from '@aws-sdk/client-ivs-realtime';
 import { CreateChatTokenCommand, CreateRoomCommand, DeleteRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../core/errors';
+import { AbortedError, TimeoutError, ValidationError } from '../core/errors';
 import { IVS_CHAT_ROOM_DEFAULTS } from '../core/ivs-limits';
+import { idFromArn, invalidResponse, toControlPlaneError, toStageDetails, toStageSummary } from './sigv4-answers';
 import type { Logger } from '../core/logger';
 import type {
   CallOptions,
@@ -159,20 +158,6 @@ function positiveInteger(value: unknown, field: string, min: number, max: number
     throw new ValidationError(field, `must be a whole number from ${min} to ${max}, got ${String(value)}.`);
   }
   return value;
-}
-
-function idFromArn(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-interface AwsErrorShape {
-  name?: unknown;
-  message?: unknown;
-  exceptionMessage?: unknown;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-  $retryable?: unknown;
-  $fault?: unknown;
-  code?: unknown;
 }
 
 /**
@@ -389,75 +374,4 @@ export class SigV4ControlPlane implements ControlPlane {
       signal?.removeEventListener('abort', onAbort);
     }
   }
-}
-
-function invalidResponse(operation: string, detail: string): ControlPlaneError {
-  return new ControlPlaneError({ operation, errorName: 'InvalidResponse', message: `The service answered with an unexpected body: ${detail}.`, retryable: false });
-}
-
-function toStageSummary(operation: string, stage: AwsStageSummary | AwsStage | undefined): StageSummary {
-  if (!stage?.arn) throw invalidResponse(operation, 'the stage ARN is missing');
-  return {
-    arn: stage.arn,
-    id: idFromArn(stage.arn),
-    name: stage.name ?? '',
-    activeSessionId: stage.activeSessionId || undefined,
-    tags: { ...(stage.tags ?? {}) },
-  };
-}
-
-function toStageDetails(operation: string, stage: AwsStage | undefined): StageDetails {
-  const summary = toStageSummary(operation, stage);
-  const endpoints: StageDetails['endpoints'] = {};
-  for (const key of ['events', 'whip', 'rtmp', 'rtmps'] as const) {
-    const value = stage?.endpoints?.[key];
-    if (value) endpoints[key] = value;
-  }
-  return { ...summary, endpoints };
-}
-
-/** Maps an AWS SDK failure (service exception, network, credentials) to a ControlPlaneError. */
-export function toControlPlaneError(operation: string, error: unknown): ControlPlaneError {
-  if (error instanceof ControlPlaneError) return error;
-  const shape: AwsErrorShape = typeof error === 'object' && error !== null ? (error as AwsErrorShape) : {};
-  const name = typeof shape.name === 'string' && shape.name !== '' ? shape.name : 'UnknownError';
-  const metadata = shape.$metadata;
-  const status = metadata?.httpStatusCode;
-  if (status !== undefined) {
-    // Real-Time error bodies carry their text in `exceptionMessage` (the error shapes of the IVS
-    // Real-Time API reference), which the AWS SDK does not read: it reports "UnknownError".
-    const text =
-      typeof shape.exceptionMessage === 'string' && shape.exceptionMessage !== ''
-        ? shape.exceptionMessage
-        : typeof shape.message === 'string' && shape.message !== '' && shape.message !== 'UnknownError'
-          ? shape.message
-          : name;
-    return new ControlPlaneError({
-      operation,
-      errorName: name,
-      message: text,
-      status,
-      requestId: metadata?.requestId,
-      retryable: shape.$retryable !== undefined || status === 429 || status >= 500 || name === 'ThrottlingException',
-      cause: error,
-    });
-  }
-  if (name === 'CredentialsProviderError' || name === 'ProviderError') {
-    const detail = typeof shape.message === 'string' ? shape.message : '';
-    return new ControlPlaneError({
-      operation,
-      errorName: 'CredentialsError',
-      message: `AWS credentials could not be loaded${detail ? ` (${detail})` : ''}. Pass \`credentials\` or configure the AWS SDK's default chain.`,
-      retryable: false,
-      cause: error,
-    });
-  }
-  const detail = typeof shape.message === 'string' ? shape.message : String(error);
-  return new ControlPlaneError({
-    operation,
-    errorName: 'NetworkError',
-    message: `The request did not get an answer: ${detail}`,
-    retryable: true,
-    cause: error,
-  });
 }
