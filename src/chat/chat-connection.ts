@@ -318,7 +318,7 @@ export class ChatConnection {
   /** Sends the queued messages, in order, while the connection allows it. */
   flushQueue(): void {
     const host = this.#host;
-    while (host.queue().length > 0 && host.current() && this.canDispatch()) this.dispatchSend(host.queue().shift()!);
+    while (host.queue.size > 0 && host.current() && this.canDispatch()) this.dispatchSend(host.queue.next()!);
   }
 
   /** Sends one message now; it resolves on the server's acknowledgement. */
@@ -335,7 +335,7 @@ export class ChatConnection {
       });
     } catch {
       // ChatRoom left `connected` in between: keep the message for the next connection.
-      host.queue().unshift(item);
+      host.queue.putBack(item);
       return;
     }
     this.#inflight.track(item, 'send()');
@@ -352,7 +352,7 @@ export class ChatConnection {
           // The session expired and the message was refused: ChatRoom reconnects with a new token;
           // send it again on the new connection (it was certainly not delivered).
           this.#reauthPending = true;
-          host.queue().unshift(item);
+          host.queue.putBack(item);
           return;
         }
         item.reject(error);

@@ -22,6 +22,7 @@ import { resolveReconnectPolicy, type ReconnectPolicy } from './reconnect-policy
 import type * as Engine from './chat-connection';
 import type { ChatConnection } from './chat-connection';
 import { newRequestId } from './request-id';
+import { SendQueue } from './send-queue';
 import type {
   ChatConnectionConfig,
   PendingSend,
@@ -141,7 +142,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
   #disposed = false;
   #run: Run | undefined;
   #learnedUserId: string | undefined;
-  #queue: PendingSend[] = [];
+  readonly #queue = new SendQueue();
 
   constructor(options: ChatSessionOptions = {}) {
     super(listenerErrorsTo(options.logger));
@@ -173,7 +174,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
 
   /** Sends waiting for a connection. */
   get queuedSends(): number {
-    return this.#queue.length;
+    return this.#queue.size;
   }
 
   /**
@@ -235,7 +236,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
       {
         regionOrUrl,
         tokenProvider,
-        queue: () => this.#queue,
+        queue: this.#queue,
         current: () => this.#run === run,
         state: () => this.#state,
         setState: (state, reason) => this.#setState(state, reason),
@@ -272,18 +273,18 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
     const run = this.#requireRun('send()');
     return new Promise<ChatMessage>((resolve, reject) => {
       const item: PendingSend = { requestId: newRequestId(), content: text, attributes: attrs, timer: undefined, resolve, reject };
-      if (this.#queue.length === 0 && run.connection?.canDispatch()) {
+      if (this.#queue.size === 0 && run.connection?.canDispatch()) {
         run.connection.dispatchSend(item);
-      } else if (this.#queue.length >= this.#maxQueuedSends) {
+      } else if (this.#queue.size >= this.#maxQueuedSends) {
         reject(
           new ChatError(
             'queue-full',
-            `${this.#queue.length} messages are already waiting for the connection (maxQueuedSends). Wait for the 'connected' state before sending more.`,
+            `${this.#queue.size} messages are already waiting for the connection (maxQueuedSends). Wait for the 'connected' state before sending more.`,
             { requestId: item.requestId },
           ),
         );
       } else {
-        this.#queue.push(item);
+        this.#queue.add(item);
       }
     });
   }
@@ -332,9 +333,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
       this.#disposed
         ? new ChatError('disposed', 'The ChatSession was disposed before the request completed.', { requestId })
         : new ChatError('not-connected', `The chat session stopped (${reason}) before the request completed.`, { requestId });
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const item of queued) item.reject(failure(item.requestId));
+    for (const item of this.#queue.drain()) item.reject(failure(item.requestId));
     connection?.failInflight(failure);
 
     this.#stopReason = reason;

@@ -208,12 +208,19 @@ export interface ChatConnectionConfig {
   readonly random: () => number;
 }
 
+/** The session's queue of sends as its connection engine uses it: the next send, or one put back. */
+export interface PendingSends {
+  readonly size: number;
+  next(): PendingSend | undefined;
+  putBack(item: PendingSend): void;
+}
+
 /** What a connection needs from its session (one per `connect()` call). */
 export interface ChatConnectionHost {
   readonly regionOrUrl: string;
   readonly tokenProvider: ChatTokenProvider;
-  /** The session's send queue (the session bounds it and replaces it when it stops). */
-  queue(): PendingSend[];
+  /** The session's send queue (the session bounds it and drains it when it stops). */
+  readonly queue: PendingSends;
   /** Whether this `connect()` call is still the session's current one. */
   current(): boolean;
   state(): ChatSessionState;
