@@ -5,8 +5,8 @@
  *   node scripts/check-structure.mjs circles      no import circle between files (type-only imports
  *                                                 and `export … from` included), via the TypeScript parser
  *   node scripts/check-structure.mjs size         no file over 400 lines
- *   node scripts/check-structure.mjs duplicates   no repeated logic: no run of ≥ 60 identical tokens
- *                                                 spanning ≥ 6 lines in two places (import/export lists
+ *   node scripts/check-structure.mjs duplicates   no repeated logic: no run of ≥ 50 identical tokens
+ *                                                 spanning ≥ 5 lines in two places (import/export lists
  *                                                 aside), a copy-paste detector in the manner of jscpd
  *
  * Each prints what it found and exits 1 on a violation not in ALLOWED below.
@@ -45,8 +45,8 @@ const ALLOWED = {
 };
 
 const MAX_LINES = 400;
-const MIN_TOKENS = 60;
-const MIN_LINES = 6;
+const MIN_TOKENS = 50;
+const MIN_LINES = 5;
 
 function sourceFiles(dir = srcDir) {
   const files = [];
