@@ -19,6 +19,10 @@ step() { # name, command...
 # Static checks count as one test each.
 step lint npx eslint .
 step typecheck npx tsc -p tsconfig.json --noEmit
+# Structure of src/ (scripts/check-structure.mjs): no import circles, no file over 400 lines, no copy-paste.
+step no-import-circles node scripts/check-structure.mjs circles
+step file-size node scripts/check-structure.mjs size
+step no-duplicates node scripts/check-structure.mjs duplicates
 step build npm run --silent build
 
 # Vitest: unit + integration.

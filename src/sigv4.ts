@@ -28,6 +28,7 @@ export const SigV4ControlPlane = implementation.SigV4ControlPlane;
 /** An instance of {@link SigV4ControlPlane}. */
 export type SigV4ControlPlane = Implementation.SigV4ControlPlane;
 export type { AwsCredentials, AwsCredentialsOption, SigV4ControlPlaneOptions, SigV4Logger } from './control-plane/sigv4-control-plane';
+export type { Logger } from './core/logger';
 // The ControlPlane interface and the types of its operations, which the signatures above use.
 export type {
   CallOptions,

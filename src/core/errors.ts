@@ -17,7 +17,7 @@ export type IvsErrorCode =
   | 'STAGE_PUBLISH_FAILED'
   | 'STAGE_SUBSCRIBE_FAILED'
   | 'STAGE_UNSUPPORTED'
-  | 'GRID_LOAD_FAILED'
+  | 'LOAD_FAILED'
   | 'MEDIA_DEVICE'
   | 'CONTROL_PLANE'
   | 'CHAT';
@@ -38,8 +38,9 @@ export function messageOf(error: unknown): string {
 const ERROR_BRAND = Symbol.for('aws-ivs-realtime.error');
 
 /**
- * Base class of every SDK error. `instanceof IvsRealtimeError` catches them all (errors of another
- * copy of the package, e.g. one bundled separately, are recognised by {@link isIvsRealtimeError}).
+ * Base class of every SDK error. `instanceof IvsRealtimeError` catches them all; to tell them apart,
+ * check `error.code` (stable across versions) or use {@link isIvsRealtimeError} with a code, which
+ * also recognises errors of another copy of the package (e.g. one bundled separately).
  */
 export class IvsRealtimeError extends Error {
   override name = 'IvsRealtimeError';
@@ -49,6 +50,23 @@ export class IvsRealtimeError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     Object.defineProperty(this, ERROR_BRAND, { value: true });
+  }
+}
+
+/**
+ * A part of this package loaded on first use (the grid's renderer, the chat or control-plane
+ * engine) or an optional peer SDK could not be loaded: the bundler does not serve the package's
+ * chunks, the network failed, or the peer dependency is not installed. Nothing was sent; calling
+ * again tries the load again.
+ */
+export class LoadError extends IvsRealtimeError {
+  override name = 'LoadError' as const;
+  /** What could not be loaded, e.g. `StageGrid's renderer` or `amazon-ivs-chat-messaging`. */
+  readonly part: string;
+
+  constructor(part: string, message: string, options?: IvsRealtimeErrorOptions) {
+    super('LOAD_FAILED', message, options);
+    this.part = part;
   }
 }
 
@@ -345,7 +363,7 @@ export interface IvsRealtimeErrorByCode {
   STAGE_PUBLISH_FAILED: StageError;
   STAGE_SUBSCRIBE_FAILED: StageError;
   STAGE_UNSUPPORTED: StageUnsupportedError;
-  GRID_LOAD_FAILED: IvsRealtimeError;
+  LOAD_FAILED: LoadError;
   MEDIA_DEVICE: MediaDeviceError;
   CONTROL_PLANE: ControlPlaneError;
   CHAT: ChatError;

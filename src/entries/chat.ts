@@ -18,6 +18,7 @@ export {
   MediaDeviceError,
   ControlPlaneError,
   ChatError,
+  LoadError,
   isIvsRealtimeError,
 } from '../core/errors';
 export type {
@@ -34,6 +35,7 @@ export type {
 // Events
 export { TypedEmitter } from '../core/emitter';
 export type { EventMap, Listener } from '../core/emitter';
+export type { Logger } from '../core/logger';
 
 // Chat
 export { ChatSession, DEFAULT_RECONNECT_POLICY, MAX_MESSAGE_LENGTH } from '../chat';

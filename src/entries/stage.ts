@@ -18,6 +18,7 @@ export {
   MediaDeviceError,
   ControlPlaneError,
   ChatError,
+  LoadError,
   isIvsRealtimeError,
 } from '../core/errors';
 export type {
@@ -34,6 +35,8 @@ export type {
 // Events and tokens
 export { TypedEmitter } from '../core/emitter';
 export type { EventMap, Listener } from '../core/emitter';
+export type { Logger } from '../core/logger';
+export type { SpeakersChangedEvent, QualityChangedEvent, SessionAddonEvents, AddonEmit, AddonHost } from '../core/addon-events';
 export { decodeParticipantToken, assertTokenUsable, isLocalStageToken } from '../core/token';
 export type { ParticipantTokenClaims, TokenCapabilities } from '../core/token';
 

@@ -5,7 +5,7 @@
 import { TypedEmitter } from '../core/emitter';
 import { AbortedError, InvalidStateError, MediaDeviceError, ValidationError } from '../core/errors';
 import type { PublishMediaOptions } from '../stage/local-media';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from './media-devices';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../core/media-devices';
 
 /** Options of {@link MediaPreview}. */
 export interface MediaPreviewOptions {
@@ -21,7 +21,6 @@ export interface MediaPreviewOptions {
 
 /** Events of a {@link MediaPreview}. */
 export interface MediaPreviewEvents {
-  [event: string]: object | undefined;
   /** Microphone level, 0..1 (peak of the last interval), every `meterIntervalMs` while previewing. */
   level: { level: number };
   /** A track was captured or replaced (after `start()` and `setDevice()`). */

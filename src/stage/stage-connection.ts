@@ -19,7 +19,7 @@
  */
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
-import { resolveMediaDevices, type MediaDevicesLike } from '../media/media-devices';
+import { resolveMediaDevices, type MediaDevicesLike } from '../core/media-devices';
 import type {
   DriverConnectionState,
   DriverLeftReason,

@@ -4,11 +4,13 @@
  * media, error mapping, strategy adapter) is imported on the first `join()`, in parallel with the
  * stage driver, so a page that never joins never loads it.
  */
+import type { AddonEmit, AddonHost, SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
+import { listenerErrorsTo, type Logger } from '../core/logger';
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { assertTokenUsable } from '../core/token';
-import type { MediaDevicesLike } from '../media/media-devices';
+import type { MediaDevicesLike } from '../core/media-devices';
 import { defaultStageFactory } from './default-factory';
 import type { StageDriver, StageFactory } from './driver';
 import { validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './media-options';
@@ -38,7 +40,12 @@ export interface StageSessionOptions {
   mediaDevices?: MediaDevicesLike;
   /** Encoder settings per kind for published streams (bitrate, frame rate, simulcast, stereo). */
   publishConfig?: PublishConfig;
-  /** Called when an event listener throws (default: `console.error`). The session state is unaffected. */
+  /** Receives diagnostics: an event listener that throws is reported to `logger.error` (default: `console`). */
+  logger?: Logger;
+  /**
+   * Called when an event listener throws (default: `console.error`). The session state is unaffected.
+   * @deprecated Use `logger`; this wins over it when both are given.
+   */
   onListenerError?: (error: unknown, event: string) => void;
 }
 
@@ -68,12 +75,6 @@ const loadEngine = loadOnce(
   (error) => new StageError('join', chunkLoadFailure("StageSession's connection module", error, 'then call join() again'), { cause: error }),
 );
 
-/**
- * Emits an event of an add-on (`ActiveSpeakerDetector`, `NetworkQualityMonitor`) on the session it is
- * attached to, so one listener — a grid, an app — follows everything on the session. @internal
- */
-export let relayEvent: (session: StageSession, event: 'speakersChanged' | 'qualityChanged', payload: object) => void;
-
 const NOT_CONNECTED = 'The session is not connected. Call join() and wait for it first.';
 
 const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
@@ -101,7 +102,7 @@ const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
  * await session.leave();
  * ```
  */
-export class StageSession extends TypedEmitter<StageSessionEvents> {
+export class StageSession extends TypedEmitter<StageSessionEvents> implements AddonHost {
   readonly #factory: StageFactory;
   readonly #mediaDevices: MediaDevicesLike | undefined;
   readonly #publishConfig: PublishConfig;
@@ -118,16 +119,21 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   #disposed = false;
   #publishQueue: Promise<unknown> = Promise.resolve();
 
-  static {
-    relayEvent = (session, event, payload) => session.emit(event, payload);
-  }
-
   constructor(options: StageSessionOptions = {}) {
-    super(options.onListenerError);
+    super(options.onListenerError ?? listenerErrorsTo(options.logger));
     this.#factory = options.stageFactory ?? defaultStageFactory;
     this.#mediaDevices = options.mediaDevices;
     this.#publishConfig = options.publishConfig ?? {};
     this.#strategy = resolveStrategy(options.strategy);
+  }
+
+  /**
+   * Attaches an add-on: returns the function through which it emits its session-level events
+   * (`speakersChanged`, `qualityChanged`) on this session, so one listener — a `StageGrid`, an app —
+   * follows everything. `ActiveSpeakerDetector` and `NetworkQualityMonitor` call it themselves.
+   */
+  attachAddon(): AddonEmit {
+    return (event, payload) => this.emit<keyof SessionAddonEvents>(event, payload);
   }
 
   /** Connection state. */

@@ -1,6 +1,7 @@
+import type { QualityChangedEvent, SpeakersChangedEvent } from '../core/addon-events';
 import type { IvsRealtimeError } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
-import type { MediaDevicesLike } from '../media/media-devices';
+import type { MediaDevicesLike } from '../core/media-devices';
 import type { StageDriver } from './driver';
 import type { PublishConfig, PublishMediaOptions } from './media-options';
 
@@ -81,12 +82,6 @@ export type ParticipantChange = 'attributes' | 'capabilities' | 'publishState' |
 
 /** Events of a {@link StageSession}: one object payload each. */
 export interface StageSessionEvents {
-  /**
-   * Add-ons attached to a session emit their events on it too, so one listener (a `StageGrid`, an
-   * app) follows everything: `speakersChanged` from an `ActiveSpeakerDetector`, `qualityChanged`
-   * from a `NetworkQualityMonitor` (typed on those classes).
-   */
-  [event: string]: object | undefined;
   stateChanged: { state: StageSessionState; previous: StageSessionState };
   participantJoined: { participant: Participant };
   participantLeft: { participant: Participant };
@@ -98,6 +93,13 @@ export interface StageSessionEvents {
   error: { error: IvsRealtimeError };
   /** Emitted exactly once per join, when the session leaves the stage for any reason. */
   left: { reason: LeftReason; error?: IvsRealtimeError };
+  /**
+   * Add-ons attached to the session (`attachAddon()`) emit their events on it too, so one listener
+   * (a `StageGrid`, an app) follows everything: `speakersChanged` from an `ActiveSpeakerDetector`,
+   * `qualityChanged` from a `NetworkQualityMonitor`.
+   */
+  speakersChanged: SpeakersChangedEvent;
+  qualityChanged: QualityChangedEvent;
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import {
   type DriverSubscribeState,
   type StageDriver,
 } from '../../src/stage/driver';
-import type { MediaDevicesLike } from '../../src/media/media-devices';
+import type { MediaDevicesLike } from '../../src/core/media-devices';
 
 type AnyListener = (...args: never[]) => void;
 

@@ -343,7 +343,7 @@ describe('createControlPlaneHandler: options', () => {
 
 describe('Retry-After from the services', () => {
   it('SigV4ControlPlane keeps the AWS answer\'s Retry-After (seconds or HTTP date) on the ControlPlaneError', async () => {
-    const { toControlPlaneError } = await import('../../../src/control-plane/sigv4-control-plane');
+    const { toControlPlaneError } = await import('../../../src/control-plane/sigv4-answers');
     const awsError = (retryAfter: string | undefined) => {
       const error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429, requestId: 'r1' } });
       Object.defineProperty(error, '$response', { value: { headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } }, enumerable: false });

@@ -1,4 +1,4 @@
-import { MediaDeviceError } from '../core/errors';
+import { MediaDeviceError } from './errors';
 
 /**
  * The part of `navigator.mediaDevices` this SDK uses. The real `MediaDevices` satisfies it; tests and
