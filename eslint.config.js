@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'demo/dist/**', 'node_modules/**', 'test-results/**', '.artifacts/**', 'tests/e2e/harness/dist/**', '**/.out/**', '.tmp-media/**'] },
+  { ignores: ['scripts/package-tier/consumer/**', 'dist/**', 'packages/*/dist/**', '**/.dist-build/**', 'demo/dist/**', 'node_modules/**', 'test-results/**', '.artifacts/**', 'tests/e2e/harness/dist/**', '**/.out/**', '.tmp-media/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,18 +1,20 @@
 /**
- * Library build. Two passes (see scripts/build.mjs):
- * - `browser`: the entries a web page imports (`.` and `./sigv4`), ES modules with code splitting so
- *   the IVS media SDK and the local stage driver load on first use;
- * - `node`: the server handler, the emulator and its CLI.
+ * Library build of `aws-ivs-realtime` (see scripts/build.mjs): ONE Vite pass over every entry, ES
+ * modules with code splitting. One pass means one copy of each module: the error classes that
+ * `aws-ivs-realtime/sigv4` throws are the ones `aws-ivs-realtime/server` checks, and the peer SDKs
+ * and on-demand parts (stage engine, grid renderer, chat engine, local stage driver) are chunks
+ * loaded on first use.
  * Every dependency stays external: the package ships its own code only.
+ *
+ * The emulator package has its own config: packages/ivs-local/vite.config.ts.
  */
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
 const deps = [
-  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys((pkg as { dependencies?: Record<string, string> }).dependencies ?? {}),
   ...Object.keys(pkg.peerDependencies ?? {}),
-  ...Object.keys((pkg as { optionalDependencies?: Record<string, string> }).optionalDependencies ?? {}),
 ];
 const external = (id: string): boolean =>
   id.startsWith('node:') ||
@@ -21,34 +23,27 @@ const external = (id: string): boolean =>
   id.startsWith('@smithy/') ||
   deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
-const browserEntries: Record<string, string> = { index: 'src/index.ts', sigv4: 'src/sigv4.ts' };
-const nodeEntries: Record<string, string> = {
+/** Every `exports` subpath's source (`.` is `index`). */
+export const entries: Record<string, string> = {
+  index: 'src/index.ts',
+  'entries/stage': 'src/entries/stage.ts',
+  'entries/chat': 'src/entries/chat.ts',
+  sigv4: 'src/sigv4.ts',
   server: 'src/server.ts',
-  local: 'src/local.ts',
-  'bin/ivs-local': 'src/bin/ivs-local.ts',
+  protocol: 'src/protocol.ts',
 };
 
-export default defineConfig(({ mode }) => {
-  const node = mode === 'node';
-  return {
-    build: {
-      outDir: 'dist',
-      emptyOutDir: false,
-      target: node ? 'node20' : 'es2022',
-      minify: false,
-      sourcemap: true,
-      ssr: node,
-      lib: {
-        entry: node ? nodeEntries : browserEntries,
-        formats: ['es'],
-      },
-      rollupOptions: {
-        external,
-        output: {
-          entryFileNames: '[name].js',
-          chunkFileNames: node ? 'chunks/node-[name]-[hash].js' : 'chunks/[name]-[hash].js',
-        },
-      },
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+    lib: { entry: entries, formats: ['es'] },
+    rollupOptions: {
+      external,
+      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     },
-  };
+  },
 });

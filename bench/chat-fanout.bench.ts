@@ -19,7 +19,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { startLocalIvs } from '../src/local/server';
+import { startLocalIvs } from '../packages/ivs-local/src/server';
 
 export interface ChatFanoutOptions {
   /** Connected clients, senders included. Default 200. */

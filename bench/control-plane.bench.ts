@@ -9,10 +9,13 @@
  *
  * Prints nothing; returns the figures.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CreateParticipantTokenCommand, CreateStageCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
-import { startLocalIvs } from '../src/local/server';
+import { startLocalIvs } from '../packages/ivs-local/src/server';
 
 export interface ControlPlaneBenchOptions {
   /** Concurrent clients, each with one request in flight. Default 20. */
@@ -153,5 +156,68 @@ export async function runControlPlaneBench(options: ControlPlaneBenchOptions = {
     baseline,
     throughputRatio: Number((emulator.requestsPerSecond / Math.max(1, baseline.requestsPerSecond)).toFixed(3)),
     awsQuotaTps: 50,
+  };
+}
+
+export interface DurableCreateStageResult {
+  concurrency: number;
+  durationMs: number;
+  /** CreateStage with state in memory only. */
+  inMemory: ThroughputFigures;
+  /** CreateStage with `dataFile`: each 200 sent only once the stage is on disk (fsync, group commit). */
+  durable: ThroughputFigures;
+  /** durable req/s ÷ in-memory req/s. */
+  throughputRatio: number;
+  /** Stages in the data file at the end of the durable run (the snapshot each write serialises). */
+  stagesAtEnd: number;
+  /** IVS's own quota for CreateStage (5 TPS, like the other stage APIs but CreateParticipantToken). */
+  awsQuotaTps: number;
+}
+
+async function createStageThroughput(concurrency: number, warmupMs: number, durationMs: number, dataFile: string | undefined): Promise<{ figures: ThroughputFigures; stages: number }> {
+  const ivs = await startLocalIvs({ modules: [], ...(dataFile ? { dataFile } : {}) });
+  const clients = Array.from(
+    { length: concurrency },
+    () => new IVSRealTimeClient({ endpoint: ivs.url, region: ivs.region, credentials: ivs.credentials, maxAttempts: 1 }),
+  );
+  let created = 0;
+  try {
+    const figures = await drive(concurrency, warmupMs, durationMs, async (worker) => {
+      const { stage } = await clients[worker]!.send(new CreateStageCommand({ name: `bench-${worker}` }));
+      if (!stage?.arn) throw new Error('no stage');
+      created += 1;
+    });
+    return { figures, stages: created };
+  } finally {
+    for (const client of clients) client.destroy();
+    await ivs.close();
+  }
+}
+
+/**
+ * CreateStage throughput with durable `--data` (every acknowledgement after fsync; concurrent writes
+ * share one) against in-memory state, same clients, same run. Each durable write serialises the
+ * whole state, so the figure also depends on how many stages exist: `stagesAtEnd` says how many.
+ */
+export async function runDurableCreateStageBench(options: ControlPlaneBenchOptions = {}): Promise<DurableCreateStageResult> {
+  const concurrency = options.concurrency ?? 20;
+  const durationMs = options.durationMs ?? 3_000;
+  const warmupMs = options.warmupMs ?? 300;
+  const inMemory = await createStageThroughput(concurrency, warmupMs, durationMs, undefined);
+  const dir = await mkdtemp(join(tmpdir(), 'ivs-local-bench-'));
+  let durable: { figures: ThroughputFigures; stages: number };
+  try {
+    durable = await createStageThroughput(concurrency, warmupMs, durationMs, join(dir, 'state.json'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return {
+    concurrency,
+    durationMs,
+    inMemory: inMemory.figures,
+    durable: durable.figures,
+    throughputRatio: Number((durable.figures.requestsPerSecond / Math.max(1, inMemory.figures.requestsPerSecond)).toFixed(3)),
+    stagesAtEnd: durable.stages,
+    awsQuotaTps: 5,
   };
 }

@@ -11,8 +11,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { runChatFanoutBench } from './chat-fanout.bench';
-import { runControlPlaneBench } from './control-plane.bench';
-import { measureSize } from './size';
+import { runControlPlaneBench, runDurableCreateStageBench } from './control-plane.bench';
+import { measureBrowserInstall, measureSize } from './size';
 
 // The benchmarks talk only to ivs-local: the AWS SDK's notice about future Node versions is noise
 // in their output (child processes inherit this too).
@@ -37,6 +37,18 @@ if (run('size')) {
   for (const [chunk, bytes] of Object.entries(size.app.lazyChunks)) console.log(`  loaded on first use: ${chunk} ${kb(bytes)} gzip`);
   console.log(`app after it joined an IVS stage, connected chat and called its backend: ${kb(size.app.afterFirstUseGzipBytes)} gzip (all but the local stage driver)`);
   verdict('size', size.app.gzipBytes <= size.budgetBytes, `${kb(size.app.gzipBytes)} vs budget ${kb(size.budgetBytes)}`);
+
+  console.log('\n== Browser-user install: npm i aws-ivs-realtime amazon-ivs-web-broadcast amazon-ivs-chat-messaging (packed build)');
+  const install = await measureBrowserInstall();
+  const line = (f: { packages: number; megabytes: number }) => `${f.packages} packages, ${f.megabytes} MB`;
+  console.log(`aws-ivs-realtime + both IVS SDKs: ${line(install.browserUser)}`);
+  console.log(`baseline, the two IVS SDKs alone (same run): ${line(install.ivsSdksOnly)}`);
+  console.log(`before ivs-local became its own package: ${line(install.before)}`);
+  verdict(
+    'browser-user install',
+    install.browserUser.packages === install.ivsSdksOnly.packages + 1,
+    `aws-ivs-realtime adds ${install.browserUser.packages - install.ivsSdksOnly.packages} package(s) and ${(install.browserUser.megabytes - install.ivsSdksOnly.megabytes).toFixed(1)} MB to the IVS SDKs`,
+  );
 }
 
 if (run('control-plane')) {
@@ -48,6 +60,16 @@ if (run('control-plane')) {
   });
   console.log(`throughput ratio emulator/baseline: ${cp.throughputRatio.toFixed(2)}; AWS quota for this call: ${cp.awsQuotaTps} TPS`);
   verdict('control-plane', cp.emulator.errors === 0 && cp.emulator.requestsPerSecond > cp.awsQuotaTps, `${cp.emulator.requestsPerSecond.toFixed(0)} req/s (${cp.emulator.errors} errors), baseline ${cp.baseline.requestsPerSecond.toFixed(0)} req/s`);
+
+  console.log('\n== Control plane: CreateStage with durable --data (fsync before each 200, group commit) vs in memory, 20 concurrent clients');
+  const durable = await runDurableCreateStageBench();
+  console.table({ 'in memory': durable.inMemory, 'durable --data': durable.durable });
+  console.log(`throughput ratio durable/in-memory: ${durable.throughputRatio.toFixed(2)} (${durable.stagesAtEnd} stages in the data file at the end)`);
+  verdict(
+    'durable CreateStage',
+    durable.durable.errors === 0 && durable.durable.requestsPerSecond > durable.awsQuotaTps,
+    `${durable.durable.requestsPerSecond.toFixed(0)} req/s durable vs ${durable.inMemory.requestsPerSecond.toFixed(0)} req/s in memory (${durable.throughputRatio.toFixed(2)}×); AWS's quota for CreateStage: ${durable.awsQuotaTps} TPS`,
+  );
 }
 
 if (run('chat')) {

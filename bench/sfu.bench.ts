@@ -15,7 +15,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runLoadTest, type LoadTestReport } from '../src/local/bots/load-test';
+import { runLoadTest, type LoadTestReport } from '../packages/ivs-local/src/bots/load-test';
 
 interface Row {
   run: string;

@@ -10,11 +10,13 @@
  * requests, the local stage driver) are listed separately, with the total an app has loaded once it
  * has used all four classes against Amazon IVS (every chunk but the local stage driver's).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { inventory } from '../scripts/package-tier/inventory.mjs';
 
 export interface SizeFigures {
   /** gzip bytes of the statically loaded code. */
@@ -83,4 +85,47 @@ export async function measureSize(budgetBytes = 15 * 1024): Promise<SizeResult> 
   );
   const entry = await bundle(`export * from 'aws-ivs-realtime';\n`);
   return { app, entry, budgetBytes };
+}
+
+/** What `npm i aws-ivs-realtime amazon-ivs-web-broadcast amazon-ivs-chat-messaging` installs. */
+export interface InstallFigures {
+  /** aws-ivs-realtime (packed from this checkout's build) with both IVS SDKs. */
+  browserUser: { packages: number; megabytes: number };
+  /** Baseline measured in the same run: the two IVS SDKs alone. */
+  ivsSdksOnly: { packages: number; megabytes: number };
+  /** The same install before ivs-local and the AWS SDK left the package's dependencies. */
+  before: { packages: number; megabytes: number };
+}
+
+function npm(args: string[], cwd: string): void {
+  const result = spawnSync('npm', args, { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${result.stdout}${result.stderr}`);
+}
+
+/**
+ * Installs the browser user's packages into a fresh folder (the package packed from `dist/`, the
+ * IVS SDKs from the registry or the local npm cache) and counts what arrived.
+ */
+export async function measureBrowserInstall(): Promise<InstallFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'ivs-install-'));
+  try {
+    npm(['pack', '--silent', '--pack-destination', dir], process.cwd());
+    const tgz = readdirSync(dir).find((f) => f.startsWith('aws-ivs-realtime-') && f.endsWith('.tgz'))!;
+    const figures = (name: string, specs: string[]) => {
+      const app = join(dir, name);
+      mkdirSync(app);
+      writeFileSync(join(app, 'package.json'), JSON.stringify({ name, private: true }));
+      npm(['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error', ...specs], app);
+      const { packages, bytes } = inventory(app);
+      return { packages: packages.length, megabytes: Math.round(bytes / 1e5) / 10 };
+    };
+    const peers = ['amazon-ivs-web-broadcast', 'amazon-ivs-chat-messaging'];
+    return {
+      browserUser: figures('browser-user', [join(dir, tgz), ...peers]),
+      ivsSdksOnly: figures('ivs-sdks-only', peers),
+      before: { packages: 234, megabytes: 101 },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

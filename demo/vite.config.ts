@@ -3,7 +3,8 @@
  * middleware; `vite build demo` builds the page alone.
  *
  * The demo imports the SDK the way an app does (`aws-ivs-realtime`, `aws-ivs-realtime/sigv4`);
- * the aliases below point those names at the sources so the demo always runs the current code.
+ * the aliases below point those names at the sources so the demo always runs the current code
+ * (`aws-ivs-realtime/protocol` too: the ivs-local sources `npm run demo` loads import it).
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -18,7 +19,7 @@ export default defineConfig({
   preview: { host: '127.0.0.1' },
   resolve: {
     alias: [
-      { find: /^aws-ivs-realtime\/sigv4$/, replacement: source('sigv4.ts') },
+      { find: /^aws-ivs-realtime\/(sigv4|server|protocol)$/, replacement: source('$1.ts') },
       { find: /^aws-ivs-realtime$/, replacement: source('index.ts') },
     ],
   },

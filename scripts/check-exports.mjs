@@ -55,6 +55,39 @@ for (const file of [...lazy]) {
   if (/from\s*['"]@aws-sdk\//.test(code)) failures.push(`${file} (lazy chunk of ".") imports @aws-sdk`);
 }
 
+// What each entry can ever load (static and dynamic imports, followed through the chunks): the
+// stage-only and chat-only entries must not reach the other peer SDK (a bundler would need it
+// installed), and none of the browser entries nor the server handler may reach the AWS SDK.
+function reach(entry) {
+  const files = new Set();
+  const packages = new Set();
+  const visit = (file) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const m of [...code.matchAll(staticImport), ...code.matchAll(dynamicImport)]) {
+      const spec = m[1] ?? m[2];
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
+      else packages.add(spec);
+    }
+  };
+  visit(resolve(distDir, entry));
+  return packages;
+}
+const mustNotReach = {
+  'entries/stage.js': [/^amazon-ivs-chat-messaging/, /^@aws-sdk\//, /^@smithy\//],
+  'entries/chat.js': [/^amazon-ivs-web-broadcast/, /^@aws-sdk\//, /^@smithy\//],
+  'index.js': [/^@aws-sdk\//, /^@smithy\//],
+  'server.js': [/^@aws-sdk\//, /^@smithy\//, /^amazon-ivs-/],
+  'protocol.js': [/^@aws-sdk\//, /^@smithy\//, /^amazon-ivs-/],
+};
+for (const [entry, patterns] of Object.entries(mustNotReach)) {
+  if (!existsSync(resolve(distDir, entry))) continue; // reported above as a missing export path
+  for (const spec of reach(entry)) {
+    if (patterns.some((pattern) => pattern.test(spec))) failures.push(`${entry} can load ${spec}, which it must never reach`);
+  }
+}
+
 // SSR safety: import the entry with no DOM globals.
 for (const g of ['window', 'document', 'navigator']) {
   if (g in globalThis && g !== 'navigator') failures.push(`unexpected global ${g} in the check process`);
@@ -69,4 +102,4 @@ if (failures.length) {
   console.error(`check-exports: ${failures.length} problem(s)\n- ${failures.join('\n- ')}`);
   process.exit(1);
 }
-console.log(`check-exports: ${paths.length} export paths exist; "." reaches ${seen.size} module(s) statically, no @aws-sdk code, no static media/chat SDK import; imports without a DOM.`);
+console.log(`check-exports: ${paths.length} export paths exist; "." reaches ${seen.size} module(s) statically, no @aws-sdk code, no static media/chat SDK import; imports without a DOM; /stage never reaches the chat SDK, /chat never the stage SDK, /server no AWS SDK.`);

@@ -244,7 +244,7 @@ try {
   ]);
   let pageConfig;
   if (mode === 'local') {
-    const { startLocalIvs } = await vite.ssrLoadModule(sourceFile('local.ts'));
+    const { startLocalIvs } = await vite.ssrLoadModule(fileURLToPath(new URL('../packages/ivs-local/src/index.ts', import.meta.url)));
     emulator = await startLocalIvs({ port: emulatorPort, host: '127.0.0.1', ...(args.data ? { dataFile: args.data } : {}) });
     controlPlane = new SigV4ControlPlane({ region: emulator.region, credentials: emulator.credentials, endpoint: emulator.url });
     pageConfig = {

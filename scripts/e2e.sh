@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ "${E2E_SOURCE:-}" != "1" ]]; then
-  if [[ ! -f dist/index.js || ! -f dist/local.js ]] || [[ -n "$(find src package.json -newer dist/index.js -print -quit)" ]]; then
+  if [[ ! -f dist/index.js || ! -f packages/ivs-local/dist/index.js ]] || [[ -n "$(find src packages/ivs-local/src package.json packages/ivs-local/package.json -newer packages/ivs-local/dist/index.js -print -quit)" ]]; then
     echo "e2e: building the package (dist/ is missing or older than src/)"
     if ! npm run --silent build; then
       echo "e2e: the build failed"

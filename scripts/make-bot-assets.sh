@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the pre-encoded media of `ivs-local bots` (src/local/bots/assets.generated.ts) with
+# Regenerates the pre-encoded media of `ivs-local bots` (packages/ivs-local/src/bots/assets.generated.ts) with
 # Debian's ffmpeg (`apt-get install ffmpeg`). Nothing encodes at run time: the bots packetize these
 # bytes into RTP and loop them.
 #
@@ -22,7 +22,7 @@ ffmpeg -hide_banner -loglevel error -f lavfi -i "sine=frequency=880:sample_rate=
   -af "volume='if(lt(mod(t,1),0.25),0.5,0)':eval=frame" -ac 1 -c:a libopus -b:a 32k -frame_duration 20 -application voip \
   "$tmp/audio.ogg"
 
-node - "$tmp/video.h264" "$tmp/audio.ogg" src/local/bots/assets.generated.ts <<'NODE'
+node - "$tmp/video.h264" "$tmp/audio.ogg" packages/ivs-local/src/bots/assets.generated.ts <<'NODE'
 const fs = require('node:fs');
 const [video, audio, out] = process.argv.slice(2);
 // An array of short lines joined at load time (one long `+` chain overflows parsers' stacks).

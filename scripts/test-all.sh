@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (`npm test`): lint, typecheck, build, unit + integration tests (Vitest),
+# the package tier (packed tarballs in fresh apps: installs, TypeScript, bundlers, Chromium, CLI),
 # end-to-end tests in Chromium (Playwright, inside a sealed network namespace) and the demo's tests.
 # Ends with one line: `N passed, N failed, N skipped` summed over every suite.
 set -uo pipefail
@@ -18,6 +19,10 @@ step() { # name, command...
 # Static checks count as one test each.
 step lint npx eslint .
 step typecheck npx tsc -p tsconfig.json --noEmit
+# Structure of src/ (scripts/check-structure.mjs): no import circles, no file over 400 lines, no copy-paste.
+step no-import-circles node scripts/check-structure.mjs circles
+step file-size node scripts/check-structure.mjs size
+step no-duplicates node scripts/check-structure.mjs duplicates
 step build npm run --silent build
 
 # Vitest: unit + integration.
@@ -33,8 +38,8 @@ else
   failed=$((failed + 1))
 fi
 
-# The media tier and the browser suites print a final line "<suite>: N passed, N failed, N skipped".
-for suite in scripts/media-test.sh scripts/e2e.sh scripts/demo-test.sh; do
+# The package tier, the media tier and the browser suites print a final line "<suite>: N passed, N failed, N skipped".
+for suite in scripts/package-test.sh scripts/media-test.sh scripts/e2e.sh scripts/demo-test.sh; do
   [ -x "$suite" ] || [ -f "$suite" ] || continue
   echo "::: $suite"
   bash "$suite" 2>&1 | tee .artifacts/suite.log

@@ -9,7 +9,7 @@
  * Deliberately not exported here:
  * - `SigV4ControlPlane`: `aws-ivs-realtime/sigv4` (pulls the AWS SDK; development only in a browser);
  * - `createControlPlaneHandler`: `aws-ivs-realtime/server` (runs on your backend);
- * - `startLocalIvs`: `aws-ivs-realtime/local` (Node only).
+ * - `startLocalIvs`: the `ivs-local` package (Node only).
  *
  * @example
  * ```ts
@@ -36,9 +36,14 @@ export {
   MediaDeviceError,
   ControlPlaneError,
   ChatError,
+  LoadError,
+  isIvsRealtimeError,
 } from './core/errors';
 export type {
   IvsErrorCode,
+  IvsRealtimeErrorOptions,
+  IvsRealtimeErrorByCode,
+  ControlPlaneErrorInit,
   TokenErrorReason,
   StageErrorCategory,
   MediaDeviceFailure,
@@ -48,6 +53,8 @@ export type {
 // Events and tokens
 export { TypedEmitter } from './core/emitter';
 export type { EventMap, Listener } from './core/emitter';
+export type { Logger } from './core/logger';
+export type { SpeakersChangedEvent, QualityChangedEvent, SessionAddonEvents, AddonEmit, AddonHost } from './core/addon-events';
 export { decodeParticipantToken, assertTokenUsable, isLocalStageToken } from './core/token';
 export type { ParticipantTokenClaims, TokenCapabilities } from './core/token';
 
@@ -66,8 +73,8 @@ export type {
 } from './stage/types';
 export type { StrategyOption, SessionStrategy, SubscribeDecision } from './stage/strategies';
 export type { PublishMediaOptions, PublishConfig } from './stage/local-media';
-export { defaultStageFactory, registerStageDriver } from './stage/default-factory';
-export type { StageDriverLoader } from './stage/default-factory';
+export { defaultStageFactory } from './stage/default-factory';
+export { loadIvsDriver } from './stage/ivs-driver';
 export type {
   StageDriver,
   StageFactory,
@@ -79,6 +86,13 @@ export type {
   DriverStageError,
   DriverStageEventMap,
   DriverStreamConfig,
+  DriverConnectionState,
+  DriverLeftReason,
+  DriverPublishState,
+  DriverSubscribeState,
+  DriverSubscribeType,
+  DriverStreamType,
+  DriverErrorCategory,
 } from './stage/driver';
 
 // Media helpers
@@ -90,6 +104,7 @@ export { ScreenShare, SCREEN_SHARE_ATTRIBUTE, screenShareOwner } from './media';
 export type { CaptureKind, DeviceKind, DeviceSwitchTarget, SwitchDeviceOptions, DeviceManagerOptions, DeviceManagerEvents, MediaPreviewOptions, MediaPreviewEvents } from './media';
 export type { ActiveSpeakerOptions, ActiveSpeakerEvents, ActiveSpeakerSource, NetworkQuality, NetworkQualityStats, NetworkQualityThresholds, NetworkQualityOptions, NetworkQualityEvents, NetworkQualitySource } from './media';
 export type { ScreenShareOptions, ScreenShareEvents, ScreenShareEndReason, ScreenShareTokenRequest } from './media';
+export type { MediaPreviewPhase } from './media/preview';
 
 // Grid
 export { StageGrid, computeGridLayout, computeSpotlightLayout, DEFAULT_STAGE_GRID_LABELS, STAGE_GRID_CSS } from './grid';
@@ -126,6 +141,16 @@ export type {
   ChatSessionEvents,
   ChatRoomConstructor,
 } from './chat';
+// What ChatSession needs of a ChatRoom (for a custom `ChatRoom` option, e.g. a test double).
+export type {
+  ChatRoomLike,
+  ChatRoomLogger,
+  ChatRoomListeners,
+  RoomChatMessage,
+  RoomChatEvent,
+  RoomDeleteMessageEvent,
+  RoomDisconnectUserEvent,
+} from './chat/types';
 
 // Control plane (browser-safe part)
 export { HttpControlPlane, listLiveStages, CONTROL_PLANE_LIMITS } from './control-plane';

@@ -29,3 +29,21 @@ export type {
 export { toNodeListener } from './server/node';
 export type { FetchHandler, NodeListener, NodeListenerOptions } from './server/node';
 export type { RestErrorBody } from './control-plane/rest-contract';
+// The ControlPlane interface and the types of its operations, which the signatures above use.
+export type {
+  CallOptions,
+  ChatCapability,
+  ChatRoomSummary,
+  ChatTokenResult,
+  ControlPlane,
+  CreateChatRoomInput,
+  CreateStageInput,
+  DisconnectParticipantInput,
+  MintChatTokenInput,
+  MintParticipantTokenInput,
+  ParticipantCapability,
+  ParticipantTokenResult,
+  StageDetails,
+  StageEndpoints,
+  StageSummary,
+} from './control-plane/types';

@@ -47,7 +47,7 @@ async function main() {
   const subscriberCount = positiveInt(values.subscribers, '--subscribers');
   const seconds = positiveInt(values.seconds, '--seconds');
 
-  for (const file of ['dist/index.js', 'dist/local.js', 'dist/bin/ivs-local.js']) {
+  for (const file of ['dist/index.js', 'packages/ivs-local/dist/index.js', 'packages/ivs-local/dist/bin/ivs-local.js']) {
     if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first.`);
   }
   if (process.env.IVS_NETNS !== '1') console.warn('bench: no network namespace available; running on the host network.');
@@ -233,9 +233,9 @@ function printReport(r) {
   console.log(`machine: ${r.machine.cores} cores, Node ${r.machine.node}, ${r.machine.netns ? 'sealed network namespace' : 'host network'}`);
 }
 
-/** Starts the `ivs-local` CLI (dist/bin/ivs-local.js) on a free port, as a child process. */
+/** Starts the `ivs-local` CLI (packages/ivs-local/dist/bin/ivs-local.js) on a free port, as a child process. */
 async function startIvsLocal() {
-  const child = spawn(process.execPath, [join(root, 'dist/bin/ivs-local.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'packages/ivs-local/dist/bin/ivs-local.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const banner = await new Promise((resolve, reject) => {

@@ -2,6 +2,10 @@
  * The live page: the stage in a StageGrid (speaking highlight, network-quality badges, grid or
  * spotlight layout, pins), host controls, device pickers, screen share, counts, connection
  * banners, the participant list and the chat.
+ *
+ * `startLive` reads as its steps, each a function you can copy on its own: add-ons
+ * (`attachAddOns`), controls (`createControls`), the session's events (`followSession`), join
+ * (`joinLive`, which mounts the grid with `mountGrid`), and `teardown`. The DOM is in live-view.ts.
  */
 import {
   ActiveSpeakerDetector,
@@ -11,6 +15,7 @@ import {
   StageGrid,
   StageSession,
   screenShareOwner,
+  type ControlPlane,
   type LeftReason,
   type NetworkQuality,
   type Participant,
@@ -33,6 +38,7 @@ import { constraintsFor, storedDeviceChoice } from './devices';
 import { describeError, field, h, replaceChildren } from './dom';
 import { discardMedia, takeHandOff } from './handoff';
 import { LiveDevices, ScreenShareControl, canShareScreen } from './live-media';
+import { gridOptions, nameOf, renderLayout, screenOf, type LiveView } from './live-view';
 
 const LEFT_TEXT: Record<LeftReason, string> = {
   user: 'You left the live.',
@@ -40,6 +46,10 @@ const LEFT_TEXT: Record<LeftReason, string> = {
   kicked: 'You were removed from this live.',
   'token-reused': 'You joined this live from another tab, so this one was disconnected.',
   'token-expired': 'Your access to this live expired. Join again to continue.',
+  'exchange-failed': 'Your new access to this live was refused, so you were disconnected.',
+  'connection-forced-leave': 'The server disconnected you from this live.',
+  'connection-token-revoked': 'Your connection to this live was revoked.',
+  unknown: 'The server ended your connection to this live.',
   error: 'The connection to the live was lost.',
 };
 
@@ -100,352 +110,315 @@ export function mountLive(root: HTMLElement, ctx: AppContext, stageArn: string):
   };
 }
 
+/** One live page's state, shared by the steps below. */
+interface Live {
+  readonly ctx: AppContext;
+  readonly stageArn: string;
+  readonly role: Role;
+  readonly publisher: boolean;
+  readonly signal: AbortSignal;
+  readonly controlPlane: ControlPlane;
+  readonly session: StageSession;
+  readonly view: LiveView;
+  readonly qualityOf: Map<string, NetworkQuality>;
+  /** The camera/microphone to publish: the lobby preview's (adopted by the session), or captured here. */
+  media: PublishMediaOptions | undefined;
+  grid: StageGrid | undefined;
+  chat: ChatPanel | undefined;
+  roomArn: string | undefined;
+  ended: boolean;
+  /** This tab ended the live (its own `stage-deleted` is expected). */
+  endedByUs: boolean;
+}
+
 function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: Role, handedMedia: PublishMediaOptions | undefined): () => void {
   const controller = new AbortController();
-  const { signal } = controller;
-  const controlPlane = ctx.controlPlane();
   const publisher = role !== 'viewer';
-  /** The camera/microphone to publish: the lobby preview's (adopted by the session), or captured here. */
-  let media: PublishMediaOptions | undefined = handedMedia;
   const session = new StageSession({ strategy: publisher ? 'host' : 'viewer' });
-  // Who is speaking (tile highlight) and how well each remote participant's media arrives (tile
-  // badge): both report on the session, and the grid below follows them with no extra wiring.
-  const speakers = new ActiveSpeakerDetector(session);
-  const quality = new NetworkQualityMonitor(session);
-  const qualityOf = new Map<string, NetworkQuality>();
-  let grid: StageGrid | undefined;
-  let chat: ChatPanel | undefined;
-  let ended = false;
-  /** This tab ended the live (its own `stage-deleted` is expected). */
-  let endedByUs = false;
-  let roomArn: string | undefined;
+  const live: Live = {
+    ctx,
+    stageArn,
+    role,
+    publisher,
+    signal: controller.signal,
+    controlPlane: ctx.controlPlane(),
+    session,
+    view: renderLayout(root, role),
+    qualityOf: new Map(),
+    media: handedMedia,
+    grid: undefined,
+    chat: undefined,
+    roomArn: undefined,
+    ended: false,
+    endedByUs: false,
+  };
+  const addOns = attachAddOns(live);
+  const controls = createControls(live);
+  followSession(live, controls);
+  void joinLive(live, controls);
+  return () => teardown(live, controller, addOns);
+}
 
-  // ---------------------------------------------------------------------------------------------
-  // Layout
+// ---------------------------------------------------------------------------------------------
+// Add-ons: who is speaking (tile highlight) and how well each remote participant's media arrives
+// (tile badge). Both report on the session, and the grid follows them with no extra wiring.
 
-  const title = h('h2', { class: 'live__title', text: 'Loading…' });
-  const description = h('p', { class: 'live__description' });
-  const onStageCount = h('span', { class: 'count', attrs: { 'data-testid': 'on-stage-count' } });
-  const watchingCount = h('span', { class: 'count', attrs: { 'data-testid': 'watching-count' } });
-  const banner = h('div', { class: 'banner', attrs: { role: 'status', 'aria-live': 'polite', hidden: true } });
-  const gridContainer = h('div', { class: 'live__grid' });
-  const emptyNote = h('p', { class: 'live__empty', text: 'Nobody is on stage right now.', attrs: { hidden: true } });
-  const participantList = h('ul', { class: 'participants', attrs: { 'aria-label': 'Participants' } });
-  const controls = h('div', { class: 'controls', attrs: { role: 'toolbar', 'aria-label': 'Live controls' } });
-  const chatSlot = h('div', { class: 'live__chat' });
+function attachAddOns(live: Live): () => void {
+  const speakers = new ActiveSpeakerDetector(live.session);
+  const quality = new NetworkQualityMonitor(live.session);
+  quality.on('qualityChanged', ({ participantId, quality: q }) => {
+    live.qualityOf.set(participantId, q);
+    live.view.renderParticipants(live.session, live.qualityOf, live.ended);
+  });
+  live.session.on('participantLeft', ({ participant }) => live.qualityOf.delete(participant.id), { signal: live.signal });
+  return () => {
+    speakers.dispose();
+    quality.dispose();
+  };
+}
 
+// ---------------------------------------------------------------------------------------------
+// Controls: publish, mute, camera, screen share, layout, overlay, leave, end for everyone.
+
+interface Controls {
+  /** Refreshed once joined (device labels need the permission). */
+  readonly devices: LiveDevices;
+  readonly leaveButton: HTMLButtonElement;
+  readonly endButton: HTMLButtonElement;
+  render(): void;
+  /** Runs a control's action; a failure is shown in the banner. */
+  run(action: () => Promise<unknown>): Promise<void>;
+}
+
+function createControls(live: Live): Controls {
+  const { session, view, signal, role } = live;
   const toggle = (text: string, onClick: () => void, extra: Record<string, string> = {}) =>
     h('button', { class: 'toggle', text, attrs: { type: 'button', 'aria-pressed': 'false', ...extra }, on: { click: onClick }, signal });
-  // Publishing again captures anew (the tracks of the first publish were stopped with it), from the
-  // devices picked last.
+  // Publishing again captures anew (the tracks of the first publish were stopped with it), from the devices picked last.
   const publishButton = toggle('Publish', () =>
-    void run(() => (session.publishing ? session.setPublishing(false) : session.setPublishing(true, { media: constraintsFor(storedDeviceChoice()) }))),
+    void controls.run(() => (session.publishing ? session.setPublishing(false) : session.setPublishing(true, { media: constraintsFor(storedDeviceChoice()) }))),
   );
   const micButton = toggle('Mute mic', () => session.setMuted({ audio: !session.muted.audio }));
   const cameraButton = toggle('Camera off', () => session.setMuted({ video: !session.muted.video }));
   const overlayButton = toggle('Overlay', () => {
-    if (!grid) return;
-    grid.setOverlay(!grid.overlay);
-    overlayButton.setAttribute('aria-pressed', String(grid.overlay));
+    if (!live.grid) return;
+    live.grid.setOverlay(!live.grid.overlay);
+    overlayButton.setAttribute('aria-pressed', String(live.grid.overlay));
   });
   overlayButton.setAttribute('aria-pressed', 'true');
-  const layoutButton = toggle('Spotlight', () => grid?.setLayout(grid.layoutMode === 'spotlight' ? 'grid' : 'spotlight'), {
+  const layoutButton = toggle('Spotlight', () => live.grid?.setLayout(live.grid.layoutMode === 'spotlight' ? 'grid' : 'spotlight'), {
     title: 'One large tile (the pinned participant or the latest speaker), the others in a strip',
   });
-  const devices = new LiveDevices({ session, publisher, output: gridContainer, notify: (text) => showBanner(text, 'warn'), signal });
+  const notify = (text: string) => view.showBanner(text, 'warn');
+  const devices = new LiveDevices({ session, publisher: live.publisher, output: view.gridContainer, notify, signal });
   const screenShare =
     role === 'host' && canShareScreen()
-      ? new ScreenShareControl({
-          session,
-          controlPlane,
-          stageArn,
-          userId: ctx.identity.userId,
-          displayName: ctx.identity.displayName,
-          notify: (text) => showBanner(text, 'warn'),
-          signal,
-        })
+      ? new ScreenShareControl({ session, controlPlane: live.controlPlane, stageArn: live.stageArn, userId: live.ctx.identity.userId, displayName: live.ctx.identity.displayName, notify, signal })
       : undefined;
-  const leaveButton = h('button', { text: 'Leave', attrs: { type: 'button' }, on: { click: () => ctx.navigate('#/') }, signal });
-  const endButton = h('button', { class: 'danger', text: 'End for everyone', attrs: { type: 'button' }, on: { click: () => confirmEnd.showModal() }, signal });
-
-  const confirmEnd = h(
-    'dialog',
-    { class: 'confirm', attrs: { 'aria-labelledby': 'end-heading' } },
+  const leaveButton = h('button', { text: 'Leave', attrs: { type: 'button' }, on: { click: () => live.ctx.navigate('#/') }, signal });
+  const endButton = h('button', { class: 'danger', text: 'End for everyone', attrs: { type: 'button' }, on: { click: () => view.confirmEnd.showModal() }, signal });
+  view.confirmEnd.append(
     h('h2', { text: 'End this live for everyone?', attrs: { id: 'end-heading' } }),
     h('p', { text: 'Everyone is disconnected, and the stage and its chat room are deleted.' }),
     h(
       'div',
       { class: 'row' },
-      h('button', { text: 'Cancel', attrs: { type: 'button', autofocus: true }, on: { click: () => confirmEnd.close() }, signal }),
-      h('button', { class: 'danger', text: 'End live', attrs: { type: 'button' }, on: { click: () => void endForEveryone() }, signal }),
+      h('button', { text: 'Cancel', attrs: { type: 'button', autofocus: true }, on: { click: () => view.confirmEnd.close() }, signal }),
+      h('button', { class: 'danger', text: 'End live', attrs: { type: 'button' }, on: { click: () => void endForEveryone(live, controls) }, signal }),
     ),
   );
+  if (live.publisher) view.controls.append(publishButton, micButton, cameraButton);
+  if (screenShare) view.controls.append(screenShare.button);
+  view.controls.append(layoutButton, overlayButton, leaveButton);
+  if (role === 'host') view.controls.append(endButton);
+  view.controls.after(devices.element);
 
-  if (publisher) controls.append(publishButton, micButton, cameraButton);
-  if (screenShare) controls.append(screenShare.button);
-  controls.append(layoutButton, overlayButton, leaveButton);
-  if (role === 'host') controls.append(endButton);
+  const controls: Controls = {
+    leaveButton,
+    endButton,
+    render() {
+      const connected = session.state === 'connected' || session.state === 'reconnecting';
+      publishButton.setAttribute('aria-pressed', String(session.publishing));
+      micButton.setAttribute('aria-pressed', String(session.muted.audio));
+      cameraButton.setAttribute('aria-pressed', String(session.muted.video));
+      for (const button of [publishButton, micButton, cameraButton]) button.disabled = !connected || live.ended;
+      screenShare?.setEnabled(session.state === 'connected' && session.publishing && !live.ended);
+      layoutButton.setAttribute('aria-pressed', String(live.grid?.layoutMode === 'spotlight'));
+      endButton.disabled = live.ended;
+    },
+    async run(action) {
+      try {
+        await action();
+      } catch (error) {
+        view.showBanner(describeError(error), 'warn');
+      } finally {
+        controls.render();
+      }
+    },
+    devices,
+  };
+  return controls;
+}
 
-  replaceChildren(
-    root,
-    h(
-      'div',
-      { class: 'live', attrs: { 'data-role': role } },
-      h(
-        'header',
-        { class: 'live__head' },
-        h('div', {}, title, description),
-        h('p', { class: 'counts' }, h('span', { text: 'On stage: ' }), onStageCount, h('span', { text: ' · Watching: ' }), watchingCount),
-      ),
-      banner,
-      h('div', { class: 'live__stage' }, h('div', { class: 'live__screen' }, gridContainer, emptyNote), controls, devices.element),
-      h('aside', { class: 'live__side' }, h('section', { class: 'panel', attrs: { 'aria-label': 'People' } }, h('h2', { text: 'People' }), participantList), chatSlot),
-      confirmEnd,
-    ),
-  );
+// ---------------------------------------------------------------------------------------------
+// The session's events → the page.
 
-  // ---------------------------------------------------------------------------------------------
-  // State → DOM
-
-  function showBanner(text: string | undefined, tone: 'info' | 'warn' | 'ended' = 'info'): void {
-    banner.hidden = text === undefined;
-    banner.textContent = text ?? '';
-    banner.dataset['tone'] = tone;
-  }
-
-  function nameOf(p: Participant): string {
-    return p.attributes['displayName']?.trim() || p.userId || p.id;
-  }
-
-  /** Whose screen `p` is (the owner's name), or `undefined` for a person. */
-  function screenOf(p: Participant): string | undefined {
-    const ownerId = screenShareOwner(p);
-    if (ownerId === undefined) return undefined;
-    const owner = session.participants.find((other) => other.id === ownerId);
-    return owner ? nameOf(owner) : 'Someone';
-  }
-
-  const QUALITY_TEXT: Record<NetworkQuality, string> = { good: 'Good connection', poor: 'Poor connection', lost: 'Connection lost' };
-
-  function renderParticipants(): void {
-    const all = session.participants;
-    // A shared screen is a participant of its own; it is not counted as a person.
-    const people = all.filter((p) => screenShareOwner(p) === undefined);
-    const onStage = people.filter((p) => p.isPublishing).length;
-    onStageCount.textContent = String(onStage);
-    emptyNote.hidden = ended || session.state !== 'connected' || onStage > 0;
-    // Viewers: the local participant's subscribers when publishing, else everyone not publishing.
-    const watching = Math.max(session.subscriberCount - (onStage - (session.publishing ? 1 : 0)), people.length - onStage, 0);
-    watchingCount.textContent = String(watching);
-    replaceChildren(
-      participantList,
-      ...all.map((p) => {
-        const screen = screenOf(p) !== undefined;
-        const q = qualityOf.get(p.id);
-        return h(
-          'li',
-          {
-            class: 'participant',
-            attrs: {
-              'data-participant-id': p.id,
-              'data-publishing': String(p.isPublishing),
-              'data-audio-muted': String(p.audioMuted),
-              'data-video-muted': String(p.videoMuted),
-              'data-screen-share': screen ? 'true' : undefined,
-              'data-network-quality': q,
-            },
-          },
-          h('span', { class: 'participant__name', text: p.isLocal ? `${nameOf(p)} (you)` : nameOf(p) }),
-          h('span', {
-            class: 'participant__role',
-            text: screen ? 'Shared screen' : p.attributes['role'] === 'host' ? 'Host' : p.isPublishing ? 'On stage' : 'Watching',
-          }),
-          p.isPublishing && !screen ? h('span', { class: `mark ${p.audioMuted ? 'mark--off' : ''}`, text: p.audioMuted ? 'Mic muted' : 'Mic on' }) : null,
-          p.isPublishing && !screen ? h('span', { class: `mark ${p.videoMuted ? 'mark--off' : ''}`, text: p.videoMuted ? 'Camera off' : 'Camera on' }) : null,
-          q && q !== 'good' ? h('span', { class: 'mark mark--off', text: QUALITY_TEXT[q] }) : null,
-        );
-      }),
-    );
-  }
-
-  function renderControls(): void {
-    const connected = session.state === 'connected' || session.state === 'reconnecting';
-    publishButton.setAttribute('aria-pressed', String(session.publishing));
-    micButton.setAttribute('aria-pressed', String(session.muted.audio));
-    cameraButton.setAttribute('aria-pressed', String(session.muted.video));
-    for (const button of [publishButton, micButton, cameraButton]) button.disabled = !connected || ended;
-    screenShare?.setEnabled(session.state === 'connected' && session.publishing && !ended);
-    layoutButton.setAttribute('aria-pressed', String(grid?.layoutMode === 'spotlight'));
-    endButton.disabled = ended;
-  }
-
+function followSession(live: Live, controls: Controls): void {
+  const { session, view, signal } = live;
   const rerender = () => {
-    renderParticipants();
-    renderControls();
+    view.renderParticipants(session, live.qualityOf, live.ended);
+    controls.render();
   };
   for (const event of ['participantJoined', 'participantLeft', 'participantUpdated', 'muteChanged', 'publishingChanged', 'subscriberCountChanged'] as const) {
     session.on(event, rerender, { signal });
   }
-  session.on('participantJoined', ({ participant }) => {
-    const owner = screenOf(participant);
-    if (owner !== undefined) chat?.system(`${owner} is sharing a screen.`);
-    else if (!participant.isLocal) chat?.system(`${nameOf(participant)} joined.`);
-  }, { signal });
-  session.on('participantLeft', ({ participant }) => {
-    const owner = screenOf(participant);
-    if (owner !== undefined) chat?.system(`${owner} stopped sharing the screen.`);
-    else if (!participant.isLocal) chat?.system(`${nameOf(participant)} left.`);
-  }, { signal });
-  quality.on('qualityChanged', ({ participantId, quality: q }) => {
-    qualityOf.set(participantId, q);
-    renderParticipants();
-  });
-  session.on('participantLeft', ({ participant }) => qualityOf.delete(participant.id), { signal });
+  const announce = (participant: Participant, person: string, screen: string) => {
+    const owner = screenOf(session, participant);
+    if (owner !== undefined) live.chat?.system(`${owner} ${screen}`);
+    else if (!participant.isLocal) live.chat?.system(`${nameOf(participant)} ${person}`);
+  };
+  session.on('participantJoined', ({ participant }) => announce(participant, 'joined.', 'is sharing a screen.'), { signal });
+  session.on('participantLeft', ({ participant }) => announce(participant, 'left.', 'stopped sharing the screen.'), { signal });
   session.on('stateChanged', ({ state }) => {
     rerender();
-    if (ended) return;
+    if (live.ended) return;
     const text = STATE_TEXT[state];
-    if (text) showBanner(text, state === 'reconnecting' ? 'warn' : 'info');
-    else if (state === 'connected') showBanner(undefined);
+    if (text) view.showBanner(text, state === 'reconnecting' ? 'warn' : 'info');
+    else if (state === 'connected') view.showBanner(undefined);
   }, { signal });
   session.on('error', ({ error }) => {
-    if (!ended) showBanner(error.message, 'warn');
+    if (!live.ended) view.showBanner(error.message, 'warn');
   }, { signal });
   session.on('left', ({ reason, error }) => {
     if (signal.aborted) return;
-    ended = true;
-    if (endedByUs) {
-      renderControls();
+    live.ended = true;
+    if (live.endedByUs) {
+      controls.render();
       return; // endForEveryone() tells the story
     }
-    const text = LEFT_TEXT[reason] + (reason === 'error' && error ? ` ${error.message}` : '');
-    showBanner(text, reason === 'stage-deleted' ? 'ended' : 'warn');
+    view.showBanner(LEFT_TEXT[reason] + (reason === 'error' && error ? ` ${error.message}` : ''), reason === 'stage-deleted' ? 'ended' : 'warn');
     if (reason === 'stage-deleted') {
-      forgetRole(stageArn);
-      chat?.close('This live has ended.');
+      forgetRole(live.stageArn);
+      live.chat?.close('This live has ended.');
     }
-    renderControls();
-    leaveButton.textContent = 'Back to the lobby';
+    controls.render();
+    controls.leaveButton.textContent = 'Back to the lobby';
   }, { signal });
+  view.renderParticipants(session, live.qualityOf, live.ended);
+  controls.render();
+}
 
-  async function run(action: () => Promise<unknown>): Promise<void> {
-    try {
-      await action();
-    } catch (error) {
-      showBanner(describeError(error), 'warn');
-    } finally {
-      renderControls();
-    }
+// ---------------------------------------------------------------------------------------------
+// Join: read the stage, open its chat, mount the grid, mint a token, capture if needed, join.
+
+async function joinLive(live: Live, controls: Controls): Promise<void> {
+  const { session, view, signal, controlPlane, stageArn, publisher } = live;
+  view.showBanner('Connecting…');
+  let info: LiveInfo;
+  try {
+    info = liveInfoFromStage(await controlPlane.getStage(stageArn, { signal }));
+  } catch (error) {
+    if (signal.aborted) return;
+    live.ended = true;
+    forgetRole(stageArn);
+    const missing = error instanceof ControlPlaneError && error.errorName === 'ResourceNotFoundException';
+    view.title.textContent = missing ? 'Live not found' : 'Could not open this live';
+    view.showBanner(missing ? 'This live has ended.' : describeError(error), missing ? 'ended' : 'warn');
+    controls.render();
+    return;
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Start
-
-  async function start(): Promise<void> {
-    showBanner('Connecting…');
-    let live: LiveInfo;
-    try {
-      live = liveInfoFromStage(await controlPlane.getStage(stageArn, { signal }));
-    } catch (error) {
-      if (signal.aborted) return;
-      ended = true;
-      forgetRole(stageArn);
-      const missing = error instanceof ControlPlaneError && error.errorName === 'ResourceNotFoundException';
-      title.textContent = missing ? 'Live not found' : 'Could not open this live';
-      showBanner(missing ? 'This live has ended.' : describeError(error), missing ? 'ended' : 'warn');
-      renderControls();
-      return;
-    }
-    roomArn = live.chatRoomArn;
-    title.textContent = live.title;
-    description.textContent = live.description;
-    document.title = `${live.title} · aws-ivs-realtime demo`;
-
-    if (live.chatRoomArn) {
-      chat = new ChatPanel({ config: ctx.config, controlPlane, identity: ctx.identity, roomArn: live.chatRoomArn, moderator: role === 'host' });
-      chatSlot.append(chat.element);
-      void chat.connect();
-    }
-
-    // Tiles for who is on stage (and our own camera); viewers are listed under People.
-    grid = new StageGrid(gridContainer, session, {
-      overlay: true,
-      filter: (p) => p.isPublishing || (p.isLocal && publisher),
-      displayName: (p) => {
-        const owner = screenOf(p);
-        return owner === undefined ? nameOf(p) : `${owner}’s screen`;
+  showLiveInfo(live, info);
+  mountGrid(live, controls);
+  try {
+    const { token } = await controlPlane.mintParticipantToken(
+      {
+        stageArn,
+        userId: live.ctx.identity.userId,
+        attributes: { displayName: live.ctx.identity.displayName, role: live.role },
+        capabilities: publisher ? ['PUBLISH', 'SUBSCRIBE'] : ['SUBSCRIBE'],
       },
-    });
-    // Mark screen tiles for styling (no mirroring, contain instead of cover) and for tests.
-    grid.on('tileAdded', ({ participant, element }) => {
-      if (screenShareOwner(participant) !== undefined) element.dataset['screenShare'] = 'true';
-    });
-    grid.on('layoutChanged', () => renderControls());
-    try {
-      const { token } = await controlPlane.mintParticipantToken(
-        {
-          stageArn,
-          userId: ctx.identity.userId,
-          attributes: { displayName: ctx.identity.displayName, role },
-          capabilities: publisher ? ['PUBLISH', 'SUBSCRIBE'] : ['SUBSCRIBE'],
-        },
-        { signal },
-      );
-      if (publisher && !media) {
-        // Reloaded page: no preview to take over, so capture with the devices chosen in the lobby.
-        const stream = await navigator.mediaDevices.getUserMedia(constraintsFor(storedDeviceChoice())).catch((cause: unknown) => {
-          throw MediaDeviceError.from(cause);
-        });
-        media = { tracks: stream.getTracks(), adoptTracks: true };
-        if (signal.aborted) return;
-      }
-      // With `adoptTracks` the session owns the tracks: it stops them, and a device switch replaces them.
-      await session.join({ token, publish: publisher, ...(publisher && media ? { media } : {}), signal });
-      rerender();
-      void devices.refresh();
-    } catch (error) {
+      { signal },
+    );
+    if (publisher && !live.media) {
+      // Reloaded page: no preview to take over, so capture with the devices chosen in the lobby.
+      const stream = await navigator.mediaDevices.getUserMedia(constraintsFor(storedDeviceChoice())).catch((cause: unknown) => {
+        throw MediaDeviceError.from(cause);
+      });
+      live.media = { tracks: stream.getTracks(), adoptTracks: true };
       if (signal.aborted) return;
-      const missing = error instanceof ControlPlaneError && error.errorName === 'ResourceNotFoundException';
-      ended = missing;
-      showBanner(missing ? 'This live has ended.' : `Could not join: ${describeError(error)}`, missing ? 'ended' : 'warn');
-      renderControls();
     }
+    // With `adoptTracks` the session owns the tracks: it stops them, and a device switch replaces them.
+    await session.join({ token, publish: publisher, ...(publisher && live.media ? { media: live.media } : {}), signal });
+    view.renderParticipants(session, live.qualityOf, live.ended);
+    controls.render();
+    void controls.devices.refresh();
+  } catch (error) {
+    if (signal.aborted) return;
+    const missing = error instanceof ControlPlaneError && error.errorName === 'ResourceNotFoundException';
+    live.ended = missing;
+    view.showBanner(missing ? 'This live has ended.' : `Could not join: ${describeError(error)}`, missing ? 'ended' : 'warn');
+    controls.render();
   }
+}
 
-  async function endForEveryone(): Promise<void> {
-    confirmEnd.close();
-    endButton.disabled = true;
-    showBanner('Ending the live…');
-    ended = true;
-    endedByUs = true;
-    try {
-      await controlPlane.deleteStage(stageArn);
-      if (roomArn) await controlPlane.deleteChatRoom(roomArn).catch(() => {});
-      forgetRole(stageArn);
-      showBanner('You ended this live.', 'ended');
-      chat?.close('The live has ended.');
-      leaveButton.textContent = 'Back to the lobby';
-      await session.leave();
-    } catch (error) {
-      ended = false;
-      endedByUs = false;
-      endButton.disabled = false;
-      showBanner(`Could not end the live: ${describeError(error)}`, 'warn');
-    }
+/** Title, description and the chat panel of the live. */
+function showLiveInfo(live: Live, info: LiveInfo): void {
+  live.roomArn = info.chatRoomArn;
+  live.view.title.textContent = info.title;
+  live.view.description.textContent = info.description;
+  document.title = `${info.title} · aws-ivs-realtime demo`;
+  if (!info.chatRoomArn) return;
+  const { ctx, controlPlane } = live;
+  live.chat = new ChatPanel({ config: ctx.config, controlPlane, identity: ctx.identity, roomArn: info.chatRoomArn, moderator: live.role === 'host' });
+  live.view.chatSlot.append(live.chat.element);
+  void live.chat.connect();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grid: one tile per participant on stage, screen tiles marked for styling and tests.
+
+function mountGrid(live: Live, controls: Controls): void {
+  const grid = new StageGrid(live.view.gridContainer, live.session, gridOptions(live.session, live.publisher));
+  // Mark screen tiles for styling (no mirroring, contain instead of cover) and for tests.
+  grid.on('tileAdded', ({ participant, element }) => {
+    if (screenShareOwner(participant) !== undefined) element.dataset['screenShare'] = 'true';
+  });
+  grid.on('layoutChanged', () => controls.render());
+  live.grid = grid;
+}
+
+// ---------------------------------------------------------------------------------------------
+// End for everyone (host) and teardown.
+
+async function endForEveryone(live: Live, controls: Controls): Promise<void> {
+  const { view, controlPlane, stageArn } = live;
+  view.confirmEnd.close();
+  controls.endButton.disabled = true;
+  view.showBanner('Ending the live…');
+  live.ended = true;
+  live.endedByUs = true;
+  try {
+    await controlPlane.deleteStage(stageArn);
+    if (live.roomArn) await controlPlane.deleteChatRoom(live.roomArn).catch(() => {});
+    forgetRole(stageArn);
+    view.showBanner('You ended this live.', 'ended');
+    live.chat?.close('The live has ended.');
+    controls.leaveButton.textContent = 'Back to the lobby';
+    await live.session.leave();
+  } catch (error) {
+    live.ended = false;
+    live.endedByUs = false;
+    controls.endButton.disabled = false;
+    view.showBanner(`Could not end the live: ${describeError(error)}`, 'warn');
   }
+}
 
-  void start();
-  renderParticipants();
-  renderControls();
-
-  return () => {
-    controller.abort();
-    confirmEnd.close();
-    grid?.destroy();
-    chat?.dispose();
-    speakers.dispose();
-    quality.dispose();
-    // Normally a no-op: the session stopped the tracks it adopted (this covers a join that never happened).
-    void session.dispose().finally(() => discardMedia(media));
-  };
+function teardown(live: Live, controller: AbortController, disposeAddOns: () => void): void {
+  controller.abort();
+  live.view.confirmEnd.close();
+  live.grid?.destroy();
+  live.chat?.dispose();
+  disposeAddOns();
+  // Normally a no-op: the session stopped the tracks it adopted (this covers a join that never happened).
+  void live.session.dispose().finally(() => discardMedia(live.media));
 }

@@ -4,111 +4,30 @@
  * to the session's. Loaded on the first `connect()`, together with `amazon-ivs-chat-messaging`, so
  * an app pays for it only once it chats. One instance per `connect()` call, until the session stops.
  */
-import { ChatError, ValidationError, messageOf, type IvsRealtimeError } from '../core/errors';
-import { backoffDelay, sleep, type ReconnectPolicy } from './backoff';
+import { backoffDelay, sleep } from '../core/backoff';
+import { ChatError, ValidationError, messageOf } from '../core/errors';
+import { ROOM_DELETED_EVENT } from '../core/ivs-limits';
+import { InflightRequests } from './inflight';
 import { newRequestId } from './request-id';
+import { chatRoomLogger, copy, silentLogger, toChatError, toChatMessage, toMessageDeleted, toUserDisconnected } from './room-mapping';
 import type {
-  ChatMessage,
+  ChatConnectionConfig,
+  ChatConnectionHost,
   ChatRoomConstructor,
   ChatRoomLike,
   ChatRoomListeners,
-  ChatRoomLogger,
-  ChatSessionEvents,
-  ChatSessionState,
   ChatStopReason,
   ChatToken,
-  ChatTokenProvider,
   MessageDeletedEvent,
+  Pending,
+  PendingSend,
   RoomChatMessage,
-  RoomDeleteMessageEvent,
   RoomDisconnectUserEvent,
   UserDisconnectedEvent,
 } from './types';
 
-/** Event ivs-local sends before closing the sockets of a deleted room (see `src/local/chat/frames.ts`). */
-const ROOM_DELETED_EVENT = 'ivs-local:ROOM_DELETED';
 /** Without a known user id, a server close this soon after a `userDisconnect` event counts as a kick. */
 const KICK_WINDOW_MS = 2000;
-
-/** A request waiting for the server's answer. */
-export interface Pending {
-  readonly requestId: string;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  reject(error: IvsRealtimeError): void;
-}
-
-/** A `send()` waiting for a connection or for its acknowledgement. */
-export interface PendingSend extends Pending {
-  readonly content: string;
-  readonly attributes: Record<string, string> | undefined;
-  resolve(message: ChatMessage): void;
-}
-
-/** Settings of the session, resolved and checked by its constructor. */
-export interface ChatConnectionConfig {
-  readonly policy: ReconnectPolicy;
-  readonly requestTimeoutMs: number;
-  readonly connectTimeoutMs: number;
-  readonly logger: ChatRoomLogger | undefined;
-  readonly random: () => number;
-}
-
-/** What a connection needs from its session (one per `connect()` call). */
-export interface ChatConnectionHost {
-  readonly regionOrUrl: string;
-  readonly tokenProvider: ChatTokenProvider;
-  /** The session's send queue (the session bounds it and replaces it when it stops). */
-  queue(): PendingSend[];
-  /** Whether this `connect()` call is still the session's current one. */
-  current(): boolean;
-  state(): ChatSessionState;
-  setState(state: 'connected' | 'reconnecting', reason: 'connection-lost' | undefined): void;
-  /** The user id given to `connect()` or learned from an acknowledged send. */
-  userId(): string | undefined;
-  /** Records this connection's user id if it is not known yet. */
-  learnUserId(userId: string): void;
-  /** The first connection is up: resolves `connect()`. */
-  connected(): void;
-  stop(reason: ChatStopReason, error: IvsRealtimeError | undefined): void;
-  emit<K extends keyof ChatSessionEvents>(event: K, payload: ChatSessionEvents[K]): void;
-}
-
-const silentLogger: ChatRoomLogger = { debug() {}, info() {}, error() {} };
-
-const copy = (attributes: Record<string, string> | undefined) => ({ ...attributes });
-
-function toChatMessage(message: RoomChatMessage): ChatMessage {
-  return {
-    id: message.id,
-    content: message.content,
-    attributes: copy(message.attributes),
-    sender: { userId: message.sender.userId, attributes: copy(message.sender.attributes) },
-    sendTime: message.sendTime,
-    requestId: message.requestId,
-  };
-}
-
-function toMessageDeleted(event: RoomDeleteMessageEvent): MessageDeletedEvent {
-  return { id: event.id, messageId: event.messageId, reason: event.reason, sendTime: event.sendTime, requestId: event.requestId };
-}
-
-function toUserDisconnected(event: RoomDisconnectUserEvent): UserDisconnectedEvent {
-  return { id: event.id, userId: event.userId, reason: event.reason, sendTime: event.sendTime, requestId: event.requestId };
-}
-
-/** Turns what ChatRoom rejects a request with (`{ errorCode, errorMessage, requestId }`) into a ChatError. */
-function toChatError(raw: unknown, requestId: string, action: string): ChatError {
-  if (typeof raw === 'object' && raw !== null && typeof (raw as { errorCode?: unknown }).errorCode === 'number') {
-    const { errorCode, errorMessage } = raw as { errorCode: number; errorMessage?: unknown };
-    const text = typeof errorMessage === 'string' ? errorMessage : 'no message';
-    return new ChatError(ChatError.reasonForCode(errorCode), `${action} was refused by the chat server (${errorCode}): ${text}`, {
-      errorCode,
-      requestId,
-      cause: raw,
-    });
-  }
-  return new ChatError('server-error', `${action} failed: ${messageOf(raw)}`, { requestId, cause: raw });
-}
 
 /** One `connect()` call's connection, from the first attempt until the session stops. */
 export class ChatConnection {
@@ -117,7 +36,7 @@ export class ChatConnection {
   readonly #config: ChatConnectionConfig;
   /** Aborts the backoff waits once the session stops. */
   readonly #abort = new AbortController();
-  readonly #inflight = new Map<string, Pending>();
+  readonly #inflight: InflightRequests;
   #room: ChatRoomLike | undefined;
   #detachRoom: (() => void) | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -134,6 +53,7 @@ export class ChatConnection {
     this.#host = host;
     this.#RoomClass = RoomClass;
     this.#config = config;
+    this.#inflight = new InflightRequests(config.requestTimeoutMs);
   }
 
   /** Whether a request can go out now (connected, and no re-authentication under way). */
@@ -149,10 +69,7 @@ export class ChatConnection {
 
   /** Fails every request still waiting for an answer. */
   failInflight(failure: (requestId: string) => ChatError): void {
-    for (const pending of [...this.#inflight.values()]) {
-      this.#settle(pending);
-      pending.reject(failure(pending.requestId));
-    }
+    for (const pending of this.#inflight.settleAll()) pending.reject(failure(pending.requestId));
   }
 
   deleteMessage(id: string, reason: string | undefined): Promise<MessageDeletedEvent> {
@@ -183,7 +100,7 @@ export class ChatConnection {
         // the retries itself, with backoff (ChatRoom still reconnects once, at once, after a drop).
         maxReconnectAttempts: 0,
       });
-      room.logger = logger ?? silentLogger;
+      room.logger = logger ? chatRoomLogger(logger) : silentLogger;
       room.logLevel = logger ? 'debug' : 'error';
     } catch (error) {
       this.#host.stop(
@@ -401,7 +318,7 @@ export class ChatConnection {
   /** Sends the queued messages, in order, while the connection allows it. */
   flushQueue(): void {
     const host = this.#host;
-    while (host.queue().length > 0 && host.current() && this.canDispatch()) this.dispatchSend(host.queue().shift()!);
+    while (host.queue.size > 0 && host.current() && this.canDispatch()) this.dispatchSend(host.queue.next()!);
   }
 
   /** Sends one message now; it resolves on the server's acknowledgement. */
@@ -418,24 +335,24 @@ export class ChatConnection {
       });
     } catch {
       // ChatRoom left `connected` in between: keep the message for the next connection.
-      host.queue().unshift(item);
+      host.queue.putBack(item);
       return;
     }
-    this.#track(item, 'send()');
+    this.#inflight.track(item, 'send()');
     acknowledged.then(
       (message) => {
-        if (!this.#settle(item)) return;
+        if (!this.#inflight.settle(item)) return;
         host.learnUserId(message.sender.userId);
         item.resolve(toChatMessage(message));
       },
       (raw: unknown) => {
-        if (!this.#settle(item)) return;
+        if (!this.#inflight.settle(item)) return;
         const error = toChatError(raw, item.requestId, 'send()');
         if (error.errorCode === 401 && host.current()) {
           // The session expired and the message was refused: ChatRoom reconnects with a new token;
           // send it again on the new connection (it was certainly not delivered).
           this.#reauthPending = true;
-          host.queue().unshift(item);
+          host.queue.putBack(item);
           return;
         }
         item.reject(error);
@@ -453,32 +370,15 @@ export class ChatConnection {
         reject(new ChatError('not-connected', `${action} could not be sent: ${messageOf(error)}`, { cause: error }));
         return;
       }
-      this.#track(pending, action);
+      this.#inflight.track(pending, action);
       answered.then(
         (value) => {
-          if (this.#settle(pending)) resolve(value);
+          if (this.#inflight.settle(pending)) resolve(value);
         },
         (raw: unknown) => {
-          if (this.#settle(pending)) reject(toChatError(raw, pending.requestId, action));
+          if (this.#inflight.settle(pending)) reject(toChatError(raw, pending.requestId, action));
         },
       );
     });
-  }
-
-  #track(pending: Pending, action: string): void {
-    const { requestTimeoutMs } = this.#config;
-    this.#inflight.set(pending.requestId, pending);
-    pending.timer = setTimeout(() => {
-      if (!this.#settle(pending)) return;
-      pending.reject(new ChatError('timeout', `${action}: the chat server did not answer within ${requestTimeoutMs} ms.`, { requestId: pending.requestId }));
-    }, requestTimeoutMs);
-  }
-
-  /** Removes a request from the in-flight set; false if it was already settled. */
-  #settle(pending: Pending): boolean {
-    if (this.#inflight.get(pending.requestId) !== pending) return false;
-    this.#inflight.delete(pending.requestId);
-    clearTimeout(pending.timer);
-    return true;
   }
 }

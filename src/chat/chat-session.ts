@@ -14,17 +14,20 @@
  * This module is the part an app loads with the package: state, argument checks and the send
  * queue. The connection engine (`chat-connection.ts`) is imported on the first `connect()`.
  */
-import { AbortedError, ChatError, InvalidStateError, ValidationError, type IvsRealtimeError } from '../core/errors';
+import { AbortedError, ChatError, InvalidStateError, LoadError, ValidationError, type IvsRealtimeError } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { TypedEmitter } from '../core/emitter';
+import { listenerErrorsTo, type Logger } from '../core/logger';
 import { resolveReconnectPolicy, type ReconnectPolicy } from './reconnect-policy';
 import type * as Engine from './chat-connection';
-import type { ChatConnection, ChatConnectionConfig, PendingSend } from './chat-connection';
+import type { ChatConnection } from './chat-connection';
 import { newRequestId } from './request-id';
+import { SendQueue } from './send-queue';
 import type {
+  ChatConnectionConfig,
+  PendingSend,
   ChatMessage,
   ChatRoomConstructor,
-  ChatRoomLogger,
   ChatSessionEvents,
   ChatSessionState,
   ChatStopReason,
@@ -57,8 +60,11 @@ export interface ChatSessionOptions {
   connectTimeoutMs?: number;
   /** Sends kept while (re)connecting; more fail with `queue-full`. Default 50. */
   maxQueuedSends?: number;
-  /** Receives ChatRoom's internal log lines. Default: none are printed. */
-  logger?: ChatRoomLogger;
+  /**
+   * Receives diagnostics: ChatRoom's internal log lines (none are printed without a logger) and
+   * event listeners that throw (`logger.error`; default `console.error`).
+   */
+  logger?: Logger;
   /** Source of randomness for the backoff jitter (tests). Default `Math.random`. */
   random?: () => number;
 }
@@ -95,14 +101,14 @@ let loadedEngine: EngineModule | undefined;
 
 const loadEngine = loadOnce(
   (): Promise<EngineModule> => import('./chat-connection').then((module) => (loadedEngine = module)),
-  (error) => new ChatError('not-connected', chunkLoadFailure("ChatSession's connection module", error, 'then call connect() again'), { cause: error }),
+  (error) => new LoadError("ChatSession's connection module", chunkLoadFailure("ChatSession's connection module", error, 'then call connect() again'), { cause: error }),
 );
 
 const loadChatRoomClass = loadOnce(
   (): Promise<ChatRoomConstructor> => import('amazon-ivs-chat-messaging').then((module) => module.ChatRoom),
   (error) =>
-    new ChatError(
-      'not-connected',
+    new LoadError(
+      'amazon-ivs-chat-messaging',
       'Could not load amazon-ivs-chat-messaging, which ChatSession needs. Install it next to this package: npm install amazon-ivs-chat-messaging',
       { cause: error },
     ),
@@ -136,10 +142,10 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
   #disposed = false;
   #run: Run | undefined;
   #learnedUserId: string | undefined;
-  #queue: PendingSend[] = [];
+  readonly #queue = new SendQueue();
 
   constructor(options: ChatSessionOptions = {}) {
-    super();
+    super(listenerErrorsTo(options.logger));
     this.#roomClass = options.chatRoomClass;
     this.#config = {
       policy: resolveReconnectPolicy(options.reconnect),
@@ -168,7 +174,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
 
   /** Sends waiting for a connection. */
   get queuedSends(): number {
-    return this.#queue.length;
+    return this.#queue.size;
   }
 
   /**
@@ -230,7 +236,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
       {
         regionOrUrl,
         tokenProvider,
-        queue: () => this.#queue,
+        queue: this.#queue,
         current: () => this.#run === run,
         state: () => this.#state,
         setState: (state, reason) => this.#setState(state, reason),
@@ -267,18 +273,18 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
     const run = this.#requireRun('send()');
     return new Promise<ChatMessage>((resolve, reject) => {
       const item: PendingSend = { requestId: newRequestId(), content: text, attributes: attrs, timer: undefined, resolve, reject };
-      if (this.#queue.length === 0 && run.connection?.canDispatch()) {
+      if (this.#queue.size === 0 && run.connection?.canDispatch()) {
         run.connection.dispatchSend(item);
-      } else if (this.#queue.length >= this.#maxQueuedSends) {
+      } else if (this.#queue.size >= this.#maxQueuedSends) {
         reject(
           new ChatError(
             'queue-full',
-            `${this.#queue.length} messages are already waiting for the connection (maxQueuedSends). Wait for the 'connected' state before sending more.`,
+            `${this.#queue.size} messages are already waiting for the connection (maxQueuedSends). Wait for the 'connected' state before sending more.`,
             { requestId: item.requestId },
           ),
         );
       } else {
-        this.#queue.push(item);
+        this.#queue.add(item);
       }
     });
   }
@@ -327,9 +333,7 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
       this.#disposed
         ? new ChatError('disposed', 'The ChatSession was disposed before the request completed.', { requestId })
         : new ChatError('not-connected', `The chat session stopped (${reason}) before the request completed.`, { requestId });
-    const queued = this.#queue;
-    this.#queue = [];
-    for (const item of queued) item.reject(failure(item.requestId));
+    for (const item of this.#queue.drain()) item.reject(failure(item.requestId));
     connection?.failInflight(failure);
 
     this.#stopReason = reason;
@@ -378,12 +382,12 @@ export class ChatSession extends TypedEmitter<ChatSessionEvents> {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of milliseconds (got ${String(value)}).`);
+  if (!Number.isFinite(value) || value <= 0) throw new ValidationError(name, `must be a positive number of milliseconds (got ${String(value)}).`);
   return value;
 }
 
 function nonNegativeInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be an integer ≥ 0 (got ${String(value)}).`);
+  if (!Number.isInteger(value) || value < 0) throw new ValidationError(name, `must be an integer ≥ 0 (got ${String(value)}).`);
   return value;
 }

@@ -1,5 +1,7 @@
 /** Reconnect settings of {@link ChatSession}: defaults and checks (the part needed before connecting). */
 
+import { ValidationError } from '../core/errors';
+
 /** How ChatSession retries after a connection attempt fails or an open connection is lost. */
 export interface ReconnectPolicy {
   /** Failed attempts in a row before the session stops with `attempts-exhausted`. Default 8. */
@@ -19,14 +21,14 @@ export const DEFAULT_RECONNECT_POLICY: Readonly<ReconnectPolicy> = Object.freeze
   minUptimeMs: 5_000,
 });
 
-/** Merges user options over the defaults and checks them; throws `RangeError` for nonsense values. */
+/** Merges user options over the defaults and checks them; throws {@link ValidationError} for nonsense values. */
 export function resolveReconnectPolicy(options: Partial<ReconnectPolicy> | undefined): ReconnectPolicy {
   const policy = { ...DEFAULT_RECONNECT_POLICY, ...stripUndefined(options ?? {}) };
   for (const key of ['maxAttempts', 'baseDelayMs', 'maxDelayMs', 'minUptimeMs'] as const) {
     const value = policy[key];
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`reconnect.${key} must be a finite number ≥ 0 (got ${String(value)}).`);
+    if (!Number.isFinite(value) || value < 0) throw new ValidationError(`reconnect.${key}`, `must be a finite number ≥ 0 (got ${String(value)}).`);
   }
-  if (!Number.isInteger(policy.maxAttempts)) throw new RangeError(`reconnect.maxAttempts must be an integer (got ${policy.maxAttempts}).`);
+  if (!Number.isInteger(policy.maxAttempts)) throw new ValidationError('reconnect.maxAttempts', `must be an integer (got ${policy.maxAttempts}).`);
   return policy;
 }
 

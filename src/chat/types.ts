@@ -4,6 +4,8 @@
  * against this package, and a ChatRoom class can be injected).
  */
 import type { IvsRealtimeError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { ReconnectPolicy } from './reconnect-policy';
 
 /** A chat token as returned by CreateChatToken (dates as `Date` or ISO-8601 strings). */
 export interface ChatToken {
@@ -178,3 +180,57 @@ export type ChatRoomConstructor = new (config: {
   maxReconnectAttempts?: number;
   id?: string;
 }) => ChatRoomLike;
+
+// ---------------------------------------------------------------------------------------------
+// Between ChatSession and its connection engine (chat-connection.ts, loaded on the first connect()):
+// declared here so that both halves import them and neither imports the other for types.
+
+/** A request waiting for the server's answer. */
+export interface Pending {
+  readonly requestId: string;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  reject(error: IvsRealtimeError): void;
+}
+
+/** A `send()` waiting for a connection or for its acknowledgement. */
+export interface PendingSend extends Pending {
+  readonly content: string;
+  readonly attributes: Record<string, string> | undefined;
+  resolve(message: ChatMessage): void;
+}
+
+/** Settings of the session, resolved and checked by its constructor. */
+export interface ChatConnectionConfig {
+  readonly policy: ReconnectPolicy;
+  readonly requestTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly logger: Logger | undefined;
+  readonly random: () => number;
+}
+
+/** The session's queue of sends as its connection engine uses it: the next send, or one put back. */
+export interface PendingSends {
+  readonly size: number;
+  next(): PendingSend | undefined;
+  putBack(item: PendingSend): void;
+}
+
+/** What a connection needs from its session (one per `connect()` call). */
+export interface ChatConnectionHost {
+  readonly regionOrUrl: string;
+  readonly tokenProvider: ChatTokenProvider;
+  /** The session's send queue (the session bounds it and drains it when it stops). */
+  readonly queue: PendingSends;
+  /** Whether this `connect()` call is still the session's current one. */
+  current(): boolean;
+  state(): ChatSessionState;
+  setState(state: 'connected' | 'reconnecting', reason: 'connection-lost' | undefined): void;
+  /** The user id given to `connect()` or learned from an acknowledged send. */
+  userId(): string | undefined;
+  /** Records this connection's user id if it is not known yet. */
+  learnUserId(userId: string): void;
+  /** The first connection is up: resolves `connect()`. */
+  connected(): void;
+  stop(reason: ChatStopReason, error: IvsRealtimeError | undefined): void;
+  emit<K extends keyof ChatSessionEvents>(event: K, payload: ChatSessionEvents[K]): void;
+}

@@ -1,15 +1,16 @@
 /** Input checks for ChatSession, run before anything is sent. */
 import { checkString, checkStringMap, codePointLength } from '../core/checks';
 import { ValidationError } from '../core/errors';
+import { AWS_REGION_PATTERN, IVS_LIMITS } from '../core/ivs-limits';
 
 export { codePointLength };
 
 /** Absolute maximum message length in IVS Chat (a room may set a lower one), in Unicode code points. */
-export const MAX_MESSAGE_LENGTH = 500;
+export const MAX_MESSAGE_LENGTH = IVS_LIMITS.messageLengthMax;
 /** DeleteMessage / DisconnectUser reasons: 1–256 characters. */
-export const MAX_REASON_LENGTH = 256;
+export const MAX_REASON_LENGTH = IVS_LIMITS.chatReasonMaxLength;
 /** Chat user ids: 1–128 characters. */
-export const MAX_USER_ID_LENGTH = 128;
+export const MAX_USER_ID_LENGTH = IVS_LIMITS.chatUserIdMaxLength;
 
 export function validateContent(content: unknown): string {
   if (typeof content !== 'string') throw new ValidationError('content', `must be a string (got ${typeof content}).`);
@@ -39,8 +40,6 @@ export function validateNonEmpty(field: string, value: unknown, max: number): st
   return checkString(value, field, 1, max);
 }
 
-const REGION = /^[a-zA-Z0-9-._~]+$/;
-
 export function validateRegionOrUrl(value: unknown): string {
   const expected = 'must be an AWS region (e.g. "us-west-2") or a ws:// / wss:// URL';
   if (typeof value !== 'string' || value.length === 0) {
@@ -54,6 +53,6 @@ export function validateRegionOrUrl(value: unknown): string {
     }
     return value;
   }
-  if (!REGION.test(value)) throw new ValidationError('regionOrUrl', `${expected}; got "${value}".`);
+  if (!AWS_REGION_PATTERN.test(value)) throw new ValidationError('regionOrUrl', `${expected}; got "${value}".`);
   return value;
 }

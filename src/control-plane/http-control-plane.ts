@@ -6,12 +6,13 @@
  * This module is the part an app loads with the package (options and their checks). The requests
  * themselves (`http-requests.ts`: input validation, fetch, answers) are imported on the first call.
  */
-import { ControlPlaneError, ValidationError } from '../core/errors';
+import { LoadError, ValidationError } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import type * as Requests from './http-requests';
-import type { HttpRequestConfig } from './http-requests';
 import type { ControlPlaneOperation } from './rest-contract';
 import type {
+  HttpControlPlaneHeaders,
+  HttpRequestConfig,
   CallOptions,
   ChatRoomSummary,
   ChatTokenResult,
@@ -27,10 +28,7 @@ import type {
 } from './types';
 import { validateRegion } from '../core/checks';
 
-/** Headers to add to every request, or a function returning them (called per request). */
-export type HttpControlPlaneHeaders =
-  | Record<string, string>
-  | (() => Record<string, string> | Promise<Record<string, string>>);
+export type { HttpControlPlaneHeaders } from './types';
 
 /** Options of {@link HttpControlPlane}. */
 export interface HttpControlPlaneOptions {
@@ -59,13 +57,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const loadRequests = loadOnce(
   (): Promise<typeof Requests> => import('./http-requests'),
   (error, operation: ControlPlaneOperation) =>
-    new ControlPlaneError({
-      operation,
-      errorName: 'NetworkError',
-      message: chunkLoadFailure("HttpControlPlane's request module", error, 'then call again'),
-      retryable: true,
-      cause: error,
-    }),
+    new LoadError("HttpControlPlane's request module", chunkLoadFailure(`HttpControlPlane's request module (for ${operation})`, error, 'then call again'), { cause: error }),
 );
 
 /**

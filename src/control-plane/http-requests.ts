@@ -15,8 +15,8 @@ import {
   stageListFromJson,
   type ControlPlaneOperation,
 } from './rest-contract';
-import type { HttpControlPlaneHeaders } from './http-control-plane';
-import type { CallOptions, StageDetails } from './types';
+import { retryAfterSeconds } from './retry-after';
+import type { CallOptions, HttpRequestConfig, StageDetails } from './types';
 import {
   validateCreateChatRoomInput,
   validateCreateStageInput,
@@ -27,14 +27,7 @@ import {
   validateStageArn,
 } from './validation';
 
-/** What an `HttpControlPlane` hands over with every call (its validated options). */
-export interface HttpRequestConfig {
-  baseUrl: string;
-  headers: HttpControlPlaneHeaders | undefined;
-  credentials: RequestCredentials | undefined;
-  timeoutMs: number;
-  fetch: typeof fetch | undefined;
-}
+export type { HttpRequestConfig } from './types';
 
 interface SendOptions {
   arn?: string;
@@ -204,5 +197,6 @@ function errorFromResponse(operation: ControlPlaneOperation, response: Response,
     message: retryAfter ? `${message} (retry after ${retryAfter} s)` : message,
     status: response.status,
     requestId,
+    retryAfterSeconds: retryAfterSeconds(retryAfter),
   });
 }

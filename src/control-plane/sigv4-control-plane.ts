@@ -13,11 +13,12 @@ import {
   IVSRealTimeClient,
   ListStagesCommand,
   type IVSRealTimeClientConfig,
-  type Stage as AwsStage,
-  type StageSummary as AwsStageSummary,
 } from '@aws-sdk/client-ivs-realtime';
 import { CreateChatTokenCommand, CreateRoomCommand, DeleteRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../core/errors';
+import { AbortedError, TimeoutError, ValidationError } from '../core/errors';
+import { IVS_CHAT_ROOM_DEFAULTS } from '../core/ivs-limits';
+import { idFromArn, invalidResponse, toControlPlaneError, toStageDetails, toStageSummary } from './sigv4-answers';
+import type { Logger } from '../core/logger';
 import type {
   CallOptions,
   ChatRoomSummary,
@@ -60,9 +61,7 @@ export interface AwsCredentials {
 export type AwsCredentialsOption = AwsCredentials | (() => AwsCredentials | Promise<AwsCredentials>);
 
 /** Where {@link SigV4ControlPlane} reports warnings. */
-export interface SigV4Logger {
-  warn(message: string): void;
-}
+export type SigV4Logger = Logger;
 
 /** Options of {@link SigV4ControlPlane}. */
 export interface SigV4ControlPlaneOptions {
@@ -100,7 +99,7 @@ function warnIfPublicPage(logger: SigV4Logger): void {
   if (location === undefined || location === null || typeof location.hostname !== 'string') return;
   if (LOCAL_HOSTNAMES.has(location.hostname.toLowerCase())) return;
   browserWarningShown = true;
-  logger.warn(
+  logger.warn?.(
     `[aws-ivs-realtime] SigV4ControlPlane is running in a page served from "${location.hostname}": ` +
       'it signs AWS requests in the browser, so the page holds AWS credentials. Use it for development only; ' +
       'in production use HttpControlPlane with createControlPlaneHandler on your backend.',
@@ -161,20 +160,6 @@ function positiveInteger(value: unknown, field: string, min: number, max: number
   return value;
 }
 
-function idFromArn(arn: string): string {
-  return arn.slice(arn.lastIndexOf('/') + 1);
-}
-
-interface AwsErrorShape {
-  name?: unknown;
-  message?: unknown;
-  exceptionMessage?: unknown;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
-  $retryable?: unknown;
-  $fault?: unknown;
-  code?: unknown;
-}
-
 /**
  * A {@link ControlPlane} that signs IVS Real-Time (`ivs`) and IVS Chat (`ivschat`) calls with
  * SigV4, using `IVSRealTimeClient` and `IvschatClient`. Failures become {@link ControlPlaneError}
@@ -182,7 +167,7 @@ interface AwsErrorShape {
  *
  * @example
  * ```ts
- * import { startLocalIvs } from 'aws-ivs-realtime/local';
+ * import { startLocalIvs } from 'ivs-local';
  * const ivs = await startLocalIvs();
  * const controlPlane = new SigV4ControlPlane({ region: ivs.region, credentials: ivs.credentials, endpoint: ivs.url });
  * const stage = await controlPlane.createStage({ name: 'demo' });
@@ -206,7 +191,7 @@ export class SigV4ControlPlane implements ControlPlane {
     this.#pageSize = positiveInteger(options.listStagesPageSize, 'listStagesPageSize', 1, 100) ?? 100;
     const maxAttempts = positiveInteger(options.maxAttempts, 'maxAttempts', 1, 10);
     const logger = options.logger ?? console;
-    if (typeof logger.warn !== 'function') throw new ValidationError('logger', 'must have a warn(message) method.');
+    if (typeof logger !== 'object' || logger === null) throw new ValidationError('logger', 'must be an object with debug/info/warn/error methods (each optional; `console` fits).');
 
     const common = {
       region: this.region,
@@ -321,9 +306,9 @@ export class SigV4ControlPlane implements ControlPlane {
       arn: output.arn,
       id: output.id ?? idFromArn(output.arn),
       name: output.name ?? valid.name ?? '',
-      // IVS Chat defaults (facts §3.3): 500 code points, 10 messages per second.
-      maximumMessageLength: output.maximumMessageLength ?? valid.maximumMessageLength ?? 500,
-      maximumMessageRatePerSecond: output.maximumMessageRatePerSecond ?? valid.maximumMessageRatePerSecond ?? 10,
+      // CreateRoom's defaults (IVS Chat API reference): 500 code points, 10 messages per second.
+      maximumMessageLength: output.maximumMessageLength ?? valid.maximumMessageLength ?? IVS_CHAT_ROOM_DEFAULTS.maximumMessageLength,
+      maximumMessageRatePerSecond: output.maximumMessageRatePerSecond ?? valid.maximumMessageRatePerSecond ?? IVS_CHAT_ROOM_DEFAULTS.maximumMessageRatePerSecond,
       tags: { ...(output.tags ?? valid.tags ?? {}) },
     };
   }
@@ -389,74 +374,4 @@ export class SigV4ControlPlane implements ControlPlane {
       signal?.removeEventListener('abort', onAbort);
     }
   }
-}
-
-function invalidResponse(operation: string, detail: string): ControlPlaneError {
-  return new ControlPlaneError({ operation, errorName: 'InvalidResponse', message: `The service answered with an unexpected body: ${detail}.`, retryable: false });
-}
-
-function toStageSummary(operation: string, stage: AwsStageSummary | AwsStage | undefined): StageSummary {
-  if (!stage?.arn) throw invalidResponse(operation, 'the stage ARN is missing');
-  return {
-    arn: stage.arn,
-    id: idFromArn(stage.arn),
-    name: stage.name ?? '',
-    activeSessionId: stage.activeSessionId || undefined,
-    tags: { ...(stage.tags ?? {}) },
-  };
-}
-
-function toStageDetails(operation: string, stage: AwsStage | undefined): StageDetails {
-  const summary = toStageSummary(operation, stage);
-  const endpoints: StageDetails['endpoints'] = {};
-  for (const key of ['events', 'whip', 'rtmp', 'rtmps'] as const) {
-    const value = stage?.endpoints?.[key];
-    if (value) endpoints[key] = value;
-  }
-  return { ...summary, endpoints };
-}
-
-/** Maps an AWS SDK failure (service exception, network, credentials) to a ControlPlaneError. */
-export function toControlPlaneError(operation: string, error: unknown): ControlPlaneError {
-  if (error instanceof ControlPlaneError) return error;
-  const shape: AwsErrorShape = typeof error === 'object' && error !== null ? (error as AwsErrorShape) : {};
-  const name = typeof shape.name === 'string' && shape.name !== '' ? shape.name : 'UnknownError';
-  const metadata = shape.$metadata;
-  const status = metadata?.httpStatusCode;
-  if (status !== undefined) {
-    // Real-Time errors carry their text in `exceptionMessage`; the SDK then reports "UnknownError" (facts §2.2).
-    const text =
-      typeof shape.exceptionMessage === 'string' && shape.exceptionMessage !== ''
-        ? shape.exceptionMessage
-        : typeof shape.message === 'string' && shape.message !== '' && shape.message !== 'UnknownError'
-          ? shape.message
-          : name;
-    return new ControlPlaneError({
-      operation,
-      errorName: name,
-      message: text,
-      status,
-      requestId: metadata?.requestId,
-      retryable: shape.$retryable !== undefined || status === 429 || status >= 500 || name === 'ThrottlingException',
-      cause: error,
-    });
-  }
-  if (name === 'CredentialsProviderError' || name === 'ProviderError') {
-    const detail = typeof shape.message === 'string' ? shape.message : '';
-    return new ControlPlaneError({
-      operation,
-      errorName: 'CredentialsError',
-      message: `AWS credentials could not be loaded${detail ? ` (${detail})` : ''}. Pass \`credentials\` or configure the AWS SDK's default chain.`,
-      retryable: false,
-      cause: error,
-    });
-  }
-  const detail = typeof shape.message === 'string' ? shape.message : String(error);
-  return new ControlPlaneError({
-    operation,
-    errorName: 'NetworkError',
-    message: `The request did not get an answer: ${detail}`,
-    retryable: true,
-    cause: error,
-  });
 }

@@ -131,3 +131,20 @@ export interface ControlPlane {
   deleteChatRoom(roomArn: string, options?: CallOptions): Promise<void>;
   mintChatToken(input: MintChatTokenInput, options?: CallOptions): Promise<ChatTokenResult>;
 }
+
+/** Headers to add to every request, or a function returning them (called per request). */
+export type HttpControlPlaneHeaders =
+  | Record<string, string>
+  | (() => Record<string, string> | Promise<Record<string, string>>);
+
+/**
+ * What an `HttpControlPlane` hands its request module (loaded on the first call) with every call:
+ * its validated options. Declared here so that both halves import it and neither imports the other.
+ */
+export interface HttpRequestConfig {
+  baseUrl: string;
+  headers: HttpControlPlaneHeaders | undefined;
+  credentials: RequestCredentials | undefined;
+  timeoutMs: number;
+  fetch: typeof fetch | undefined;
+}

@@ -3,6 +3,7 @@
  * every entry point counts characters and reports bad values the same way.
  */
 import { ValidationError } from './errors';
+import { AWS_REGION_PATTERN } from './ivs-limits';
 
 /** Length in Unicode code points, the way IVS counts characters (not UTF-16 units). */
 export function codePointLength(value: string): number {
@@ -54,12 +55,10 @@ export function checkStringMap(value: unknown, field: string): Record<string, st
   return copy;
 }
 
-const REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
-
 /** Checks an AWS region name such as `us-east-1`. */
 export function validateRegion(value: unknown, field = 'region'): string {
   const region = checkString(value, field, 0, Infinity);
-  if (!REGION_PATTERN.test(region)) {
+  if (!AWS_REGION_PATTERN.test(region)) {
     throw new ValidationError(field, `is not an AWS region name (e.g. "us-east-1"), got "${region.slice(0, 40)}".`);
   }
   return region;

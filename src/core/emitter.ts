@@ -6,12 +6,19 @@
  * the error is reported through `onListenerError` (default: `console.error`) and the remaining
  * listeners still run.
  */
-export type EventMap = Record<string, object | undefined>;
+/**
+ * The shape of an event map: exact event names, each with one object payload (`undefined` for none).
+ * `EventMap<Events>` checks a declared map; plain `EventMap` is any map.
+ */
+export type EventMap<Events = Record<string, object | undefined>> = { [K in keyof Events]: object | undefined };
 
 export type Listener<T> = (payload: T) => void;
 
-export class TypedEmitter<Events extends EventMap> {
-  #listeners = new Map<keyof Events, Set<Listener<never>>>();
+/** A listener as stored: `once()` wraps the caller's function and remembers it, so `off(fn)` finds it. */
+type Stored = Listener<never> & { readonly original?: Listener<never> };
+
+export class TypedEmitter<Events extends EventMap<Events>> {
+  #listeners = new Map<keyof Events, Set<Stored>>();
   #onListenerError: (error: unknown, event: string) => void;
 
   constructor(onListenerError?: (error: unknown, event: string) => void) {
@@ -27,33 +34,28 @@ export class TypedEmitter<Events extends EventMap> {
    * Pass `{ signal }` to remove it when the signal aborts.
    */
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>, options: { signal?: AbortSignal } = {}): () => void {
-    if (options.signal?.aborted) return () => {};
-    let set = this.#listeners.get(event);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as Listener<never>);
-    const off = () => this.off(event, listener);
-    options.signal?.addEventListener('abort', off, { once: true });
-    return off;
+    return this.#add(event, listener as Stored, options.signal);
   }
 
-  /** Adds a listener that runs at most once. */
+  /** Adds a listener that runs at most once. `off(event, listener)` removes it too. */
   once<K extends keyof Events>(event: K, listener: Listener<Events[K]>, options: { signal?: AbortSignal } = {}): () => void {
-    const off = this.on(
-      event,
-      (payload) => {
-        off();
+    const wrapper = Object.assign(
+      (payload: Events[K]) => {
+        this.#listeners.get(event)?.delete(wrapper as Stored);
         listener(payload);
       },
-      options,
+      { original: listener as Listener<never> },
     );
-    return off;
+    return this.#add(event, wrapper as Stored, options.signal);
   }
 
+  /** Removes a listener added with `on()` or `once()`. */
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): void {
-    this.#listeners.get(event)?.delete(listener as Listener<never>);
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    for (const stored of set) {
+      if (stored === (listener as Stored) || stored.original === (listener as Listener<never>)) set.delete(stored);
+    }
   }
 
   /** Number of listeners for an event (useful for tests and leak checks). */
@@ -65,7 +67,20 @@ export class TypedEmitter<Events extends EventMap> {
     this.#listeners.clear();
   }
 
-  /** @internal Emits to a snapshot of the listeners; a throwing listener does not stop the others. */
+  #add<K extends keyof Events>(event: K, stored: Stored, signal: AbortSignal | undefined): () => void {
+    if (signal?.aborted) return () => {};
+    let set = this.#listeners.get(event);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(stored);
+    const off = () => this.#listeners.get(event)?.delete(stored);
+    signal?.addEventListener('abort', off, { once: true });
+    return () => void off();
+  }
+
+  /** Emits to a snapshot of the listeners; a throwing listener does not stop the others. */
   protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const set = this.#listeners.get(event);
     if (!set || set.size === 0) return;

@@ -17,7 +17,7 @@ export type IvsErrorCode =
   | 'STAGE_PUBLISH_FAILED'
   | 'STAGE_SUBSCRIBE_FAILED'
   | 'STAGE_UNSUPPORTED'
-  | 'GRID_LOAD_FAILED'
+  | 'LOAD_FAILED'
   | 'MEDIA_DEVICE'
   | 'CONTROL_PLANE'
   | 'CHAT';
@@ -31,7 +31,17 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Base class of every SDK error. `instanceof IvsRealtimeError` catches them all. */
+/**
+ * The brand every SDK error carries, registered globally (`Symbol.for`) so that it is the same
+ * symbol in every copy of the package: see {@link isIvsRealtimeError}.
+ */
+const ERROR_BRAND = Symbol.for('aws-ivs-realtime.error');
+
+/**
+ * Base class of every SDK error. `instanceof IvsRealtimeError` catches them all; to tell them apart,
+ * check `error.code` (stable across versions) or use {@link isIvsRealtimeError} with a code, which
+ * also recognises errors of another copy of the package (e.g. one bundled separately).
+ */
 export class IvsRealtimeError extends Error {
   override name = 'IvsRealtimeError';
   readonly code: IvsErrorCode;
@@ -39,6 +49,24 @@ export class IvsRealtimeError extends Error {
   constructor(code: IvsErrorCode, message: string, options: IvsRealtimeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    Object.defineProperty(this, ERROR_BRAND, { value: true });
+  }
+}
+
+/**
+ * A part of this package loaded on first use (the grid's renderer, the chat or control-plane
+ * engine) or an optional peer SDK could not be loaded: the bundler does not serve the package's
+ * chunks, the network failed, or the peer dependency is not installed. Nothing was sent; calling
+ * again tries the load again.
+ */
+export class LoadError extends IvsRealtimeError {
+  override name = 'LoadError' as const;
+  /** What could not be loaded, e.g. `StageGrid's renderer` or `amazon-ivs-chat-messaging`. */
+  readonly part: string;
+
+  constructor(part: string, message: string, options?: IvsRealtimeErrorOptions) {
+    super('LOAD_FAILED', message, options);
+    this.part = part;
   }
 }
 
@@ -240,22 +268,31 @@ export class ControlPlaneError extends IvsRealtimeError {
   /** Whether retrying the same call later may succeed (throttling, 5xx, network). */
   readonly retryable: boolean;
 
-  constructor(init: {
-    operation: string;
-    errorName: string;
-    message: string;
-    status?: number | undefined;
-    requestId?: string | undefined;
-    retryable?: boolean;
-    cause?: unknown;
-  }) {
+  /** How long the service asked the caller to wait before retrying (its `Retry-After`), when it said. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(init: ControlPlaneErrorInit) {
     super('CONTROL_PLANE', `${init.operation} failed: ${init.errorName}: ${init.message}`, { cause: init.cause });
     this.operation = init.operation;
     this.errorName = init.errorName;
     this.status = init.status;
     this.requestId = init.requestId;
     this.retryable = init.retryable ?? (init.status === undefined || init.status === 429 || init.status >= 500);
+    this.retryAfterSeconds = init.retryAfterSeconds;
   }
+}
+
+/** What a {@link ControlPlaneError} is made of (its constructor's argument). */
+export interface ControlPlaneErrorInit {
+  operation: string;
+  errorName: string;
+  message: string;
+  status?: number | undefined;
+  requestId?: string | undefined;
+  retryable?: boolean;
+  /** The service's `Retry-After`, in seconds, when it sent one. */
+  retryAfterSeconds?: number | undefined;
+  cause?: unknown;
 }
 
 /** Why a chat operation failed. */
@@ -311,4 +348,42 @@ export class ChatError extends IvsRealtimeError {
         return 'server-error';
     }
   }
+}
+
+/** The error class behind each {@link IvsErrorCode}, for {@link isIvsRealtimeError}. */
+export interface IvsRealtimeErrorByCode {
+  VALIDATION: ValidationError;
+  INVALID_STATE: InvalidStateError;
+  ABORTED: AbortedError;
+  TIMEOUT: TimeoutError;
+  TOKEN_MALFORMED: TokenError;
+  TOKEN_EXPIRED: TokenError;
+  TOKEN_NOT_ALLOWED: TokenError;
+  STAGE_JOIN_FAILED: StageError;
+  STAGE_PUBLISH_FAILED: StageError;
+  STAGE_SUBSCRIBE_FAILED: StageError;
+  STAGE_UNSUPPORTED: StageUnsupportedError;
+  LOAD_FAILED: LoadError;
+  MEDIA_DEVICE: MediaDeviceError;
+  CONTROL_PLANE: ControlPlaneError;
+  CHAT: ChatError;
+}
+
+/**
+ * Whether `value` is an error of this SDK, optionally with the given `code` — also when it was
+ * created by another copy of the package (a server bundle and a package from node_modules, two
+ * installed versions), where `instanceof` fails because each copy has its own classes. It checks
+ * the brand every SDK error carries (`Symbol.for('aws-ivs-realtime.error')`) and the `code`.
+ *
+ * @example
+ * ```ts
+ * if (isIvsRealtimeError(error, 'CONTROL_PLANE') && error.errorName === 'ResourceNotFoundException') …
+ * ```
+ */
+export function isIvsRealtimeError<C extends IvsErrorCode>(value: unknown, code: C): value is IvsRealtimeErrorByCode[C];
+export function isIvsRealtimeError(value: unknown): value is IvsRealtimeError;
+export function isIvsRealtimeError(value: unknown, code?: IvsErrorCode): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (!(value instanceof IvsRealtimeError) && (value as Record<symbol, unknown>)[ERROR_BRAND] !== true) return false;
+  return code === undefined || (value as { code?: unknown }).code === code;
 }

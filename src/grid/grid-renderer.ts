@@ -8,43 +8,16 @@
 import type { Participant } from '../stage/types';
 import { fill, make, setAttribute, setHidden, setProperty, setText } from './dom';
 import type { ParticipantIndicators } from './labels';
-import { computeGridLayout, computeSpotlightLayout, prioritizeTiles, type GridLayout, type SpotlightLayout } from './layout';
+import { computeGridLayout, computeSpotlightLayout, prioritizeTiles } from './layout';
 import { observeSize, type Size } from './resize';
-import type { StageGridEvents, StageGridLayoutMode, StageGridSource } from './stage-grid';
 import { StageTile, type TileContext } from './tile';
-
-/** Resolved options of the grid that rendering uses. */
-export interface RendererOptions {
-  readonly showLocal: boolean;
-  readonly filter: (participant: Participant) => boolean;
-  readonly tileOrder: 'local-first' | 'join-order';
-  readonly aspectRatio: number;
-  readonly gap: number;
-  readonly maxColumns: number | undefined;
-  readonly spotlightOnPin: boolean;
-  readonly maxTiles: number;
-  readonly maxStripTiles: number;
-}
-
-/** What the renderer needs from its {@link StageGrid}. */
-export interface RendererHost {
-  /** The grid's root; the renderer adds its lists and pager to it. */
-  readonly element: HTMLDivElement;
-  readonly session: StageGridSource;
-  readonly options: RendererOptions;
-  /** Labels, display name, mirroring and indicators; `play` and `togglePin` are the renderer's. */
-  readonly context: Omit<TileContext, 'play' | 'togglePin'>;
-  /** Aborted when the grid is destroyed. */
-  readonly signal: AbortSignal;
-  overlay(): boolean;
-  emit<K extends keyof StageGridEvents>(event: K, payload: StageGridEvents[K]): void;
-}
+import type { GridRendererState, GridRendererView, RendererHost, StageGridLayoutMode } from './types';
 
 /** Height kept for the pager below the tiles when there are pages (the `.ivs-grid--paged` padding). */
 const PAGER_SPACE = 40;
 const PAGE_KEYS: Readonly<Record<string, number>> = { PageUp: -1, PageDown: 1 };
 
-export class GridRenderer {
+export class GridRenderer implements GridRendererView {
   #host: RendererHost;
   #context: TileContext;
   /** The tiles (grid layout) or the strip (spotlight layout). */
@@ -58,26 +31,19 @@ export class GridRenderer {
   /** Tiles in join order (Map iteration order is insertion order). */
   #tiles = new Map<string, StageTile>();
   #size: Size = { width: 0, height: 0 };
-  // The fields below are read by StageGrid's getters; only the renderer writes them.
-  layout: GridLayout = { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
-  spotlightLayout: SpotlightLayout | undefined;
-  mode: StageGridLayoutMode;
+  #state: GridRendererState;
   /** The mode to go back to on unpin, when pinning switched to spotlight. */
   #modeBeforePin: StageGridLayoutMode | undefined;
-  pinned: string | undefined;
   /** Remote participants that spoke, most recent first (kept on the first page, spotlight candidates). */
   #recentSpeakers: string[] = [];
-  page = 1;
-  pageCount = 1;
-  playbackBlocked = false;
 
   constructor(host: RendererHost, mode: StageGridLayoutMode) {
     this.#host = host;
-    this.mode = mode;
+    this.#state = { layout: { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 }, spotlightLayout: undefined, mode, pinned: undefined, page: 1, pageCount: 1, playbackBlocked: false };
     this.#context = {
       ...host.context,
       play: (element, participant, kind) => this.#play(element, participant, kind),
-      togglePin: (id) => this.setPin(this.pinned === id ? undefined : id),
+      togglePin: (id) => this.setPin(this.#state.pinned === id ? undefined : id),
     };
     const { element: root, signal, context } = host;
     const doc = context.document;
@@ -97,7 +63,7 @@ export class GridRenderer {
       'keydown',
       (event) => {
         const delta = PAGE_KEYS[event.key];
-        if (delta && this.pageCount > 1) {
+        if (delta && this.#state.pageCount > 1) {
           event.preventDefault();
           this.#step(delta);
         }
@@ -110,6 +76,11 @@ export class GridRenderer {
 
     this.reconcile(false);
     this.#resize({ width: root.clientWidth, height: root.clientHeight });
+  }
+
+  /** Read by StageGrid's getters; only the renderer changes it. */
+  get state(): Readonly<GridRendererState> {
+    return this.#state;
   }
 
   get #destroyed(): boolean {
@@ -132,8 +103,8 @@ export class GridRenderer {
 
   setLayout(layout: StageGridLayoutMode): void {
     this.#modeBeforePin = undefined;
-    if (layout === this.mode) return;
-    this.mode = layout;
+    if (layout === this.#state.mode) return;
+    this.#state.mode = layout;
     this.relayout(1);
     this.#host.emit('layoutChanged', { layout });
   }
@@ -177,7 +148,7 @@ export class GridRenderer {
     this.#tiles.delete(id);
     this.#recentSpeakers = this.#recentSpeakers.filter((other) => other !== id);
     tile.destroy();
-    if (id === this.pinned) this.setPin(undefined);
+    if (id === this.#state.pinned) this.setPin(undefined);
     else this.relayout();
     this.#host.emit('tileRemoved', { participant: tile.participant, element: tile.element });
   }
@@ -192,10 +163,10 @@ export class GridRenderer {
   }
 
   setPin(id: string | undefined): void {
-    const previous = this.pinned;
+    const previous = this.#state.pinned;
     if (id === previous) return;
-    this.pinned = id;
-    let mode = this.mode;
+    this.#state.pinned = id;
+    let mode = this.#state.mode;
     if (id === undefined) {
       mode = this.#modeBeforePin ?? mode;
       this.#modeBeforePin = undefined;
@@ -203,9 +174,9 @@ export class GridRenderer {
       this.#modeBeforePin = mode;
       mode = 'spotlight';
     }
-    const modeChanged = mode !== this.mode;
-    this.mode = mode;
-    this.relayout(modeChanged ? 1 : this.page);
+    const modeChanged = mode !== this.#state.mode;
+    this.#state.mode = mode;
+    this.relayout(modeChanged ? 1 : this.#state.page);
     this.#host.emit('pinChanged', { participantId: id, previous });
     if (modeChanged) this.#host.emit('layoutChanged', { layout: mode });
   }
@@ -217,8 +188,8 @@ export class GridRenderer {
     const results = await Promise.allSettled(attempts);
     if (this.#destroyed) return false;
     const refused = results.some((result) => result.status === 'rejected' && isAutoplayRefusal(result.reason));
-    if (!refused && this.playbackBlocked) {
-      this.playbackBlocked = false;
+    if (!refused && this.#state.playbackBlocked) {
+      this.#state.playbackBlocked = false;
       this.#playButton?.remove();
       this.#playButton = undefined;
       this.#host.emit('playbackResumed', {});
@@ -265,8 +236,8 @@ export class GridRenderer {
   }
 
   #step(delta: number): void {
-    const page = Math.min(this.pageCount, Math.max(1, this.page + delta));
-    if (page !== this.page) this.relayout(page);
+    const page = Math.min(this.#state.pageCount, Math.max(1, this.#state.page + delta));
+    if (page !== this.#state.page) this.relayout(page);
   }
 
   #resize(size: Size): void {
@@ -279,22 +250,22 @@ export class GridRenderer {
    * Places every tile (spotlight, current page, hidden), computes the geometry and updates the
    * pager. Writes only what differs: tiles already in place are not touched.
    */
-  relayout(requestedPage = this.page): void {
+  relayout(requestedPage = this.#state.page): void {
     if (this.#destroyed) return;
     const root = this.#host.element;
     const { aspectRatio, gap, maxColumns, maxTiles, maxStripTiles } = this.#host.options;
     const order = this.#order();
     const participants = order.map((tile) => tile.participant);
-    const spotlight = this.mode === 'spotlight';
+    const spotlight = this.#state.mode === 'spotlight';
     const spotlightId = spotlight
-      ? (this.pinned ??
+      ? (this.#state.pinned ??
         this.#recentSpeakers[0] ??
         (participants.find((p) => !p.isLocal && p.isPublishing) ?? participants.find((p) => p.isLocal) ?? participants[0])?.id)
       : undefined;
     const perPage = spotlight ? maxStripTiles : maxTiles;
     const ranked = prioritizeTiles(
       participants.map((p) => p.id).filter((id) => id !== spotlightId),
-      [this.pinned, ...this.#recentSpeakers],
+      [this.#state.pinned, ...this.#recentSpeakers],
     );
     const pageCount = Math.max(1, Math.ceil(ranked.length / perPage));
     const page = Math.min(requestedPage, pageCount);
@@ -311,7 +282,7 @@ export class GridRenderer {
         if (focused instanceof HTMLElement && focused !== tile.element.ownerDocument.activeElement && tile.element.contains(focused)) focused.focus();
       }
       tile.setVisible(id === spotlightId || shown.has(id), moved);
-      tile.setPinned(id === this.pinned);
+      tile.setPinned(id === this.#state.pinned);
       tile.element.classList.toggle('ivs-tile--spotlight', id === spotlightId);
     }
 
@@ -325,10 +296,10 @@ export class GridRenderer {
       aspectRatio,
       gap,
     };
-    const main = (this.spotlightLayout = spotlightId === undefined ? undefined : computeSpotlightLayout(area));
+    const main = (this.#state.spotlightLayout = spotlightId === undefined ? undefined : computeSpotlightLayout(area));
     const right = main?.strip === 'right';
     const line = Math.min(1, shown.size);
-    this.layout = main
+    this.#state.layout = main
       ? { columns: right ? line : shown.size, rows: right ? shown.size : line, tileWidth: main.tileWidth, tileHeight: main.tileHeight }
       : computeGridLayout({ ...area, ...(maxColumns === undefined ? {} : { maxColumns }) });
     const classes = root.classList;
@@ -337,7 +308,7 @@ export class GridRenderer {
     setHidden(this.#main, !main);
     // An empty strip would still take a gap from the spotlight.
     setHidden(this.#list, !!main && !shown.size);
-    const { columns, rows, tileWidth, tileHeight } = this.layout;
+    const { columns, rows, tileWidth, tileHeight } = this.#state.layout;
     // Until the container has a size, let CSS size the tiles (1fr / auto) rather than collapse them.
     const px = (value: number | undefined) => (value ? `${value}px` : undefined);
     for (const [property, value] of [
@@ -354,9 +325,9 @@ export class GridRenderer {
     setHidden(this.#pager, !paged);
     setText(this.#pageText, fill(this.#context.labels.page, { page, count: pageCount }));
     this.#pageButtons.forEach((button, index) => setAttribute(button, 'aria-disabled', String(index ? page === pageCount : page === 1)));
-    if (page !== this.page || pageCount !== this.pageCount) {
-      this.page = page;
-      this.pageCount = pageCount;
+    if (page !== this.#state.page || pageCount !== this.#state.pageCount) {
+      this.#state.page = page;
+      this.#state.pageCount = pageCount;
       this.#host.emit('pageChanged', { page, pageCount });
     }
   }
@@ -378,8 +349,8 @@ export class GridRenderer {
   }
 
   #onAutoplayBlocked(participant: Participant, kind: 'audio' | 'video'): void {
-    if (this.playbackBlocked) return;
-    this.playbackBlocked = true;
+    if (this.#state.playbackBlocked) return;
+    this.#state.playbackBlocked = true;
     this.#playButton = this.#button('ivs-grid__play', this.#context.labels.clickToPlay, () => void this.resumePlayback());
     this.#host.element.append(this.#playButton);
     this.#host.emit('autoplayBlocked', { participant, kind });

@@ -1,124 +1,14 @@
 import { TypedEmitter } from '../core/emitter';
-import { InvalidStateError, IvsRealtimeError, ValidationError } from '../core/errors';
+import { InvalidStateError, LoadError, ValidationError, type IvsRealtimeError } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import type { Participant, StageSessionEvents, StageSessionState } from '../stage/types';
 import type * as Renderer from './grid-renderer';
-import type { GridRenderer, RendererHost, RendererOptions } from './grid-renderer';
-import { DEFAULT_STAGE_GRID_LABELS, defaultDisplayName, initialsOf, type ParticipantIndicators, type StageGridLabels } from './labels';
+import type { GridRendererView, RendererHost, RendererOptions, StageGridEvents, StageGridLayoutMode, StageGridOptions, StageGridSource } from './types';
+import { DEFAULT_STAGE_GRID_LABELS, defaultDisplayName, initialsOf, type ParticipantIndicators } from './labels';
 import { computeGridLayout, type GridLayout, type SpotlightLayout } from './layout';
 import { acquireGridStyles, styleScopeOf } from './styles';
 
-/**
- * What {@link StageGrid} reads from a session: the subset of `StageSession` it renders.
- * Any object with this shape works (a `StageSession`, or a test double).
- *
- * Speaking and network-quality indicators are optional: the grid reads `speaking`,
- * `audioLevel` and `networkQuality` from participant snapshots when they have them
- * ({@link ParticipantIndicators}), else from the {@link StageGridSourceEvents} a source may emit.
- */
-export interface StageGridSource {
-  readonly state: StageSessionState;
-  readonly participants: readonly Participant[];
-  /** Adds a listener; returns a function that removes it. */
-  on<K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void): () => void;
-}
-
-/**
- * Optional events of a {@link StageGridSource}, used for indicators that participant snapshots do
- * not carry (a `StageSession` emits them once an `ActiveSpeakerDetector` / `NetworkQualityMonitor`
- * is attached). Both are applied synchronously, so the DOM follows within the same frame.
- */
-export interface StageGridSourceEvents {
-  /** Who is speaking now, loudest first (replaces the previous list), and audio levels (0–1) by participant id. */
-  speakersChanged: { speakers: readonly string[]; levels?: Readonly<Record<string, number>> };
-  qualityChanged: { participantId: string; quality: NonNullable<ParticipantIndicators['networkQuality']> };
-}
-
-/** `grid`: every tile the same size. `spotlight`: one large tile, the others in a strip. */
-export type StageGridLayoutMode = 'grid' | 'spotlight';
-
-/** Order of the tiles: the local participant first (then join order), or strictly join order. */
-export type StageGridTileOrder = 'local-first' | 'join-order';
-
-/** Options of {@link StageGrid}. */
-export interface StageGridOptions {
-  /** Show a tile for the local participant. Default `true`. */
-  showLocal?: boolean;
-  /**
-   * Which participants get a tile, checked on every snapshot (a tile appears or goes when the
-   * answer changes). Default: all. Example: `(p) => p.isPublishing || p.isLocal` for a stage with
-   * many subscribe-only participants.
-   */
-  filter?: (participant: Participant) => boolean;
-  /** Mirror the local participant's video (like a mirror, as users expect of a selfie view). Default `true`. */
-  mirrorLocalVideo?: boolean;
-  /** Show names, mute marks, initials and the connection banner. Default `true`; see {@link StageGrid.setOverlay}. */
-  overlay?: boolean;
-  /** Default `'local-first'`. */
-  tileOrder?: StageGridTileOrder;
-  /** Width / height of every tile. Default `16 / 9`. */
-  aspectRatio?: number;
-  /** Space between tiles in CSS pixels. Default `8`. */
-  gap?: number;
-  /** At most this many columns. Default: no limit. */
-  maxColumns?: number;
-  /**
-   * Initial layout. Default `'grid'`. In `'spotlight'` the large tile shows the pinned
-   * participant, else the latest remote speaker, else the first remote publisher, else the local one.
-   */
-  layout?: StageGridLayoutMode;
-  /** {@link StageGrid.pin} switches to the spotlight layout (and `unpin()` switches back). Default `true`. */
-  spotlightOnPin?: boolean;
-  /**
-   * Most tiles on one page of the grid layout; beyond that the grid shows pages with
-   * previous/next controls. Off-page tiles keep their media elements: they are hidden, their
-   * video is paused (nothing is painted; the track is still received and decoded, so use the
-   * session's subscribe strategy to stop receiving it) and their audio keeps playing.
-   * The pinned participant and recent speakers are kept on the first page. Default `12`.
-   */
-  maxTiles?: number;
-  /** Most tiles in the spotlight layout's strip, per page. Default `6`. */
-  maxStripTiles?: number;
-  /**
-   * Insert the default stylesheet (`<style data-ivs-grid>`) once per document, or once per shadow
-   * root when the container is in a shadow tree. Default `true`.
-   */
-  injectStyles?: boolean;
-  /** `nonce` for the injected `<style>`, for pages with a strict Content-Security-Policy. */
-  styleNonce?: string;
-  /** Name shown for a participant. Default: {@link defaultDisplayName}. */
-  displayName?: (participant: Participant) => string;
-  /** Texts of the grid, to translate it. */
-  labels?: Partial<StageGridLabels>;
-}
-
-/** Events of a {@link StageGrid}: one object payload each. */
-export interface StageGridEvents {
-  [event: string]: object | undefined;
-  /** A tile was inserted for a participant. */
-  tileAdded: { participant: Participant; element: HTMLElement };
-  /** A participant's tile was removed (the participant left, or the grid was destroyed). */
-  tileRemoved: { participant: Participant; element: HTMLElement };
-  /**
-   * The browser refused to start playback without a user gesture. Emitted once until playback is
-   * resumed; the grid shows one click-to-play button meanwhile ({@link StageGrid.resumePlayback}).
-   */
-  autoplayBlocked: { participant: Participant; kind: 'audio' | 'video' };
-  /** Playback refused earlier has been resumed; the click-to-play button is gone. */
-  playbackResumed: Record<string, never>;
-  /** The layout mode changed ({@link StageGrid.setLayout}, or a pin switching to spotlight). */
-  layoutChanged: { layout: StageGridLayoutMode };
-  /** The pinned participant changed (`undefined`: none; a pinned participant that leaves is unpinned). */
-  pinChanged: { participantId: string | undefined; previous: string | undefined };
-  /** The current page or the number of pages changed (pages count from 1). */
-  pageChanged: { page: number; pageCount: number };
-  /**
-   * The part of the grid that renders tiles could not be loaded (code `GRID_LOAD_FAILED`: the
-   * bundler does not serve this package's chunks, or the network failed). The grid tries again on
-   * the session's next change, {@link StageGrid.load} or {@link StageGrid.refresh}.
-   */
-  error: { error: IvsRealtimeError };
-}
+export type { StageGridEvents, StageGridLayoutMode, StageGridOptions, StageGridSource, StageGridSourceEvents, StageGridTileOrder } from './types';
 
 const BANNER_STATES: ReadonlySet<StageSessionState> = new Set(['connecting', 'reconnecting', 'disconnected']);
 const LAYOUT_MODES: readonly StageGridLayoutMode[] = ['grid', 'spotlight'];
@@ -130,11 +20,9 @@ let loadedRenderer: RendererModule | undefined;
 const loadRenderer = loadOnce(
   (): Promise<RendererModule> => import('./grid-renderer').then((module) => (loadedRenderer = module)),
   (error) =>
-    new IvsRealtimeError(
-      'GRID_LOAD_FAILED',
-      chunkLoadFailure("StageGrid's renderer", error, "the grid tries again on the session's next change, load() or refresh()"),
-      { cause: error },
-    ),
+    new LoadError("StageGrid's renderer", chunkLoadFailure("StageGrid's renderer", error, "the grid tries again on the session's next change, load() or refresh()"), {
+      cause: error,
+    }),
 );
 
 /**
@@ -177,7 +65,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   #overlay: boolean;
   /** The layout mode until the renderer takes over. */
   #mode: StageGridLayoutMode;
-  #renderer: GridRenderer | undefined;
+  #renderer: GridRendererView | undefined;
   /** Indicator state from source events (kept from the start, so none is missed before the renderer loads). */
   #speakers = new Set<string>();
   #levels: Readonly<Record<string, number>> = {};
@@ -244,8 +132,8 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       emit: (event, payload) => this.emit(event, payload),
     };
 
-    const listen = <K extends string>(event: K, listener: (payload: K extends keyof StageGridSourceEvents ? StageGridSourceEvents[K] : StageSessionEvents[K]) => void) => {
-      const off = session.on(event, listener as (payload: unknown) => void);
+    const listen = <K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void) => {
+      const off = session.on(event, listener);
       signal.addEventListener('abort', off, { once: true });
     };
     // Before the renderer is there, participant events only start loading it: it renders from `session.participants`.
@@ -267,10 +155,10 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       this.#renderer?.reconcile(false);
       this.#renderState();
     });
-    listen('speakersChanged', ({ speakers, levels }) => {
+    listen('speakersChanged', ({ speakers, audioLevels }) => {
       const touched = new Set([...this.#speakers, ...speakers, ...Object.keys(this.#levels)]);
       this.#speakers = new Set(speakers);
-      this.#levels = { ...levels };
+      this.#levels = { ...audioLevels };
       this.#renderer?.indicatorsChanged([...touched, ...Object.keys(this.#levels)], speakers);
     });
     listen('qualityChanged', ({ participantId, quality }) => {
@@ -292,32 +180,32 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
    * All zero until tiles are rendered.
    */
   get layout(): GridLayout {
-    return this.#renderer?.layout ?? { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
+    return this.#renderer?.state.layout ?? { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 };
   }
 
   /** The spotlight geometry while the spotlight layout shows a tile, else `undefined`. */
   get spotlightLayout(): SpotlightLayout | undefined {
-    return this.#renderer?.spotlightLayout;
+    return this.#renderer?.state.spotlightLayout;
   }
 
   /** The current layout mode. */
   get layoutMode(): StageGridLayoutMode {
-    return this.#renderer?.mode ?? this.#mode;
+    return this.#renderer?.state.mode ?? this.#mode;
   }
 
   /** The pinned participant's id, if any. */
   get pinned(): string | undefined {
-    return this.#renderer?.pinned;
+    return this.#renderer?.state.pinned;
   }
 
   /** The current page, from 1. */
   get page(): number {
-    return this.#renderer?.page ?? 1;
+    return this.#renderer?.state.page ?? 1;
   }
 
   /** Number of pages (1 when every tile fits). */
   get pageCount(): number {
-    return this.#renderer?.pageCount ?? 1;
+    return this.#renderer?.state.pageCount ?? 1;
   }
 
   /** Whether the overlay is shown. */
@@ -327,7 +215,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
 
   /** Whether playback is waiting for a user gesture (the click-to-play button is shown). */
   get playbackBlocked(): boolean {
-    return this.#renderer?.playbackBlocked ?? false;
+    return this.#renderer?.state.playbackBlocked ?? false;
   }
 
   /** Whether {@link destroy} has been called. */
@@ -343,7 +231,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
   /**
    * Loads the part of the grid that renders tiles now, if it has not loaded yet (it otherwise
    * loads when the session starts joining or has participants), and resolves once the session's
-   * participants are rendered. Rejects with an {@link IvsRealtimeError} (`GRID_LOAD_FAILED`) when
+   * participants are rendered. Rejects with an {@link IvsRealtimeError} (`LOAD_FAILED`) when
    * the chunk cannot be loaded; calling it again retries.
    */
   async load(): Promise<void> {

@@ -1,5 +1,6 @@
-import { DriverErrorCode, type DriverErrorCategory, type DriverStageError } from '../stage/driver';
-import type { LocalStageErrorCode } from './protocol';
+import type { ParticipantTokenClaims } from '../core/token';
+import { DriverErrorCode, type DriverErrorCategory, type DriverLeftReason, type DriverStageError } from '../stage/driver';
+import type { LocalLeftReason, LocalStageErrorCode } from './protocol';
 
 /** An error of the local stage driver, shaped like the IVS SDK's `StageError`. */
 export class LocalStageError extends Error implements DriverStageError {
@@ -48,5 +49,38 @@ export function driverCodeFor(code: LocalStageErrorCode | undefined): number {
       return DriverErrorCode.CODEC_MISMATCH;
     default:
       return DriverErrorCode.FAILED;
+  }
+}
+
+/** Why a join cannot start with this token (checked before any connection), or `undefined`. */
+export function joinRefusal(claims: ParticipantTokenClaims): LocalStageError | undefined {
+  if (claims.expiresAt.getTime() <= Date.now()) {
+    return new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXPIRED, `The participant token expired at ${claims.expiresAt.toISOString()}.`);
+  }
+  if (!claims.eventsUrl && !(claims.whipUrl && claims.stageId)) {
+    return new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_MALFORMED, 'The participant token has no events_url or whip_url claim: it was not minted by ivs-local.');
+  }
+  return undefined;
+}
+
+/**
+ * How the stage ends when the server sends `left`: the driver's left reason, and the error to
+ * report first (`fail`: the error also ends a pending join).
+ */
+export function serverLeftOutcome(reason: LocalLeftReason, message: string | undefined): { left: DriverLeftReason; error?: LocalStageError; fail?: boolean } {
+  const detail = message ? `: ${message}` : '.';
+  switch (reason) {
+    case 'stage-deleted':
+      return { left: 'stage-deleted' };
+    case 'participant-disconnected':
+      return { left: 'participant-disconnected', error: new LocalStageError('JOIN_ERROR', DriverErrorCode.PARTICIPANT_DISCONNECTED, `The participant was disconnected${detail}`) };
+    case 'token-reused':
+      return { left: 'token-reused' };
+    case 'user':
+      return { left: 'user-initiated' };
+    case 'token-expired':
+      return { left: 'unknown', fail: true, error: new LocalStageError('JOIN_ERROR', DriverErrorCode.TOKEN_EXPIRED, 'The participant token expired; mint a new token and join again.') };
+    default:
+      return { left: 'unknown', fail: true, error: new LocalStageError('JOIN_ERROR', DriverErrorCode.FAILED, `The local stage server ended the session${detail}`) };
   }
 }

@@ -1,8 +1,9 @@
+import { ValidationError } from '../core/errors';
 import type { DriverLocalStream, DriverStream, DriverStreamConfig, DriverStreamType } from '../stage/driver';
 
 function kindOf(track: MediaStreamTrack): DriverStreamType {
   if (track.kind !== 'audio' && track.kind !== 'video') {
-    throw new TypeError(`LocalStageStream needs an audio or video MediaStreamTrack, got kind ${JSON.stringify(track.kind)}.`);
+    throw new ValidationError('track', `LocalStageStream needs an audio or video MediaStreamTrack, got kind ${JSON.stringify(track.kind)}.`);
   }
   return track.kind;
 }
@@ -36,7 +37,7 @@ export class LocalStageStream implements DriverLocalStream {
   }
 
   setMuted(muted: boolean): void {
-    if (typeof muted !== 'boolean') throw new TypeError('setMuted(muted) expects a boolean.');
+    if (typeof muted !== 'boolean') throw new ValidationError('muted', 'setMuted(muted) expects a boolean.');
     this.mediaStreamTrack.enabled = !muted;
     if (this.#muted === muted) return;
     this.#muted = muted;

@@ -3,12 +3,12 @@
  */
 import { TypedEmitter } from '../core/emitter';
 import { ValidationError } from '../core/errors';
-import { relayEvent, StageSession } from '../stage/stage-session';
+import type { AddonEmit, AddonHost, SpeakersChangedEvent } from '../core/addon-events';
 import type { Participant, StageSessionEvents } from '../stage/types';
 import { audioEnergy, streamStats } from './stats';
 
 /** What {@link ActiveSpeakerDetector} reads: a `StageSession`, or any object of this shape. */
-export interface ActiveSpeakerSource {
+export interface ActiveSpeakerSource extends Partial<AddonHost> {
   readonly participants: readonly Participant[];
   on<K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void): () => void;
 }
@@ -27,16 +27,15 @@ export interface ActiveSpeakerOptions {
   includeLocal?: boolean;
   /**
    * Also emit `speakersChanged` on the session itself (so a `StageGrid` on that session highlights
-   * speakers with no extra wiring). Default `true`; only applies to a real `StageSession`.
+   * speakers with no extra wiring), through the session's `attachAddon()`. Default `true`.
    */
   relayToSession?: boolean;
 }
 
 /** Events of an {@link ActiveSpeakerDetector}. */
 export interface ActiveSpeakerEvents {
-  [event: string]: object | undefined;
   /** The set of speaking participants changed. `speakers` is loudest first; `audioLevels` is 0..1 per participant id. */
-  speakersChanged: { speakers: string[]; audioLevels: Record<string, number> };
+  speakersChanged: SpeakersChangedEvent;
   /** Every interval: the audio level (0..1) of each participant with audio. */
   levels: { levels: Record<string, number> };
 }
@@ -81,7 +80,7 @@ export class ActiveSpeakerDetector extends TypedEmitter<ActiveSpeakerEvents> {
   readonly #release: number;
   readonly #holdMs: number;
   readonly #includeLocal: boolean;
-  readonly #relay: boolean;
+  readonly #relay: AddonEmit | undefined;
   readonly #tracks = new Map<string, Track>();
   #levels: Record<string, number> = {};
   #speakers: string[] = [];
@@ -98,7 +97,7 @@ export class ActiveSpeakerDetector extends TypedEmitter<ActiveSpeakerEvents> {
     this.#release = positive('releaseThreshold', options.releaseThreshold, this.#threshold / 2, this.#threshold);
     this.#holdMs = options.holdMs === 0 ? 0 : positive('holdMs', options.holdMs, 500);
     this.#includeLocal = options.includeLocal ?? true;
-    this.#relay = options.relayToSession ?? true;
+    this.#relay = options.relayToSession === false ? undefined : source.attachAddon?.();
     this.#source = source;
     this.#timer = setInterval(() => void this.#tick(), intervalMs);
   }
@@ -193,8 +192,8 @@ export class ActiveSpeakerDetector extends TypedEmitter<ActiveSpeakerEvents> {
   #publish(speakers: string[]): void {
     if (speakers.length === 0 && this.#speakers.length === 0) return;
     this.#speakers = speakers;
-    const payload = { speakers: [...speakers], audioLevels: { ...this.#levels } };
+    const payload: SpeakersChangedEvent = { speakers: [...speakers], audioLevels: { ...this.#levels } };
     this.emit('speakersChanged', payload);
-    if (this.#relay && this.#source instanceof StageSession) relayEvent(this.#source, 'speakersChanged', payload);
+    this.#relay?.('speakersChanged', payload);
   }
 }

@@ -8,7 +8,7 @@ import { MediaDeviceError, ValidationError } from '../core/errors';
 import type { Participant } from '../stage/types';
 import type { MediaDeviceList } from './devices';
 import { listMediaDevices } from './devices';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from './media-devices';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../core/media-devices';
 
 /** A capture device kind. */
 export type CaptureKind = 'audioinput' | 'videoinput';
@@ -77,7 +77,6 @@ export interface DeviceManagerOptions {
 
 /** Events of a {@link DeviceManager}. */
 export interface DeviceManagerEvents {
-  [event: string]: object | undefined;
   /** The device list changed (a device was plugged in or out). */
   devicesChanged: { devices: MediaDeviceList };
   /** A device was selected (by you, or as a fallback). */

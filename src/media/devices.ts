@@ -1,5 +1,5 @@
 import { MediaDeviceError } from '../core/errors';
-import { resolveMediaDevices } from './media-devices';
+import { resolveMediaDevices } from '../core/media-devices';
 import type { MediaHelperOptions } from './permissions';
 
 /** Media devices grouped by kind, in the browser's order. */

@@ -8,7 +8,7 @@ export { requestMediaPermissions } from './permissions';
 export type { MediaPermissionRequest, MediaHelperOptions } from './permissions';
 export { listMediaDevices } from './devices';
 export type { MediaDeviceList } from './devices';
-export type { MediaDevicesLike } from './media-devices';
+export type { MediaDevicesLike } from '../core/media-devices';
 // Opt-in media features: each is its own module, so an app that does not import one does not ship it.
 export { DeviceManager, switchDevice, canSelectAudioOutput } from './device-manager';
 export type { CaptureKind, DeviceKind, DeviceSwitchTarget, SwitchDeviceOptions, DeviceManagerOptions, DeviceManagerEvents } from './device-manager';

@@ -3,30 +3,11 @@
  */
 import { TypedEmitter } from '../core/emitter';
 import { ValidationError } from '../core/errors';
-import { relayEvent, StageSession } from '../stage/stage-session';
+import type { AddonEmit, AddonHost, NetworkQuality, NetworkQualityStats, QualityChangedEvent } from '../core/addon-events';
 import type { Participant, StageSessionEvents } from '../stage/types';
 import { num, streamStats, type StatsEntry } from './stats';
 
-/**
- * - `good`: media arrives with little loss and delay;
- * - `poor`: it arrives, but with enough loss, jitter, delay or frozen video that people will notice;
- * - `lost`: nothing has arrived for a whole interval.
- */
-export type NetworkQuality = 'good' | 'poor' | 'lost';
-
-/** The figures a quality was derived from (one interval, everything received from one participant). */
-export interface NetworkQualityStats {
-  /** Packets lost / (lost + received) over the interval, in percent. */
-  packetLossPercent: number;
-  /** Highest inbound jitter of the participant's streams, in ms. */
-  jitterMs: number;
-  /** Round-trip time of the connection carrying the media, in ms (`undefined` when not reported). */
-  rttMs: number | undefined;
-  /** Video frames decoded per second over the interval (`undefined` without video). */
-  framesPerSecond: number | undefined;
-  /** Packets received over the interval (audio + video). */
-  packetsReceived: number;
-}
+export type { NetworkQuality, NetworkQualityStats } from '../core/addon-events';
 
 /** Where `good` ends and `poor` starts. Defaults in brackets. */
 export interface NetworkQualityThresholds {
@@ -71,19 +52,21 @@ export interface NetworkQualityOptions {
    * at once). Default `2`.
    */
   recoverAfter?: number;
-  /** Also emit `qualityChanged` on the session (a `StageGrid` on it shows the badge). Default `true`. */
+  /**
+   * Also emit `qualityChanged` on the session (a `StageGrid` on it shows the badge), through the
+   * session's `attachAddon()`. Default `true`.
+   */
   relayToSession?: boolean;
 }
 
 /** Events of a {@link NetworkQualityMonitor}. */
 export interface NetworkQualityEvents {
-  [event: string]: object | undefined;
   /** A remote participant's quality changed (`previous` is `undefined` for the first reading). */
-  qualityChanged: { participantId: string; quality: NetworkQuality; previous: NetworkQuality | undefined; stats: NetworkQualityStats };
+  qualityChanged: QualityChangedEvent;
 }
 
 /** What {@link NetworkQualityMonitor} reads: a `StageSession`, or any object of this shape. */
-export interface NetworkQualitySource {
+export interface NetworkQualitySource extends Partial<AddonHost> {
   readonly participants: readonly Participant[];
   on<K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void): () => void;
 }
@@ -132,7 +115,7 @@ export class NetworkQualityMonitor extends TypedEmitter<NetworkQualityEvents> {
   readonly #source: NetworkQualitySource;
   readonly #thresholds: NetworkQualityThresholds;
   readonly #recoverAfter: number;
-  readonly #relay: boolean;
+  readonly #relay: AddonEmit | undefined;
   readonly #entries = new Map<string, Entry>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #busy = false;
@@ -149,7 +132,7 @@ export class NetworkQualityMonitor extends TypedEmitter<NetworkQualityEvents> {
     this.#source = source;
     this.#thresholds = { ...options.thresholds };
     this.#recoverAfter = recoverAfter;
-    this.#relay = options.relayToSession ?? true;
+    this.#relay = options.relayToSession === false ? undefined : source.attachAddon?.();
     this.#timer = setInterval(() => void this.#tick(), intervalMs);
   }
 
@@ -230,8 +213,8 @@ export class NetworkQualityMonitor extends TypedEmitter<NetworkQualityEvents> {
     if (previous !== undefined && rank[quality] > rank[previous] && ++entry.better < this.#recoverAfter) return;
     entry.better = 0;
     entry.quality = quality;
-    const payload = { participantId, quality, previous, stats };
+    const payload: QualityChangedEvent = { participantId, quality, previous, stats };
     this.emit('qualityChanged', payload);
-    if (this.#relay && this.#source instanceof StageSession) relayEvent(this.#source, 'qualityChanged', payload);
+    this.#relay?.('qualityChanged', payload);
   }
 }

@@ -1,5 +1,5 @@
-import { AbortedError, MediaDeviceError } from '../core/errors';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from './media-devices';
+import { AbortedError, MediaDeviceError, ValidationError } from '../core/errors';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../core/media-devices';
 
 /** Which permissions to request. */
 export interface MediaPermissionRequest {
@@ -22,7 +22,7 @@ export interface MediaHelperOptions {
  * @returns the kinds that were granted (exactly the requested ones when it resolves).
  * @throws {MediaDeviceError} with a normalized `reason` (`permission-denied`, `not-found`, `in-use`, …).
  * @throws {AbortedError} when `signal` aborts; tracks obtained after the abort are stopped.
- * @throws {TypeError} when neither `audio` nor `video` is requested.
+ * @throws {ValidationError} when neither `audio` nor `video` is requested.
  *
  * @example
  * ```ts
@@ -40,7 +40,7 @@ export async function requestMediaPermissions(
   const audio = request?.audio === true;
   const video = request?.video === true;
   if (!audio && !video) {
-    throw new TypeError('requestMediaPermissions() needs `audio: true` and/or `video: true`.');
+    throw new ValidationError('request', 'requestMediaPermissions() needs `audio: true` and/or `video: true`.');
   }
   const { signal } = options;
   if (signal?.aborted) throw new AbortedError('requestMediaPermissions() was aborted.', { cause: signal.reason });

@@ -5,7 +5,7 @@
 import { TypedEmitter } from '../core/emitter';
 import { AbortedError, InvalidStateError, MediaDeviceError, ValidationError } from '../core/errors';
 import type { PublishMediaOptions } from '../stage/local-media';
-import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from './media-devices';
+import { resolveMediaDevices, stopTracks, type MediaDevicesLike } from '../core/media-devices';
 
 /** Options of {@link MediaPreview}. */
 export interface MediaPreviewOptions {
@@ -21,14 +21,14 @@ export interface MediaPreviewOptions {
 
 /** Events of a {@link MediaPreview}. */
 export interface MediaPreviewEvents {
-  [event: string]: object | undefined;
   /** Microphone level, 0..1 (peak of the last interval), every `meterIntervalMs` while previewing. */
   level: { level: number };
   /** A track was captured or replaced (after `start()` and `setDevice()`). */
   tracksChanged: { audioTrack: MediaStreamTrack | undefined; videoTrack: MediaStreamTrack | undefined };
 }
 
-type Phase = 'idle' | 'starting' | 'previewing' | 'handed-off' | 'stopped';
+/** Where a {@link MediaPreview} is in its life (its `phase`). */
+export type MediaPreviewPhase = 'idle' | 'starting' | 'previewing' | 'handed-off' | 'stopped';
 
 /**
  * A local preview of the chosen camera and microphone before joining, with a microphone level meter.
@@ -47,7 +47,7 @@ type Phase = 'idle' | 'starting' | 'previewing' | 'handed-off' | 'stopped';
  */
 export class MediaPreview extends TypedEmitter<MediaPreviewEvents> {
   readonly #options: MediaPreviewOptions;
-  #phase: Phase = 'idle';
+  #phase: MediaPreviewPhase = 'idle';
   #audio: MediaStreamTrack | undefined;
   #video: MediaStreamTrack | undefined;
   #level = 0;
@@ -63,7 +63,7 @@ export class MediaPreview extends TypedEmitter<MediaPreviewEvents> {
   }
 
   /** `idle` → `starting` → `previewing` → `handed-off` (joined) or `stopped`. */
-  get phase(): Phase {
+  get phase(): MediaPreviewPhase {
     return this.#phase;
   }
 

@@ -7,7 +7,7 @@ import { InvalidStateError, IvsRealtimeError, MediaDeviceError, StageError, Vali
 import { StageSession } from '../stage/stage-session';
 import type { StageFactory } from '../stage/driver';
 import type { Participant } from '../stage/types';
-import { stopTracks } from './media-devices';
+import { stopTracks } from '../core/media-devices';
 
 /**
  * The token attribute that marks a screen participant, set by your backend when it mints the screen's
@@ -54,7 +54,6 @@ export type ScreenShareEndReason = 'user' | 'browser' | 'owner-left' | 'error';
 
 /** Events of a {@link ScreenShare}. */
 export interface ScreenShareEvents {
-  [event: string]: object | undefined;
   /** Sharing started: `participantId` is the screen participant's id. */
   started: { participantId: string };
   /** Sharing ended (once per `start()` that resolved). */

@@ -10,7 +10,8 @@
  * never leak: 4xx service errors pass on their name and message only; 5xx and unexpected failures
  * become a generic message plus a request id that your `onError` hook can log.
  */
-import { ControlPlaneError, IvsRealtimeError, TimeoutError, ValidationError } from '../core/errors';
+import { isIvsRealtimeError, ValidationError, type ControlPlaneError } from '../core/errors';
+import { HttpFailure, decodeSegment, matchRoute, normalizeBasePath, readJsonBody } from './request';
 import {
   REST_ROUTES,
   chatTokenToJson,
@@ -104,109 +105,6 @@ export type ControlPlaneHandler = (request: Request) => Promise<Response>;
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-/** A failure answered directly (routing, parsing, denial). */
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorName: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-interface MatchedRoute {
-  operation: ControlPlaneOperation;
-  arn: string | undefined;
-}
-
-function normalizeBasePath(basePath: string | undefined): string {
-  if (basePath === undefined || basePath === '' || basePath === '/') return '';
-  if (typeof basePath !== 'string' || !basePath.startsWith('/')) {
-    throw new ValidationError('basePath', 'must start with "/" (e.g. "/api/ivs").');
-  }
-  return basePath.replace(/\/+$/, '');
-}
-
-/** Finds the operation for a path, or throws 404 / 405. */
-function matchRoute(method: string, segments: string[]): MatchedRoute {
-  const allowed: string[] = [];
-  let arn: string | undefined;
-  for (const [operation, route] of Object.entries(REST_ROUTES) as [ControlPlaneOperation, (typeof REST_ROUTES)[ControlPlaneOperation]][]) {
-    if (route.segments.length !== segments.length) continue;
-    let matches = true;
-    let candidateArn: string | undefined;
-    route.segments.forEach((expected, index) => {
-      const actual = segments[index] ?? '';
-      if (expected === ':arn') candidateArn = actual;
-      else if (expected !== actual) matches = false;
-    });
-    if (!matches) continue;
-    if (route.method === method) {
-      arn = candidateArn;
-      return { operation, arn };
-    }
-    allowed.push(route.method);
-  }
-  if (allowed.length > 0) {
-    throw new HttpFailure(405, 'MethodNotAllowed', `Use ${allowed.join(' or ')} on this path.`, { allow: allowed.join(', ') });
-  }
-  throw new HttpFailure(404, 'NotFound', 'No control-plane operation is served at this path.');
-}
-
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpFailure(400, 'ValidationError', 'The path contains malformed percent-encoding.');
-  }
-}
-
-async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) {
-    throw new HttpFailure(413, 'PayloadTooLarge', `The request body must be at most ${maxBytes} bytes.`);
-  }
-  if (request.body === null) return undefined;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new HttpFailure(413, 'PayloadTooLarge', `The request body must be at most ${maxBytes} bytes.`);
-    }
-    chunks.push(value);
-  }
-  if (total === 0) return undefined;
-  const contentType = request.headers.get('content-type') ?? '';
-  // Requiring JSON forces a CORS preflight for cross-origin callers: a plain HTML form cannot post here.
-  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-    throw new HttpFailure(415, 'UnsupportedMediaType', 'Send the body as JSON with "Content-Type: application/json".');
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new HttpFailure(400, 'MalformedJson', 'The request body is not valid UTF-8.');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpFailure(400, 'MalformedJson', 'The request body is not valid JSON.');
-  }
-}
-
 function validateInput(operation: ControlPlaneOperation, raw: Record<string, unknown>): OperationInputs[ControlPlaneOperation] {
   switch (operation) {
     case 'listStages':
@@ -286,6 +184,15 @@ function serviceMessage(error: ControlPlaneError): string {
 function validationMessage(error: ValidationError): string {
   const prefix = `${error.field}: `;
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+/**
+ * The `Retry-After` of a throttled call: the seconds the service asked for when it said (a whole
+ * number, at least 1), else 1.
+ */
+function retryAfterOf(error: { retryAfterSeconds?: number | undefined }): number {
+  const seconds = error.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 1;
 }
 
 /** Service errors whose 4xx status describes the caller's request (safe and useful to pass on). */
@@ -428,13 +335,15 @@ export function createControlPlaneHandler(options: ControlPlaneHandlerOptions): 
       if (error instanceof HttpFailure) {
         return errorResponse(error.status, { name: error.errorName, message: error.message }, requestId, error.headers);
       }
-      if (error instanceof ValidationError) {
+      // Errors are recognised by their brand and code, not by class identity: the control plane may
+      // come from another copy of the package (another bundle, another entry built apart).
+      if (isIvsRealtimeError(error, 'VALIDATION')) {
         return errorResponse(400, { name: 'ValidationError', message: validationMessage(error), field: error.field }, requestId);
       }
-      if (error instanceof ControlPlaneError) {
+      if (isIvsRealtimeError(error, 'CONTROL_PLANE')) {
         const status = CLIENT_ERROR_STATUS[error.errorName];
         if (status !== undefined) {
-          const extra: Record<string, string> = status === 429 ? { 'retry-after': '1' } : {};
+          const extra: Record<string, string> = status === 429 ? { 'retry-after': String(retryAfterOf(error)) } : {};
           return errorResponse(status, { name: error.errorName, message: serviceMessage(error) }, requestId, extra);
         }
         // AWS 5xx, network failures, and access errors caused by the server's own credentials.
@@ -450,10 +359,10 @@ export function createControlPlaneHandler(options: ControlPlaneHandlerOptions): 
             : undefined,
         );
       }
-      if (error instanceof TimeoutError) {
+      if (isIvsRealtimeError(error, 'TIMEOUT')) {
         return serverError(error, operation, requestId, 504, 'GatewayTimeout', 'The control plane did not answer in time. Try again later.');
       }
-      if ((error instanceof IvsRealtimeError && error.code === 'ABORTED') || request.signal.aborted) {
+      if (isIvsRealtimeError(error, 'ABORTED') || request.signal.aborted) {
         // The caller went away; nobody reads this answer.
         return errorResponse(499, { name: 'Aborted', message: 'The request was aborted.' }, requestId);
       }

@@ -7,28 +7,9 @@ import { decodeParticipantToken, isLocalStageToken } from '../core/token';
 import type { StageDriver } from './driver';
 import { loadIvsDriver } from './ivs-driver';
 
-/** Loads a driver on first use. */
-export type StageDriverLoader = () => Promise<StageDriver>;
-
 /** The shape `src/local-stage/index.ts` exports. @internal */
 interface LocalStageModule {
   loadLocalDriver(): Promise<StageDriver> | StageDriver;
-}
-
-const registry = new Map<string, StageDriverLoader>();
-
-/**
- * Registers (or replaces) the loader for a driver kind used by {@link defaultStageFactory}:
- * `'ivs'` for Amazon IVS tokens, `'local'` for ivs-local tokens. Returns a function that restores
- * the previous loader. Mostly useful in tests and for custom media stacks.
- */
-export function registerStageDriver(kind: 'ivs' | 'local', loader: StageDriverLoader): () => void {
-  const previous = registry.get(kind);
-  registry.set(kind, loader);
-  return () => {
-    if (previous) registry.set(kind, previous);
-    else registry.delete(kind);
-  };
 }
 
 async function loadLocalDriverModule(): Promise<StageDriver> {
@@ -46,12 +27,15 @@ async function loadLocalDriverModule(): Promise<StageDriver> {
 
 /**
  * The default `stageFactory` of StageSession. Decodes the token's claims (without verifying them):
- * ivs-local tokens (`isLocalStageToken`) use the local driver, all others the IVS driver.
+ * ivs-local tokens (`isLocalStageToken`) use the local driver, all others the IVS driver
+ * ({@link loadIvsDriver}).
+ *
+ * To use another media stack, pass your own `stageFactory` to `StageSession` (the one way to replace
+ * a driver); it can delegate to this function for the tokens it does not handle:
+ * `stageFactory: (token) => (isMine(token) ? myDriver : defaultStageFactory(token))`.
  * @throws {TokenError} when the token is malformed.
  */
 export async function defaultStageFactory(token: string): Promise<StageDriver> {
   const claims = decodeParticipantToken(token);
-  const kind = isLocalStageToken(claims) ? 'local' : 'ivs';
-  const loader = registry.get(kind) ?? (kind === 'local' ? loadLocalDriverModule : loadIvsDriver);
-  return loader();
+  return isLocalStageToken(claims) ? loadLocalDriverModule() : loadIvsDriver();
 }

@@ -120,15 +120,22 @@ export interface DriverStrategy {
   shouldSubscribeToParticipant(participant: DriverParticipantInfo): DriverSubscribeType;
 }
 
-/** `StageError`. */
+/**
+ * `StageError`: the four fields the IVS SDK's public `StageError` interface declares. Whether an
+ * error ends the connection follows from its category and code (see `stage-connection.ts`), never
+ * from undeclared fields.
+ */
 export interface DriverStageError {
   readonly name: string;
   readonly code: number;
   readonly category: DriverErrorCategory | string;
   readonly message: string;
-  /** Present on the IVS SDK's errors for subscribe failures. */
+  /**
+   * Optional, not in the IVS SDK's public `StageError`: a driver may name the remote participant a
+   * subscribe error concerns (ivs-local's does). Amazon IVS errors leave it out; the participant's
+   * `subscribeState` (`errored`) says who is concerned there.
+   */
   readonly remoteParticipantId?: string;
-  readonly fatal?: boolean;
 }
 
 /** Listener signatures, keyed by `StageEvents` value (positional, as the IVS SDK emits them). */

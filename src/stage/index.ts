@@ -6,8 +6,7 @@ export { StageSession } from './stage-session';
 export type { StageSessionOptions, JoinOptions } from './stage-session';
 export type { PublishMediaOptions, PublishConfig } from './local-media';
 export type { SessionStrategy, StrategyOption, SubscribeDecision } from './strategies';
-export { defaultStageFactory, registerStageDriver } from './default-factory';
-export type { StageDriverLoader } from './default-factory';
+export { defaultStageFactory } from './default-factory';
 export { loadIvsDriver } from './ivs-driver';
 export type {
   LeftReason,

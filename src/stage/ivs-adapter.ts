@@ -1,21 +1,70 @@
 /**
- * The Amazon IVS stage adapter: hands `amazon-ivs-web-broadcast`'s `Stage` and `LocalStageStream`
- * to StageSession unchanged, translating only the stream configuration. Imported together with the
- * SDK by `loadIvsDriver()` (`ivs-driver.ts`), so it is fetched only when an IVS stage is joined.
+ * The Amazon IVS stage adapter: runs StageSession's driver contract on `amazon-ivs-web-broadcast`'s
+ * `Stage` and `LocalStageStream`. Imported together with the SDK by `loadIvsDriver()`
+ * (`ivs-driver.ts`), so it is fetched only when an IVS stage is joined.
+ *
+ * Everything handed to the SDK is type-checked in the direction it is handed over, against the SDK's
+ * public declarations: the strategy `satisfies StageStrategy`, every listener goes through the SDK's
+ * own `Stage.on` signature for its event, and SDK objects are handed to the session only where they
+ * fit the driver contract. No cast bridges the two type systems, so a change of the SDK's types that
+ * the session would not survive fails the build (tests/unit/stage/ivs-sdk-conformance.test.ts applies
+ * such changes to copies of the SDK's `.d.ts` and checks that each one is caught).
  */
+import type * as Ivs from 'amazon-ivs-web-broadcast';
 import type {
   LocalStageStream,
   Stage,
   StageAudioConfiguration as IvsAudioConfig,
+  StageEvents,
   StageStrategy,
+  StageStream,
   StageVideoConfiguration as IvsVideoConfig,
+  SubscribeType,
 } from 'amazon-ivs-web-broadcast';
-import type { DriverLocalStream, DriverStage, DriverStreamConfig, StageDriver } from './driver';
+import { StageError } from '../core/errors';
+import type {
+  DriverLocalStream,
+  DriverStage,
+  DriverStageEventMap,
+  DriverStrategy,
+  DriverStream,
+  DriverStreamConfig,
+  DriverSubscribeType,
+  StageDriver,
+} from './driver';
 
-/** The two classes of `amazon-ivs-web-broadcast` the driver uses. @internal */
-export interface IvsSdkClasses {
-  Stage: typeof Stage;
-  LocalStageStream: typeof LocalStageStream;
+/** The parts of `amazon-ivs-web-broadcast` the driver uses. @internal */
+export type IvsSdk = Pick<typeof Ivs, 'Stage' | 'LocalStageStream' | 'StageEvents' | 'SubscribeType'>;
+
+/**
+ * A stream as the session needs it from Amazon IVS: `getStats` is optional in the driver contract
+ * (custom drivers may have none), but the IVS SDK must provide it (ActiveSpeakerDetector and
+ * NetworkQualityMonitor read it).
+ */
+type IvsStream = DriverStream & { getStats(): Promise<RTCStatsReport | undefined> };
+
+function isIvsSdk(value: unknown): value is IvsSdk {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  const { Stage: stage, LocalStageStream: localStream, StageEvents: events, SubscribeType: subscribe } = value as Partial<Record<keyof IvsSdk, unknown>>;
+  return typeof stage === 'function' && typeof localStream === 'function' && typeof events === 'object' && events !== null && typeof subscribe === 'object' && subscribe !== null;
+}
+
+/**
+ * The SDK's classes from whatever `import('amazon-ivs-web-broadcast')` gave: the package is one
+ * UMD/CommonJS file, so bundlers disagree on the module's shape (Vite and Rollup give named exports;
+ * an esbuild bundle gives `{ default: { Stage, … } }` only). Named exports win, then `default`.
+ * @throws {StageError} (`join`) when neither has the classes.
+ * @internal
+ */
+export function ivsSdkOf(mod: unknown): IvsSdk {
+  if (isIvsSdk(mod)) return mod;
+  const fallback = typeof mod === 'object' && mod !== null && 'default' in mod ? mod.default : undefined;
+  if (isIvsSdk(fallback)) return fallback;
+  const keys = typeof mod === 'object' && mod !== null ? Object.keys(mod).slice(0, 8).join(', ') || 'none' : typeof mod;
+  throw new StageError(
+    'join',
+    `amazon-ivs-web-broadcast loaded, but neither its exports nor its default export have Stage, LocalStageStream, StageEvents and SubscribeType (exports: ${keys}). Check that your bundler resolves the package itself, not a stub.`,
+  );
 }
 
 /**
@@ -38,19 +87,121 @@ export function toIvsStreamConfig(kind: string, config: DriverStreamConfig | und
   return video;
 }
 
-/** Builds the driver from a loaded SDK module. Exported for tests. @internal */
-export function createIvsDriver(sdk: IvsSdkClasses): StageDriver {
+/** SDK streams, as the session receives them. */
+function ivsStreams(streams: StageStream[]): IvsStream[] {
+  return streams;
+}
+
+/** The SDK's listener type for event `K`, as its own `Stage.on` declares it. */
+declare const _sdkStage: Stage;
+type SdkListener<K extends StageEvents> = Parameters<typeof _sdkStage.on<K>>[1];
+
+/** Hands `handler` to the SDK's `Stage.on` for `event`; returns its `off`. */
+function attach<K extends StageEvents>(stage: Stage, event: K, handler: SdkListener<K>): () => void {
+  stage.on(event, handler);
+  return () => stage.off(event, handler);
+}
+
+/** Attaches one driver listener to the SDK stage; returns its `off`. */
+type Bridge<E extends keyof DriverStageEventMap> = (stage: Stage, events: IvsSdk['StageEvents'], listener: DriverStageEventMap[E]) => () => void;
+
+/**
+ * One bridge per driver event. Each handler is typed by the SDK's own `Stage.on` signature for its
+ * event and passes the payload on to the session's listener: if the SDK changes what it passes (fewer
+ * or reordered arguments, other types), the handler no longer fits and the build fails.
+ */
+const BRIDGES: { [E in keyof DriverStageEventMap]: Bridge<E> } = {
+  stageConnectionStateChanged: (stage, events, listener) => attach(stage, events.STAGE_CONNECTION_STATE_CHANGED, (state) => listener(state)),
+  stageParticipantJoined: (stage, events, listener) => attach(stage, events.STAGE_PARTICIPANT_JOINED, (info) => listener(info)),
+  stageParticipantLeft: (stage, events, listener) => attach(stage, events.STAGE_PARTICIPANT_LEFT, (info) => listener(info)),
+  stageParticipantPublishStateChanged: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_PUBLISH_STATE_CHANGED, (info, state) => listener(info, state)),
+  stageParticipantSubscribeStateChanged: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_SUBSCRIBE_STATE_CHANGED, (info, state) => listener(info, state)),
+  stageParticipantStreamsAdded: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_STREAMS_ADDED, (info, streams) => listener(info, ivsStreams(streams))),
+  stageParticipantStreamsRemoved: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_STREAMS_REMOVED, (info, streams) => listener(info, ivsStreams(streams))),
+  stageStreamMuteChanged: (stage, events, listener) => attach(stage, events.STAGE_STREAM_MUTE_CHANGED, (info, stream) => listener(info, stream)),
+  stageSubscriberCountChanged: (stage, events, listener) => attach(stage, events.STAGE_SUBSCRIBER_COUNT_CHANGED, (count) => listener(count)),
+  error: (stage, events, listener) => attach(stage, events.ERROR, (error) => listener(error)),
+  stageLeft: (stage, events, listener) => attach(stage, events.STAGE_LEFT, (reason) => listener(reason)),
+  stageParticipantMetadataChanged: (stage, events, listener) => attach(stage, events.STAGE_PARTICIPANT_METADATA_CHANGED, (info) => listener(info)),
+};
+
+/** The driver's `Stage`, on the SDK's. */
+class IvsStage implements DriverStage {
+  readonly #sdk: IvsSdk;
+  readonly #stage: Stage;
+  /** `off` of each attached listener, per event. */
+  readonly #attached = new Map<keyof DriverStageEventMap, Map<unknown, () => void>>();
+
+  constructor(sdk: IvsSdk, token: string, strategy: DriverStrategy) {
+    this.#sdk = sdk;
+    this.#stage = new sdk.Stage(token, this.#strategy(strategy));
+  }
+
+  join(): Promise<void> {
+    return this.#stage.join();
+  }
+
+  leave(): void {
+    this.#stage.leave();
+  }
+
+  refreshStrategy(): void {
+    this.#stage.refreshStrategy();
+  }
+
+  replaceStrategy(strategy: DriverStrategy): void {
+    this.#stage.replaceStrategy(this.#strategy(strategy));
+  }
+
+  exchangeToken(token: string): Promise<void> {
+    return this.#stage.exchangeToken(token);
+  }
+
+  on<E extends keyof DriverStageEventMap>(event: E, listener: DriverStageEventMap[E]): void {
+    let attached = this.#attached.get(event);
+    if (!attached) this.#attached.set(event, (attached = new Map()));
+    if (attached.has(listener)) return;
+    const bridge: Bridge<E> = BRIDGES[event];
+    attached.set(listener, bridge(this.#stage, this.#sdk.StageEvents, listener));
+  }
+
+  off<E extends keyof DriverStageEventMap>(event: E, listener: DriverStageEventMap[E]): void {
+    const attached = this.#attached.get(event);
+    const off = attached?.get(listener);
+    if (!off) return;
+    attached!.delete(listener);
+    off();
+  }
+
+  /** The session's strategy as an SDK `StageStrategy`. */
+  #strategy(strategy: DriverStrategy): StageStrategy {
+    const { LocalStageStream: IvsLocalStageStream, SubscribeType: subscribe } = this.#sdk;
+    const subscribeTypes = {
+      none: subscribe.NONE,
+      audio_only: subscribe.AUDIO_ONLY,
+      audio_video: subscribe.AUDIO_VIDEO,
+    } satisfies Record<DriverSubscribeType, SubscribeType>;
+    // The session publishes only streams this driver made (createLocalStream), so all are the SDK's.
+    const isIvsStream = (stream: DriverLocalStream): stream is LocalStageStream => stream instanceof IvsLocalStageStream;
+    return {
+      stageStreamsToPublish: () => strategy.stageStreamsToPublish().filter(isIvsStream),
+      shouldPublishParticipant: (participant) => strategy.shouldPublishParticipant(participant),
+      shouldSubscribeToParticipant: (participant) => subscribeTypes[strategy.shouldSubscribeToParticipant(participant)],
+    } satisfies StageStrategy;
+  }
+}
+
+/** Builds the driver from the loaded SDK (see {@link ivsSdkOf}). @internal */
+export function createIvsDriver(sdk: IvsSdk): StageDriver {
   return {
     kind: 'ivs',
-    createStage(token, strategy) {
-      // The SDK types its enums nominally (StageEvents.STAGE_LEFT, SubscribeType.AUDIO_VIDEO…) where the
-      // driver contract uses the same string values as literals; the values are checked equal in
-      // tests/unit/stage/ivs-driver.test.ts, so these two casts only bridge the type systems.
-      const stage = new sdk.Stage(token, strategy as unknown as StageStrategy);
-      return stage as unknown as DriverStage;
-    },
+    createStage: (token, strategy) => new IvsStage(sdk, token, strategy),
     createLocalStream(track, config) {
-      const stream: DriverLocalStream = new sdk.LocalStageStream(track, toIvsStreamConfig(track.kind, config));
+      const stream: DriverLocalStream & IvsStream = new sdk.LocalStageStream(track, toIvsStreamConfig(track.kind, config));
       return stream;
     },
   };

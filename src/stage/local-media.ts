@@ -3,7 +3,7 @@
  * in the driver's local streams, applies mute, and stops exactly the tracks it started.
  */
 import { AbortedError, InvalidStateError, MediaDeviceError, StageError, messageOf } from '../core/errors';
-import { stopTracks, type MediaDevicesLike } from '../media/media-devices';
+import { stopTracks, type MediaDevicesLike } from '../core/media-devices';
 import type { DriverLocalStream, StageDriver } from './driver';
 import type { PublishConfig, PublishMediaOptions } from './media-options';
 

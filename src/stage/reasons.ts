@@ -17,8 +17,8 @@ export function describeDriverErrorCode(code: number): string {
 }
 
 /**
- * The left reason implied by a driver error alone (`undefined` when the error does not say why the
- * stage was left).
+ * The left reason implied by the last connection (`JOIN_ERROR`) error the stage reported before it
+ * left without a specific reason (`undefined` when the error does not say why).
  * @internal
  */
 export function leftReasonForError(error: DriverStageError | undefined): LeftReason | undefined {
@@ -35,25 +35,41 @@ export function leftReasonForError(error: DriverStageError | undefined): LeftRea
 }
 
 /**
- * Maps a driver `StageLeftReason` (and the last error reported before it) to a {@link LeftReason}:
- * user-initiated → user, stage-deleted → stage-deleted, participant-disconnected → kicked,
- * token-reused → token-reused; otherwise the last error decides (TOKEN_EXPIRED → token-expired), else
- * `error`.
+ * The {@link LeftReason} of each `StageLeftReason` of the media stack: one each, so an app can tell
+ * every documented way of leaving apart. (README: "Leave reasons".)
+ * @internal
+ */
+export const LEFT_REASONS: Readonly<Record<DriverLeftReason, LeftReason>> = {
+  'user-initiated': 'user',
+  'stage-deleted': 'stage-deleted',
+  'participant-disconnected': 'kicked',
+  'token-reused': 'token-reused',
+  'failed-exchange': 'exchange-failed',
+  'real-time-connection-forced-leave': 'connection-forced-leave',
+  'real-time-connection-token-revocation': 'connection-token-revoked',
+  unknown: 'unknown',
+};
+
+/**
+ * Maps a driver `StageLeftReason` to a {@link LeftReason} ({@link LEFT_REASONS}). `unknown` is refined
+ * by the last connection error the stage reported before leaving (TOKEN_EXPIRED → `token-expired`,
+ * STAGE_DELETED → `stage-deleted`, PARTICIPANT_DISCONNECTED → `kicked`): the SDK has no leave reason
+ * for an expired token. A reason this SDK does not know yet maps to `unknown`.
  * @internal
  */
 export function mapLeftReason(reason: DriverLeftReason | string, lastError?: DriverStageError): LeftReason {
-  switch (reason) {
-    case 'user-initiated':
-      return 'user';
-    case 'stage-deleted':
-      return 'stage-deleted';
-    case 'participant-disconnected':
-      return 'kicked';
-    case 'token-reused':
-      return 'token-reused';
-    default:
-      return leftReasonForError(lastError) ?? 'error';
-  }
+  const mapped = Object.hasOwn(LEFT_REASONS, reason) ? LEFT_REASONS[reason as DriverLeftReason] : 'unknown';
+  return mapped === 'unknown' ? (leftReasonForError(lastError) ?? 'unknown') : mapped;
+}
+
+/** `JOIN_ERROR` codes after which the media stack has given up on the connection (it retries network failures first). @internal */
+export function isGiveUpError(error: DriverStageError): boolean {
+  return error.category === 'JOIN_ERROR' && (error.code === DriverErrorCode.TIMEOUT || error.code === DriverErrorCode.FAILED);
+}
+
+/** Codes of a refused `exchangeToken()`. @internal */
+export function isExchangeError(error: DriverStageError): boolean {
+  return error.code === DriverErrorCode.TOKEN_EXCHANGE_REQUEST_INVALID || error.code === DriverErrorCode.TOKEN_EXCHANGE_FAILED;
 }
 
 function categoryOf(error: DriverStageError): StageErrorCategory {
@@ -69,11 +85,11 @@ function categoryOf(error: DriverStageError): StageErrorCategory {
 
 /**
  * Maps a driver `StageError` to this SDK's error: token problems become {@link TokenError}, everything
- * else a {@link StageError} with the driver's category, code and remote participant id. The driver error
- * is kept as `cause`.
+ * else a {@link StageError} with the driver's category and code; `fatal` says whether the session
+ * ended because of it. The driver error is kept as `cause`.
  * @internal
  */
-export function mapDriverError(error: DriverStageError): IvsRealtimeError {
+export function mapDriverError(error: DriverStageError, fatal = error.category === 'JOIN_ERROR'): IvsRealtimeError {
   const detail = `${describeDriverErrorCode(error.code)}: ${error.message}`;
   switch (error.code) {
     case DriverErrorCode.TOKEN_MALFORMED:
@@ -88,17 +104,27 @@ export function mapDriverError(error: DriverStageError): IvsRealtimeError {
       );
     default: {
       const category = categoryOf(error);
+      const options = {
+        cause: error,
+        fatal,
+        ...(error.remoteParticipantId === undefined ? {} : { participantId: error.remoteParticipantId }),
+      };
+      if (isExchangeError(error)) {
+        return new StageError(
+          category,
+          `The stage refused the token exchange (${detail}). Exchange a token minted for the same participant and stage${fatal ? ', or join again' : ''}.`,
+          options,
+        );
+      }
       const advice =
         error.code === DriverErrorCode.STAGE_AT_CAPACITY
           ? ' The stage is full; try again later.'
           : error.code === DriverErrorCode.CODEC_MISMATCH
             ? ' The browser lacks a codec the stage needs (H.264 video, Opus audio).'
-            : '';
-      return new StageError(category, `Stage ${category} error, ${detail}.${advice}`, {
-        cause: error,
-        ...(error.remoteParticipantId === undefined ? {} : { participantId: error.remoteParticipantId }),
-        ...(error.fatal === undefined ? {} : { fatal: error.fatal }),
-      });
+            : isGiveUpError(error)
+              ? ' The connection could not be established or recovered (the media stack retries network failures first): check connectivity and join again.'
+              : '';
+      return new StageError(category, `Stage ${category} error, ${detail}.${advice}`, options);
     }
   }
 }

@@ -1,14 +1,25 @@
 /**
- * StageSession's connection engine: driver wiring, the participant store, local media, error and
- * reason mapping, and the strategy handed to the media stack. `stage-session.ts` imports this module
- * on the first `join()`, while the stage driver loads, so a page that never joins does not load it.
+ * StageSession's connection engine: it owns the connection (the driver's stage and its listeners, the
+ * participant store, the local media), follows the media stack's lifecycle, and reports to its
+ * session through an {@link EngineHost}. `stage-session.ts` imports this module on the first `join()`,
+ * while the stage driver loads, so a page that never joins does not load it. Both files share only
+ * the types of `types.ts`.
  *
- * The session keeps its own state (connection state, mute, publishing flag, subscriber count, the
- * current {@link Connection}) and lends it to the engine through a {@link SessionHost}. @internal
+ * Lifecycle, as AWS documents `amazon-ivs-web-broadcast` (error handling guide, `StageConnectionState`,
+ * `StageErrorCode`, `StageLeftReason`):
+ * - while connected, `connecting` and `errored` mean the SDK is recovering the connection (it retries
+ *   network failures internally for up to 30 s): the session is `reconnecting`, and `connected` again
+ *   when the SDK recovers. A bare `disconnected` shows `reconnecting` only if the stage has not left
+ *   within {@link DISCONNECTED_GRACE_MS}, so a server-initiated leave shows no false reconnect;
+ * - the connection ends when the SDK leaves (`stageLeft`, each reason mapped to its own LeftReason),
+ *   when it gives up (a `JOIN_ERROR` with TIMEOUT or FAILED, after its retries), or when the app leaves;
+ * - other errors are reported (`error`) and the connection continues; a connection error reported just
+ *   before the stage leaves refines the reason (TOKEN_EXPIRED → `token-expired`).
+ * The driver's `leave()` is called at most once per connection, and never after the driver left. @internal
  */
-import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
+import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
-import { resolveMediaDevices, type MediaDevicesLike } from '../media/media-devices';
+import { resolveMediaDevices, type MediaDevicesLike } from '../core/media-devices';
 import type {
   DriverConnectionState,
   DriverLeftReason,
@@ -19,111 +30,161 @@ import type {
   DriverStrategy,
   DriverStream,
   DriverSubscribeType,
-  StageDriver,
 } from './driver';
 import { LocalMedia, republishMedia } from './local-media';
 import { localFromClaims, mergeLocalInfo, withLocalMute } from './local-participant';
 import type { PublishConfig, PublishMediaOptions } from './media-options';
 import { ParticipantStore, participantFromInfo, type StoreChange } from './participant-store';
-import { isDriverStageError, leftReasonForError, mapDriverError, mapLeftReason } from './reasons';
-import type { Connection, SessionHost } from './stage-session';
+import { isDriverStageError, isExchangeError, isGiveUpError, mapDriverError, mapLeftReason } from './reasons';
 import { toDriverSubscribeType } from './strategies';
-import type { LeftReason, Participant } from './types';
+import type { EngineHost, EngineJoin, EngineModule, LeftReason, Participant, StageEngineApi } from './types';
 
-/** What {@link StageEngine.teardown} leaves for the session to announce. @internal */
-export interface Teardown {
-  /** Everyone who was in the stage, in `participants` order. */
-  participants: readonly Participant[];
+/**
+ * How long a `disconnected` state while connected waits for the stage to leave before the session
+ * shows `reconnecting` (a server-initiated leave reports both). @internal
+ */
+export const DISCONNECTED_GRACE_MS = 1000;
+
+/** One join, from `join()` to its end. Events of an ended connection are ignored. */
+interface Connection {
+  claims: ParticipantTokenClaims;
+  token: string;
+  media: PublishMediaOptions | undefined;
+  readonly driver: EngineJoin['driver'];
+  stage: DriverStage | undefined;
+  listeners: Array<[keyof DriverStageEventMap, (...args: never[]) => void]>;
+  /** Settles the pending join; undefined once connected (or ended). */
+  settleJoin: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  readonly joinPromise: Promise<void>;
+  /** The last `JOIN_ERROR` the stage reported (refines an `unknown` leave). */
+  lastJoinError: DriverStageError | undefined;
+  /** Pending `reconnecting` after a bare `disconnected`. */
+  disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  ended: boolean;
 }
 
 /** The join/connection half of one StageSession. @internal */
-export class StageEngine {
-  readonly #host: SessionHost;
+export class StageEngine implements StageEngineApi {
+  readonly #host: EngineHost;
   readonly #publishConfig: PublishConfig;
   readonly #media: LocalMedia;
   readonly #store = new ParticipantStore();
+  #conn: Connection | undefined;
 
-  constructor(host: SessionHost, mediaDevices: MediaDevicesLike | undefined, publishConfig: PublishConfig) {
+  constructor(host: EngineHost, options: { mediaDevices: MediaDevicesLike | undefined; publishConfig: PublishConfig }) {
     this.#host = host;
-    this.#publishConfig = publishConfig;
-    this.#media = new LocalMedia(() => resolveMediaDevices(mediaDevices));
+    this.#publishConfig = options.publishConfig;
+    this.#media = new LocalMedia(() => resolveMediaDevices(options.mediaDevices));
   }
 
-  /** Everyone in the stage, local participant first. */
   get participants(): readonly Participant[] {
     return this.#store.list();
   }
 
-  /** The local participant of `conn`, once it is in the store. */
-  localParticipant(conn: Connection | undefined): Participant | undefined {
+  get localParticipant(): Participant | undefined {
+    const conn = this.#conn;
     return conn === undefined ? undefined : this.#store.get(conn.claims.participantId);
+  }
+
+  get active(): boolean {
+    return this.#conn !== undefined;
   }
 
   /**
    * Runs a join once the driver is loaded: captures media (when publishing), creates the stage,
    * attaches to its events and joins. Resolves when the stage reports CONNECTED.
    */
-  async join(conn: Connection, driver: StageDriver, publish: boolean, signal: AbortSignal | undefined): Promise<void> {
-    conn.driver = driver;
-    if (publish) {
-      await this.#media.acquire(conn.media, driver, this.#publishConfig, () => this.#host.muted, signal);
-      if (conn.closed) {
-        this.#media.release();
-        return await conn.joinPromise;
-      }
-      this.#host.setPublishing(true);
-    }
-    const stage = driver.createStage(conn.token, this.#createDriverStrategy(conn));
-    conn.stage = stage;
-    this.#attach(conn, stage);
-    stage.join().catch((cause: unknown) => {
-      if (conn.settleJoin) this.#failJoin(conn, cause);
+  async join({ token, claims, driver, publish, media, signal }: EngineJoin): Promise<void> {
+    if (this.#conn) throw new InvalidStateError('connecting', 'The engine already has a connection.');
+    let settleJoin: Connection['settleJoin'];
+    const joinPromise = new Promise<void>((resolve, reject) => {
+      settleJoin = { resolve, reject };
     });
-    await conn.joinPromise;
+    joinPromise.catch(() => {}); // Rejections are rethrown by join(); never unhandled.
+    const conn: Connection = {
+      claims,
+      token,
+      media,
+      driver,
+      stage: undefined,
+      listeners: [],
+      settleJoin,
+      joinPromise,
+      lastJoinError: undefined,
+      disconnectTimer: undefined,
+      ended: false,
+    };
+    this.#conn = conn;
+    const onAbort = () => this.#end(conn, 'user', new AbortedError('join() was aborted.', { cause: signal?.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal?.aborted) onAbort();
+      if (publish && !conn.ended) {
+        await this.#media.acquire(conn.media, driver, this.#publishConfig, () => this.#host.muted, signal);
+        if (conn.ended) {
+          this.#media.release();
+          return await joinPromise;
+        }
+        this.#host.setPublishing(true);
+      }
+      if (conn.ended) return await joinPromise;
+      const stage = driver.createStage(conn.token, this.#createDriverStrategy(conn));
+      conn.stage = stage;
+      this.#attach(conn, stage);
+      stage.join().catch((cause: unknown) => {
+        // The SDK rejects join() when it gives up (after its retries), with the StageError it also emits.
+        if (conn.settleJoin) this.#failJoin(conn, cause);
+      });
+      await joinPromise;
+    } catch (error) {
+      if (!conn.ended) this.#end(conn, 'error', asJoinError(error));
+      // The error the join was settled with wins (abort, leave, driver failure).
+      await joinPromise;
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
-  /** Detaches from the driver, leaves the stage, releases media and empties the store. */
-  teardown(conn: Connection, driverLeft: boolean): Teardown {
-    this.#detach(conn);
-    if (!driverLeft && conn.stage) {
-      try {
-        conn.stage.leave();
-      } catch {
-        // Leaving is best effort: the connection is being dropped either way.
-      }
-    }
-    this.#media.release();
-    return { participants: this.#store.clear() };
+  leave(error: IvsRealtimeError): void {
+    const conn = this.#conn;
+    if (conn) this.#end(conn, 'user', error);
+  }
+
+  refreshStrategy(): void {
+    this.#conn?.stage?.refreshStrategy();
   }
 
   /** Applies a mute change of the session to the published media and the local participant. */
   applyMute(kind: 'audio' | 'video', muted: boolean): Participant | undefined {
     this.#media.setMuted(kind, muted);
-    const id = this.#host.connection?.claims.participantId;
-    const local = id === undefined ? undefined : this.#store.get(id);
-    if (!local || id === undefined) return undefined;
+    const id = this.#conn?.claims.participantId;
+    if (id === undefined || !this.#store.get(id)) return undefined;
     const change = this.#store.upsert(id, (p) => withLocalMute(p!, this.#host.muted));
     this.#emitChange(change);
     return change.participant;
   }
 
-  /** See {@link StageSession.exchangeToken}; `conn` is connected and `claims` are the new token's. */
-  async exchangeToken(conn: Connection, token: string, claims: ParticipantTokenClaims): Promise<void> {
+  /** See `StageSession.exchangeToken`; `claims` are the new token's. */
+  async exchangeToken(token: string, claims: ParticipantTokenClaims): Promise<void> {
+    const conn = this.#connected('exchangeToken');
     if (claims.participantId !== conn.claims.participantId) {
       throw new ValidationError('token', `is for participant ${claims.participantId}, but this session is participant ${conn.claims.participantId}. Exchange only tokens minted for the same participant.`);
     }
     if (conn.claims.stageArn !== undefined && claims.stageArn !== undefined && claims.stageArn !== conn.claims.stageArn) {
       throw new ValidationError('token', `is for stage ${claims.stageArn}, not ${conn.claims.stageArn}.`);
     }
-    const stage = conn.stage!;
+    const stage = conn.stage;
     try {
       await stage.exchangeToken(token);
     } catch (cause) {
+      // Reported as itself: the stage refused the exchange (and, on Amazon IVS, leaves with
+      // `failed-exchange`: the session then ends with `exchange-failed`).
       throw isDriverStageError(cause)
-        ? mapDriverError(cause)
-        : new StageError('join', `The stage rejected the token exchange: ${messageOf(cause)}`, { cause, fatal: false });
+        ? mapDriverError(cause, conn.ended)
+        : new StageError('join', `The stage refused the token exchange: ${messageOf(cause)}`, { cause, fatal: conn.ended });
     }
-    if (conn.closed) throw new InvalidStateError('disconnected', 'The session left the stage during the token exchange.');
+    if (conn.ended) throw new InvalidStateError('disconnected', 'The session left the stage during the token exchange.');
     conn.claims = claims;
     conn.token = token;
     const change = this.#store.upsert(claims.participantId, (p) => localFromClaims(claims, this.#host.muted, p));
@@ -138,16 +199,18 @@ export class StageEngine {
     }
   }
 
-  /** See {@link StageSession.replaceTrack}; `conn` is connected. */
-  async replaceTrack(conn: Connection, track: MediaStreamTrack, adopt: boolean): Promise<void> {
-    await this.#media.replace(track, conn.driver!, this.#publishConfig, this.#host.muted, adopt);
+  /** See `StageSession.replaceTrack`. */
+  async replaceTrack(track: MediaStreamTrack, adopt: boolean): Promise<void> {
+    const conn = this.#connected('replaceTrack');
+    await this.#media.replace(track, conn.driver, this.#publishConfig, this.#host.muted, adopt);
     this.#syncLocalStreams();
-    conn.stage!.refreshStrategy();
+    conn.stage.refreshStrategy();
   }
 
-  /** See {@link StageSession.setPublishing}; `conn` is connected. */
-  async applyPublishing(conn: Connection, on: boolean, media: PublishMediaOptions | undefined): Promise<void> {
-    const stage = conn.stage!;
+  /** See `StageSession.setPublishing`. */
+  async applyPublishing(on: boolean, media: PublishMediaOptions | undefined): Promise<void> {
+    const conn = this.#connected('setPublishing');
+    const stage = conn.stage;
     if (!on) {
       if (!this.#host.publishing) return;
       this.#host.setPublishing(false);
@@ -158,8 +221,8 @@ export class StageEngine {
     }
     if (!conn.claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
     if (this.#host.publishing && media === undefined) return;
-    await this.#media.acquire(media ?? republishMedia(conn.media), conn.driver!, this.#publishConfig, () => this.#host.muted);
-    if (conn.closed) {
+    await this.#media.acquire(media ?? republishMedia(conn.media), conn.driver, this.#publishConfig, () => this.#host.muted);
+    if (conn.ended) {
       this.#media.release();
       throw new AbortedError('The session left the stage before publishing started.');
     }
@@ -169,13 +232,57 @@ export class StageEngine {
     stage.refreshStrategy();
   }
 
+  /** The current connection, with its stage. */
+  #connected(method: string): Connection & { stage: DriverStage } {
+    const conn = this.#conn;
+    if (!conn?.stage) throw new InvalidStateError('disconnected', `${method}(): the session is not connected. Call join() and wait for it first.`);
+    return conn as Connection & { stage: DriverStage };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ending
+
+  /**
+   * Ends a connection once: detaches from the driver, leaves the stage (unless the driver left),
+   * releases media, empties the store, settles a pending join and reports to the session.
+   */
+  #end(conn: Connection, reason: LeftReason, error: IvsRealtimeError | undefined, driverLeft = false): void {
+    if (conn.ended) return;
+    conn.ended = true;
+    clearTimeout(conn.disconnectTimer);
+    if (this.#conn === conn) this.#conn = undefined;
+    this.#detach(conn);
+    if (!driverLeft && conn.stage) {
+      try {
+        conn.stage.leave();
+      } catch {
+        // Leaving is best effort: the connection is being dropped either way.
+      }
+    }
+    this.#media.release();
+    const participants = this.#store.clear();
+    const joinError = conn.settleJoin ? (error ?? new StageError('join', 'The join did not complete.')) : undefined;
+    if (conn.settleJoin) {
+      conn.settleJoin.reject(joinError);
+      conn.settleJoin = undefined;
+    }
+    this.#host.ended({ reason, error: reason === 'user' ? undefined : (joinError ?? error), participants });
+  }
+
+  #failJoin(conn: Connection, cause: unknown): void {
+    if (conn.ended) return;
+    const mappedCause = isDriverStageError(cause) ? mapDriverError(cause, true) : cause;
+    const detail = mappedCause instanceof Error ? `: ${mappedCause.message}` : '';
+    this.#end(conn, 'error', new StageError('join', `Joining the stage failed${detail}`, { cause: mappedCause }));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Driver wiring
 
   #attach(conn: Connection, stage: DriverStage): void {
     const on = <E extends keyof DriverStageEventMap>(event: E, handler: DriverStageEventMap[E]) => {
       const guarded = ((...args: Parameters<DriverStageEventMap[E]>) => {
-        if (conn.closed || this.#host.connection !== conn) return;
+        if (conn.ended || this.#conn !== conn) return;
         (handler as (...a: Parameters<DriverStageEventMap[E]>) => void)(...args);
       }) as DriverStageEventMap[E];
       stage.on(event, guarded);
@@ -207,13 +314,16 @@ export class StageEngine {
       try {
         stage.off(event, listener as never);
       } catch {
-        // A driver that fails to remove a listener cannot reach us anyway: events of a closed connection are ignored.
+        // A driver that fails to remove a listener cannot reach us anyway: events of an ended connection are ignored.
       }
     }
     conn.listeners = [];
   }
 
   #onConnectionState(conn: Connection, state: DriverConnectionState): void {
+    clearTimeout(conn.disconnectTimer);
+    conn.disconnectTimer = undefined;
+    const joining = conn.settleJoin !== undefined;
     switch (state) {
       case 'connected':
         this.#ensureLocalParticipant(conn);
@@ -225,63 +335,48 @@ export class StageEngine {
         }
         return;
       case 'connecting':
+      case 'errored':
+        // While joining, these are the join in progress: a failed join is reported by the JOIN_ERROR
+        // the SDK emits and by join() rejecting. Once connected, the SDK is recovering the connection.
+        if (!joining) this.#host.setState('reconnecting');
+        return;
       case 'disconnected':
-        // Before the first CONNECTED these are the join in progress; after it, the media stack is
-        // recovering the connection (a terminal loss arrives as stageLeft or ERRORED).
-        if (this.#host.state === 'connected') this.#host.setState('reconnecting');
-        return;
-      case 'errored': {
-        if (conn.settleJoin) {
-          this.#failJoin(conn, conn.lastError);
-          return;
+        if (!joining) {
+          conn.disconnectTimer = setTimeout(() => {
+            conn.disconnectTimer = undefined;
+            if (!conn.ended && this.#conn === conn) this.#host.setState('reconnecting');
+          }, DISCONNECTED_GRACE_MS);
         }
-        const error = conn.lastError ? mapDriverError(conn.lastError) : new StageError('join', 'The stage connection failed and could not be recovered. Join again.');
-        this.#host.terminate(conn, leftReasonForError(conn.lastError) ?? 'error', error);
         return;
-      }
       default:
         return;
     }
   }
 
   #onStageLeft(conn: Connection, reason: DriverLeftReason): void {
-    const mapped = mapLeftReason(reason, conn.lastError);
+    const mapped = mapLeftReason(reason, conn.lastJoinError);
+    const cause = conn.lastJoinError ? mapDriverError(conn.lastJoinError, true) : undefined;
+    let error: IvsRealtimeError | undefined;
     if (conn.settleJoin) {
-      const cause = conn.lastError ? mapDriverError(conn.lastError) : undefined;
-      this.#host.terminate(
-        conn,
-        mapped,
-        new StageError('join', `The stage ended the connection while joining (reason: ${reason}).`, { cause }),
-        true,
-      );
-      return;
+      error = new StageError('join', `The stage ended the connection while joining (reason: ${reason}).`, { cause });
+    } else if (mapped !== 'user') {
+      error = cause ?? new StageError('join', `The stage ended the connection (reason: ${reason}).`);
     }
-    const error =
-      mapped === 'user'
-        ? undefined
-        : conn.lastError
-          ? mapDriverError(conn.lastError)
-          : new StageError('join', `The stage ended the connection (reason: ${reason}).`);
-    this.#host.terminate(conn, mapped, error, true);
+    this.#end(conn, mapped, error, true);
   }
 
   #onDriverError(conn: Connection, driverError: DriverStageError): void {
-    conn.lastError = driverError;
-    const error = mapDriverError(driverError);
+    const connectionError = driverError.category === 'JOIN_ERROR';
+    if (connectionError) conn.lastJoinError = driverError;
+    // While joining, a JOIN_ERROR is the join failing (the SDK retried first). Once connected, only
+    // TIMEOUT / FAILED mean the SDK gave up; an exchange error is reported by exchangeToken() and,
+    // when the stage ends the connection, by stageLeft.
+    const ends = connectionError && (conn.settleJoin ? !isExchangeError(driverError) : isGiveUpError(driverError));
+    const error = mapDriverError(driverError, ends);
     this.#host.emit('error', { error });
-    if (driverError.category !== 'JOIN_ERROR' || driverError.fatal === false) return;
-    // The IVS SDK reports a JOIN_ERROR only once it has given up (it retries network failures for
-    // up to 30 s first), so the connection is gone.
+    if (!ends) return;
     if (conn.settleJoin) this.#failJoin(conn, driverError);
-    else this.#host.terminate(conn, leftReasonForError(driverError) ?? 'error', error);
-  }
-
-  #failJoin(conn: Connection, cause: unknown): void {
-    if (conn.closed) return;
-    const mappedCause = isDriverStageError(cause) ? mapDriverError(cause) : cause;
-    const detail = mappedCause instanceof Error ? `: ${mappedCause.message}` : '';
-    const reason: LeftReason = isDriverStageError(cause) ? (leftReasonForError(cause) ?? 'error') : 'error';
-    this.#host.terminate(conn, reason, new StageError('join', `Joining the stage failed${detail}`, { cause: mappedCause }));
+    else this.#end(conn, 'error', error);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -347,7 +442,7 @@ export class StageEngine {
 
   /** Makes the local participant's streams match the session's local media. */
   #syncLocalStreams(): void {
-    const id = this.#host.connection?.claims.participantId;
+    const id = this.#conn?.claims.participantId;
     if (id === undefined || !this.#store.get(id)) return;
     const { change, added, removed } = this.#store.replaceStreams(id, this.#media.streams);
     if (!change) return;
@@ -378,7 +473,7 @@ export class StageEngine {
    * state, and answers "nothing" once that connection is over (the media stack may still ask).
    */
   #createDriverStrategy(conn: Connection): DriverStrategy {
-    const live = () => !conn.closed && this.#host.connection === conn;
+    const live = () => !conn.ended && this.#conn === conn;
     return {
       stageStreamsToPublish: () => (live() && this.#host.publishing ? [...this.#media.streams] : []),
       shouldPublishParticipant: () => live() && this.#shouldPublish(conn),
@@ -413,3 +508,11 @@ export class StageEngine {
     this.#host.emit('error', { error: new ValidationError(`strategy.${method}`, `threw (${message}); the session used the safe default (nothing).`, { cause }) });
   }
 }
+
+function asJoinError(error: unknown): IvsRealtimeError {
+  if (error instanceof IvsRealtimeError) return error;
+  return new StageError('join', `Joining the stage failed: ${messageOf(error)}`, { cause: error });
+}
+
+/** See {@link EngineModule}. @internal */
+export const createStageEngine: EngineModule['createStageEngine'] = (host, options) => new StageEngine(host, options);

@@ -4,18 +4,28 @@
  * media, error mapping, strategy adapter) is imported on the first `join()`, in parallel with the
  * stage driver, so a page that never joins never loads it.
  */
+import type { AddonEmit, AddonHost, SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
+import { listenerErrorsTo, type Logger } from '../core/logger';
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
-import { assertTokenUsable, type ParticipantTokenClaims } from '../core/token';
-import type { MediaDevicesLike } from '../media/media-devices';
+import { assertTokenUsable } from '../core/token';
+import type { MediaDevicesLike } from '../core/media-devices';
 import { defaultStageFactory } from './default-factory';
-import type { DriverStage, DriverStageError, DriverStageEventMap, StageDriver, StageFactory } from './driver';
+import type { StageDriver, StageFactory } from './driver';
 import { validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './media-options';
-import type * as Engine from './stage-connection';
-import type { StageEngine } from './stage-connection';
-import { resolveStrategy, type ResolvedStrategy, type StrategyOption } from './strategies';
-import type { LeftReason, Participant, StageSessionEvents, StageSessionState } from './types';
+import { resolveStrategy, type StrategyOption } from './strategies';
+import type {
+  EngineEnded,
+  EngineHost,
+  EngineModule,
+  LeftReason,
+  Participant,
+  ResolvedStrategy,
+  StageEngineApi,
+  StageSessionEvents,
+  StageSessionState,
+} from './types';
 
 /** Options of the {@link StageSession} constructor. */
 export interface StageSessionOptions {
@@ -30,7 +40,12 @@ export interface StageSessionOptions {
   mediaDevices?: MediaDevicesLike;
   /** Encoder settings per kind for published streams (bitrate, frame rate, simulcast, stereo). */
   publishConfig?: PublishConfig;
-  /** Called when an event listener throws (default: `console.error`). The session state is unaffected. */
+  /** Receives diagnostics: an event listener that throws is reported to `logger.error` (default: `console`). */
+  logger?: Logger;
+  /**
+   * Called when an event listener throws (default: `console.error`). The session state is unaffected.
+   * @deprecated Use `logger`; this wins over it when both are given.
+   */
   onListenerError?: (error: unknown, event: string) => void;
 }
 
@@ -46,49 +61,19 @@ export interface JoinOptions {
   signal?: AbortSignal;
 }
 
-/** One join, from `join()` to `left`. Events from a stale connection are ignored. @internal */
-export interface Connection {
-  claims: ParticipantTokenClaims;
-  token: string;
-  media: PublishMediaOptions | undefined;
-  driver: StageDriver | undefined;
-  stage: DriverStage | undefined;
-  listeners: Array<[keyof DriverStageEventMap, (...args: never[]) => void]>;
-  /** Settles the pending join; undefined once connected (or closed). */
-  settleJoin: { resolve: () => void; reject: (error: unknown) => void } | undefined;
-  joinPromise: Promise<void>;
-  lastError: DriverStageError | undefined;
-  closed: boolean;
+/** A join whose driver (and engine) are still loading: the session owns it until the engine does. */
+interface PendingJoin {
+  /** Set when the join was aborted or left while loading. */
+  cancelled: AbortedError | undefined;
+  /** Rejects with `cancelled`, so the join does not wait for a load that may never end. */
+  readonly whenCancelled: Promise<never>;
+  readonly cancel: (error: AbortedError) => void;
 }
-
-/** The session state the connection engine reads and changes. @internal */
-export interface SessionHost {
-  readonly state: StageSessionState;
-  readonly muted: { audio: boolean; video: boolean };
-  readonly publishing: boolean;
-  readonly strategy: ResolvedStrategy;
-  /** The current connection (undefined between joins). */
-  readonly connection: Connection | undefined;
-  emit<K extends keyof StageSessionEvents>(event: K, payload: StageSessionEvents[K]): void;
-  setState(state: StageSessionState): void;
-  setPublishing(publishing: boolean): void;
-  setSubscriberCount(count: number): void;
-  /** Ends `conn` and emits `left` once (see StageSession's lifecycle). */
-  terminate(conn: Connection, reason: LeftReason, error: IvsRealtimeError | undefined, driverLeft?: boolean): void;
-}
-
-type EngineModule = typeof Engine;
 
 const loadEngine = loadOnce(
   (): Promise<EngineModule> => import('./stage-connection'),
   (error) => new StageError('join', chunkLoadFailure("StageSession's connection module", error, 'then call join() again'), { cause: error }),
 );
-
-/**
- * Emits an event of an add-on (`ActiveSpeakerDetector`, `NetworkQualityMonitor`) on the session it is
- * attached to, so one listener — a grid, an app — follows everything on the session. @internal
- */
-export let relayEvent: (session: StageSession, event: 'speakersChanged' | 'qualityChanged', payload: object) => void;
 
 const NOT_CONNECTED = 'The session is not connected. Call join() and wait for it first.';
 
@@ -117,15 +102,16 @@ const NO_PARTICIPANTS: readonly Participant[] = Object.freeze([]);
  * await session.leave();
  * ```
  */
-export class StageSession extends TypedEmitter<StageSessionEvents> {
+export class StageSession extends TypedEmitter<StageSessionEvents> implements AddonHost {
   readonly #factory: StageFactory;
   readonly #mediaDevices: MediaDevicesLike | undefined;
   readonly #publishConfig: PublishConfig;
   /** The connection engine, from the first join on. */
-  #engine: StageEngine | undefined;
+  #engine: StageEngineApi | undefined;
   #strategy: ResolvedStrategy;
   #state: StageSessionState = 'idle';
-  #conn: Connection | undefined;
+  /** A join still loading its driver; the engine owns the connection from then on. */
+  #pending: PendingJoin | undefined;
   #publishing = false;
   #muted = { audio: false, video: false };
   #subscriberCount = 0;
@@ -133,16 +119,21 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   #disposed = false;
   #publishQueue: Promise<unknown> = Promise.resolve();
 
-  static {
-    relayEvent = (session, event, payload) => session.emit(event, payload);
-  }
-
   constructor(options: StageSessionOptions = {}) {
-    super(options.onListenerError);
+    super(options.onListenerError ?? listenerErrorsTo(options.logger));
     this.#factory = options.stageFactory ?? defaultStageFactory;
     this.#mediaDevices = options.mediaDevices;
     this.#publishConfig = options.publishConfig ?? {};
     this.#strategy = resolveStrategy(options.strategy);
+  }
+
+  /**
+   * Attaches an add-on: returns the function through which it emits its session-level events
+   * (`speakersChanged`, `qualityChanged`) on this session, so one listener — a `StageGrid`, an app —
+   * follows everything. `ActiveSpeakerDetector` and `NetworkQualityMonitor` call it themselves.
+   */
+  attachAddon(): AddonEmit {
+    return (event, payload) => this.emit<keyof SessionAddonEvents>(event, payload);
   }
 
   /** Connection state. */
@@ -157,7 +148,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
 
   /** The local participant, once joined. */
   get localParticipant(): Participant | undefined {
-    return this.#engine?.localParticipant(this.#conn);
+    return this.#engine?.localParticipant;
   }
 
   /** Whether local media is being offered to the stage. */
@@ -192,7 +183,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
    */
   async join(options: JoinOptions): Promise<void> {
     this.#assertNotDisposed('join');
-    if (this.#conn) {
+    if (this.#pending || this.#engine?.active) {
       throw new InvalidStateError(this.#state, `join() was called while the session is ${this.#state}. Call leave() first to join again.`);
     }
     if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'join() needs { token, publish }.');
@@ -203,52 +194,41 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     const claims = assertTokenUsable(token);
     if (publish && !claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
 
-    let settleJoin: Connection['settleJoin'];
-    const joinPromise = new Promise<void>((resolve, reject) => {
-      settleJoin = { resolve, reject };
-    });
-    joinPromise.catch(() => {}); // Rejections are rethrown by join(); never unhandled.
-    const conn: Connection = {
-      claims,
-      token,
-      media,
-      driver: undefined,
-      stage: undefined,
-      listeners: [],
-      settleJoin,
-      joinPromise,
-      lastError: undefined,
-      closed: false,
-    };
-    this.#conn = conn;
+    let cancel!: (error: AbortedError) => void;
+    const whenCancelled = new Promise<never>((_, reject) => (cancel = reject));
+    whenCancelled.catch(() => {}); // Only ever raced against the loads below.
+    const pending: PendingJoin = { cancelled: undefined, whenCancelled, cancel };
+    this.#pending = pending;
     this.#leftReason = undefined;
     this.#setState('connecting');
-
-    const onAbort = () =>
-      this.#terminate(conn, 'user', new AbortedError('join() was aborted.', { cause: signal?.reason }));
+    const onAbort = () => this.#cancelPending(pending, new AbortedError('join() was aborted.', { cause: signal?.reason }));
     signal?.addEventListener('abort', onAbort, { once: true });
+    let engine: StageEngineApi;
+    let driver: StageDriver;
     try {
       // The engine and the driver load in parallel; once loaded, the engine costs no extra tick.
       const driverLoad = this.#factory(token);
-      let engine = this.#engine;
-      let driver: StageDriver;
-      if (engine) driver = await driverLoad;
-      else {
+      if (this.#engine) {
+        engine = this.#engine;
+        driver = await Promise.race([driverLoad, pending.whenCancelled]);
+      } else {
         const engineLoad = loadEngine();
         engineLoad.catch(() => {}); // Reported below, or superseded by the driver's failure.
-        [, driver] = await Promise.all([engineLoad, driverLoad]);
+        [, driver] = await Promise.race([Promise.all([engineLoad, driverLoad]), pending.whenCancelled]);
         engine = this.#createEngine(await engineLoad);
       }
-      if (conn.closed) return await joinPromise;
-      await engine.join(conn, driver, publish, signal);
     } catch (error) {
-      if (!conn.closed) this.#terminate(conn, 'error', this.#asJoinError(error));
-      // The error the join was settled with wins (abort, leave, driver failure).
-      await joinPromise;
-      throw error;
+      if (pending.cancelled) throw pending.cancelled;
+      this.#pending = undefined;
+      const joinError = this.#asJoinError(error);
+      this.#ended({ reason: 'error', error: joinError, participants: [] });
+      throw joinError;
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+    if (pending.cancelled) throw pending.cancelled;
+    this.#pending = undefined;
+    await engine.join({ token, claims, driver, publish, media, signal });
   }
 
   /**
@@ -257,9 +237,9 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
    * {@link AbortedError}.
    */
   async leave(): Promise<void> {
-    const conn = this.#conn;
-    if (!conn) return;
-    this.#terminate(conn, 'user', new AbortedError('leave() was called before the join completed.'));
+    const error = new AbortedError('leave() was called before the join completed.');
+    if (this.#pending) this.#cancelPending(this.#pending, error);
+    else this.#engine?.leave(error);
   }
 
   /** Leaves (if joined) and makes the session unusable. Idempotent. Listeners are removed after `left`. */
@@ -307,7 +287,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       const value = muted[kind];
       if (value === undefined || value === this.#muted[kind]) continue;
       this.#muted = { ...this.#muted, [kind]: value };
-      const participant = this.#engine?.applyMute(kind, value);
+      const participant = this.#engine?.active ? this.#engine.applyMute(kind, value) : undefined;
       if (participant) this.emit('muteChanged', { participant, kind, muted: value });
     }
   }
@@ -322,9 +302,9 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
    */
   async exchangeToken(token: string): Promise<void> {
     this.#assertNotDisposed('exchangeToken');
-    const conn = this.#requireConnected('exchangeToken');
+    const engine = this.#requireConnected('exchangeToken');
     const claims = assertTokenUsable(token);
-    await this.#engine!.exchangeToken(conn, token, claims);
+    await engine.exchangeToken(token, claims);
   }
 
   /**
@@ -341,13 +321,13 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     if (typeof track !== 'object' || track === null || (track.kind !== 'audio' && track.kind !== 'video')) {
       throw new ValidationError('track', 'must be an audio or video MediaStreamTrack.');
     }
-    const conn = this.#requireConnected('replaceTrack');
-    await this.#engine!.replaceTrack(conn, track, options.adopt === true);
+    const engine = this.#requireConnected('replaceTrack');
+    await engine.replaceTrack(track, options.adopt === true);
   }
 
   /** Re-runs the strategy now (call after changing what your custom strategy depends on). */
   refresh(): void {
-    this.#conn?.stage?.refreshStrategy();
+    this.#engine?.refreshStrategy();
   }
 
   /** Replaces the strategy and re-runs it. */
@@ -359,14 +339,11 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
   // ---------------------------------------------------------------------------------------------
   // Engine
 
-  #createEngine(module: EngineModule): StageEngine {
+  #createEngine(module: EngineModule): StageEngineApi {
     if (this.#engine) return this.#engine;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const session = this;
-    const host: SessionHost = {
-      get state() {
-        return session.#state;
-      },
+    const host: EngineHost = {
       get muted() {
         return session.#muted;
       },
@@ -376,16 +353,13 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
       get strategy() {
         return session.#strategy;
       },
-      get connection() {
-        return session.#conn;
-      },
       emit: (event, payload) => this.emit(event, payload),
       setState: (state) => this.#setState(state),
       setPublishing: (publishing) => this.#setPublishingFlag(publishing),
       setSubscriberCount: (count) => this.#setSubscriberCount(count),
-      terminate: (conn, reason, error, driverLeft) => this.#terminate(conn, reason, error, driverLeft),
+      ended: (result) => this.#ended(result),
     };
-    this.#engine = new module.StageEngine(host, this.#mediaDevices, this.#publishConfig);
+    this.#engine = module.createStageEngine(host, { mediaDevices: this.#mediaDevices, publishConfig: this.#publishConfig });
     return this.#engine;
   }
 
@@ -394,27 +368,23 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     return new StageError('join', `Joining the stage failed: ${messageOf(error)}`, { cause: error });
   }
 
-  /**
-   * Ends a connection: detaches from the driver, leaves the stage, releases media, clears
-   * participants, and emits `left` once. Safe to call more than once.
-   */
-  #terminate(conn: Connection, reason: LeftReason, error: IvsRealtimeError | undefined, driverLeft = false): void {
-    if (conn.closed) return;
-    conn.closed = true;
-    if (this.#conn === conn) this.#conn = undefined;
-    const { participants } = this.#engine?.teardown(conn, driverLeft) ?? { participants: NO_PARTICIPANTS };
-    const joinError = conn.settleJoin ? error ?? new StageError('join', 'The join did not complete.') : undefined;
-    if (conn.settleJoin) {
-      conn.settleJoin.reject(joinError);
-      conn.settleJoin = undefined;
-    }
+  /** Ends a join that is still loading its driver (abort or leave): `left` (user), join rejects with `error`. */
+  #cancelPending(pending: PendingJoin, error: AbortedError): void {
+    if (pending.cancelled || this.#pending !== pending) return;
+    pending.cancelled = error;
+    this.#pending = undefined;
+    this.#ended({ reason: 'user', error: undefined, participants: [] });
+    pending.cancel(error);
+  }
+
+  /** A connection ended: announces everyone's departure and emits `left` once. */
+  #ended({ reason, error, participants }: EngineEnded): void {
     this.#setPublishingFlag(false);
     for (const participant of participants) this.emit('participantLeft', { participant });
     this.#setSubscriberCount(0);
     this.#leftReason = reason;
     this.#setState('disconnected');
-    const leftError = reason === 'user' ? undefined : (joinError ?? error);
-    this.emit('left', leftError ? { reason, error: leftError } : { reason });
+    this.emit('left', error && reason !== 'user' ? { reason, error } : { reason });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -422,8 +392,8 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
 
   async #applyPublishing(on: boolean, media: PublishMediaOptions | undefined): Promise<void> {
     this.#assertNotDisposed('setPublishing');
-    const conn = this.#requireConnected('setPublishing');
-    await this.#engine!.applyPublishing(conn, on, media);
+    const engine = this.#requireConnected('setPublishing');
+    await engine.applyPublishing(on, media);
   }
 
   #setPublishingFlag(publishing: boolean): void {
@@ -448,12 +418,12 @@ export class StageSession extends TypedEmitter<StageSessionEvents> {
     this.emit('subscriberCountChanged', { count });
   }
 
-  #requireConnected(method: string): Connection {
-    const conn = this.#conn;
-    if (!conn || (this.#state !== 'connected' && this.#state !== 'reconnecting') || !conn.stage) {
+  #requireConnected(method: string): StageEngineApi {
+    const engine = this.#engine;
+    if (!engine?.active || (this.#state !== 'connected' && this.#state !== 'reconnecting')) {
       throw new InvalidStateError(this.#state, `${method}(): ${NOT_CONNECTED}`);
     }
-    return conn;
+    return engine;
   }
 
   #assertNotDisposed(method: string): void {

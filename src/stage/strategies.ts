@@ -1,7 +1,7 @@
-import type { Participant } from './types';
+import { ValidationError } from '../core/errors';
+import type { Participant, ResolvedStrategy, SubscribeDecision } from './types';
 
-/** How much of a remote participant to receive. */
-export type SubscribeDecision = 'none' | 'audio' | 'audio-video';
+export type { ResolvedStrategy, SubscribeDecision } from './types';
 
 /**
  * A custom strategy: decides what to receive from each remote participant and whether the local
@@ -35,12 +35,6 @@ export interface SessionStrategy {
  */
 export type StrategyOption = 'host' | 'viewer' | 'audio-only' | SessionStrategy;
 
-/** A strategy with both decisions defined. @internal */
-export interface ResolvedStrategy {
-  shouldSubscribe(participant: Participant): SubscribeDecision;
-  shouldPublish(localParticipant: Participant): boolean;
-}
-
 const BUILT_IN: Record<'host' | 'viewer' | 'audio-only', ResolvedStrategy> = {
   host: { shouldSubscribe: () => 'audio-video', shouldPublish: () => true },
   viewer: { shouldSubscribe: () => 'audio-video', shouldPublish: () => false },
@@ -49,21 +43,21 @@ const BUILT_IN: Record<'host' | 'viewer' | 'audio-only', ResolvedStrategy> = {
 
 /**
  * Turns a {@link StrategyOption} into a strategy with both decisions defined.
- * @throws {TypeError} for an unknown name or a value that is not a strategy object.
+ * @throws {ValidationError} for an unknown name or a value that is not a strategy object.
  */
 export function resolveStrategy(option: StrategyOption | undefined): ResolvedStrategy {
   if (option === undefined) return BUILT_IN.host;
   if (typeof option === 'string') {
     const builtIn = (BUILT_IN as Record<string, ResolvedStrategy | undefined>)[option];
-    if (!builtIn) throw new TypeError(`Unknown strategy "${option}". Use 'host', 'viewer', 'audio-only' or an object with shouldSubscribe/shouldPublish.`);
+    if (!builtIn) throw new ValidationError('strategy', `Unknown strategy "${option}". Use 'host', 'viewer', 'audio-only' or an object with shouldSubscribe/shouldPublish.`);
     return builtIn;
   }
   if (typeof option !== 'object' || option === null) {
-    throw new TypeError('strategy must be \'host\', \'viewer\', \'audio-only\' or an object with shouldSubscribe/shouldPublish.');
+    throw new ValidationError('strategy', 'must be \'host\', \'viewer\', \'audio-only\' or an object with shouldSubscribe/shouldPublish.');
   }
   const { shouldSubscribe, shouldPublish } = option;
-  if (shouldSubscribe !== undefined && typeof shouldSubscribe !== 'function') throw new TypeError('strategy.shouldSubscribe must be a function.');
-  if (shouldPublish !== undefined && typeof shouldPublish !== 'function') throw new TypeError('strategy.shouldPublish must be a function.');
+  if (shouldSubscribe !== undefined && typeof shouldSubscribe !== 'function') throw new ValidationError('strategy.shouldSubscribe', 'must be a function.');
+  if (shouldPublish !== undefined && typeof shouldPublish !== 'function') throw new ValidationError('strategy.shouldPublish', 'must be a function.');
   return {
     shouldSubscribe: shouldSubscribe ? (p) => shouldSubscribe.call(option, p) : BUILT_IN.host.shouldSubscribe,
     shouldPublish: shouldPublish ? (p) => shouldPublish.call(option, p) : BUILT_IN.host.shouldPublish,
@@ -80,6 +74,6 @@ export function toDriverSubscribeType(decision: SubscribeDecision): 'none' | 'au
     case 'none':
       return 'none';
     default:
-      throw new TypeError(`shouldSubscribe returned ${JSON.stringify(decision)}; expected 'none', 'audio' or 'audio-video'.`);
+      throw new ValidationError('strategy.shouldSubscribe', `returned ${JSON.stringify(decision)}; expected 'none', 'audio' or 'audio-video'.`);
   }
 }

@@ -1,18 +1,41 @@
+import type { QualityChangedEvent, SpeakersChangedEvent } from '../core/addon-events';
 import type { IvsRealtimeError } from '../core/errors';
+import type { ParticipantTokenClaims } from '../core/token';
+import type { MediaDevicesLike } from '../core/media-devices';
+import type { StageDriver } from './driver';
+import type { PublishConfig, PublishMediaOptions } from './media-options';
 
 /** Connection state of a {@link StageSession}. */
 export type StageSessionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 /**
- * Why the session left the stage.
- * - `user`: `leave()`/`dispose()` was called;
- * - `stage-deleted`: the stage was deleted (DeleteStage);
- * - `kicked`: the participant was disconnected (DisconnectParticipant);
- * - `token-reused`: another client joined with the same token;
- * - `token-expired`: the token expired while connected;
- * - `error`: the connection failed and could not be recovered (see `error`).
+ * Why the session left the stage. Every leave reason of the media stack (`StageLeftReason` of
+ * `amazon-ivs-web-broadcast`) has its own value:
+ * - `user`: `leave()`/`dispose()` was called, or `join()` was aborted (SDK: `user-initiated`);
+ * - `stage-deleted`: the stage was deleted (DeleteStage; SDK: `stage-deleted`);
+ * - `kicked`: the participant was disconnected (DisconnectParticipant; SDK: `participant-disconnected`);
+ * - `token-reused`: another client joined with the same token (SDK: `token-reused`);
+ * - `exchange-failed`: the stage refused an `exchangeToken()` and ended the connection (SDK: `failed-exchange`);
+ * - `connection-forced-leave`: the server removed this stage from its shared real-time connection
+ *   (SDK: `real-time-connection-forced-leave`);
+ * - `connection-token-revoked`: the token of the shared real-time connection was revoked
+ *   (SDK: `real-time-connection-token-revocation`);
+ * - `unknown`: the stage ended the connection without a reason, usually the server disconnecting it
+ *   (SDK: `unknown`);
+ * - `token-expired`: the token expired while connected (the stage reported TOKEN_EXPIRED, then left);
+ * - `error`: the join failed, or the media stack gave up reconnecting after its retries (see `error`).
  */
-export type LeftReason = 'user' | 'stage-deleted' | 'kicked' | 'token-reused' | 'token-expired' | 'error';
+export type LeftReason =
+  | 'user'
+  | 'stage-deleted'
+  | 'kicked'
+  | 'token-reused'
+  | 'exchange-failed'
+  | 'connection-forced-leave'
+  | 'connection-token-revoked'
+  | 'unknown'
+  | 'token-expired'
+  | 'error';
 
 export type PublishState = 'not-published' | 'attempting' | 'published' | 'errored';
 export type SubscribeState = 'not-subscribed' | 'attempting' | 'subscribed' | 'errored';
@@ -59,12 +82,6 @@ export type ParticipantChange = 'attributes' | 'capabilities' | 'publishState' |
 
 /** Events of a {@link StageSession}: one object payload each. */
 export interface StageSessionEvents {
-  /**
-   * Add-ons attached to a session emit their events on it too, so one listener (a `StageGrid`, an
-   * app) follows everything: `speakersChanged` from an `ActiveSpeakerDetector`, `qualityChanged`
-   * from a `NetworkQualityMonitor` (typed on those classes).
-   */
-  [event: string]: object | undefined;
   stateChanged: { state: StageSessionState; previous: StageSessionState };
   participantJoined: { participant: Participant };
   participantLeft: { participant: Participant };
@@ -76,4 +93,91 @@ export interface StageSessionEvents {
   error: { error: IvsRealtimeError };
   /** Emitted exactly once per join, when the session leaves the stage for any reason. */
   left: { reason: LeftReason; error?: IvsRealtimeError };
+  /**
+   * Add-ons attached to the session (`attachAddon()`) emit their events on it too, so one listener
+   * (a `StageGrid`, an app) follows everything: `speakersChanged` from an `ActiveSpeakerDetector`,
+   * `qualityChanged` from a `NetworkQualityMonitor`.
+   */
+  speakersChanged: SpeakersChangedEvent;
+  qualityChanged: QualityChangedEvent;
+}
+
+// -------------------------------------------------------------------------------------------------
+// The seam between StageSession (stage-session.ts, loaded with the page) and its connection engine
+// (stage-connection.ts, loaded on the first join). Both import these types; neither imports the other
+// statically (the session loads the engine with a dynamic import()).
+
+/** How much of a remote participant to receive. */
+export type SubscribeDecision = 'none' | 'audio' | 'audio-video';
+
+/** A strategy with both decisions defined. @internal */
+export interface ResolvedStrategy {
+  shouldSubscribe(participant: Participant): SubscribeDecision;
+  shouldPublish(localParticipant: Participant): boolean;
+}
+
+/** How a connection ended, as the engine reports it to its session. @internal */
+export interface EngineEnded {
+  reason: LeftReason;
+  /** Set for every reason but `user`. */
+  error: IvsRealtimeError | undefined;
+  /** Everyone who was in the stage, in `participants` order (each gets `participantLeft`). */
+  participants: readonly Participant[];
+}
+
+/**
+ * What the connection engine needs from its session: the session state it reads, and callbacks for
+ * the state it changes. The engine never sees the session itself. @internal
+ */
+export interface EngineHost {
+  readonly muted: { readonly audio: boolean; readonly video: boolean };
+  readonly publishing: boolean;
+  readonly strategy: ResolvedStrategy;
+  emit<K extends keyof StageSessionEvents>(event: K, payload: StageSessionEvents[K]): void;
+  /** The connection is up (`connected`) or the media stack is recovering it (`reconnecting`). */
+  setState(state: 'connected' | 'reconnecting'): void;
+  setPublishing(publishing: boolean): void;
+  setSubscriberCount(count: number): void;
+  /** The connection ended (called once per join that reached the engine). */
+  ended(result: EngineEnded): void;
+}
+
+/** One join handed to the engine, once the driver is loaded. @internal */
+export interface EngineJoin {
+  token: string;
+  claims: ParticipantTokenClaims;
+  driver: StageDriver;
+  publish: boolean;
+  media: PublishMediaOptions | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The connection engine of one StageSession (`stage-connection.ts`). It owns the connection: the
+ * stage, its listeners, the participant store and the local media; it reports through its
+ * {@link EngineHost} and returns results. Methods other than `join` need a connection (the session
+ * checks its state first). @internal
+ */
+export interface StageEngineApi {
+  /** Everyone in the stage, local participant first. */
+  readonly participants: readonly Participant[];
+  readonly localParticipant: Participant | undefined;
+  /** Whether a join reached the engine and has not ended. */
+  readonly active: boolean;
+  /** Resolves once connected; rejects (after `ended`) when the join fails, is aborted or is left. */
+  join(request: EngineJoin): Promise<void>;
+  /** Ends the connection at the app's request (`left` with `user`; a pending join rejects with `error`). */
+  leave(error: IvsRealtimeError): void;
+  /** Applies a mute change to the published media; returns the updated local participant. */
+  applyMute(kind: 'audio' | 'video', muted: boolean): Participant | undefined;
+  exchangeToken(token: string, claims: ParticipantTokenClaims): Promise<void>;
+  replaceTrack(track: MediaStreamTrack, adopt: boolean): Promise<void>;
+  applyPublishing(on: boolean, media: PublishMediaOptions | undefined): Promise<void>;
+  /** Re-runs the strategy of the current stage, if any. */
+  refreshStrategy(): void;
+}
+
+/** What `stage-connection.ts` exports. @internal */
+export interface EngineModule {
+  createStageEngine(host: EngineHost, options: { mediaDevices: MediaDevicesLike | undefined; publishConfig: PublishConfig }): StageEngineApi;
 }

@@ -64,6 +64,31 @@ test.describe('active speaker', () => {
     expect(events.some((e) => e.type === 'session:speakersChanged')).toBe(true);
   });
 
+  test('a speaking remote participant’s tile carries --ivs-audio-level, set by a real ActiveSpeakerDetector on the session', async ({ stage, openHarness }) => {
+    const speaker = new Beyond(await openHarness('speaker'));
+    const listener = new Beyond(await openHarness('listener'));
+    await listener.join({
+      token: (await stage.token({ userId: 'listener', capabilities: ['SUBSCRIBE'] })).token,
+      publish: false,
+      speaker: SPEAKER_OPTIONS,
+      quality: false,
+    });
+    await speaker.join({ token: (await stage.token({ userId: 'speaker' })).token, publish: true, speaker: false, quality: false });
+    const speakerId = await speaker.localId();
+    await listener.expectReceiving(speakerId);
+    // The detector relays `speakersChanged` (with `audioLevels`) to the session; the grid writes the
+    // speaker's level on its tile when the highlight turns on, so a speaking tile has a level ≥ threshold.
+    const speakingLevel = (id: string) => {
+      const tile = document.querySelector<HTMLElement>(`.ivs-tile[data-participant-id="${CSS.escape(id)}"]`);
+      if (!tile?.classList.contains('ivs-tile--speaking')) return -1;
+      const value = tile.style.getPropertyValue('--ivs-audio-level');
+      return value === '' ? -1 : Number(value);
+    };
+    await expect.poll(() => listener.page.evaluate(speakingLevel, speakerId), { timeout: 10_000 }).toBeGreaterThanOrEqual(SPEAKER_OPTIONS.threshold);
+    const level = await listener.page.evaluate(speakingLevel, speakerId);
+    expect(level).toBeLessThanOrEqual(1);
+  });
+
   test('a muted participant is never highlighted, and the local participant is highlighted from the microphone', async ({ stage, openHarness }) => {
     const speaker = new Beyond(await openHarness('speaker'));
     const listener = new Beyond(await openHarness('listener'));

@@ -1,25 +1,43 @@
 /**
  * Thin fakes for the one thing unit tests cannot reach offline: the Amazon IVS stage media service.
+ *
  * `FakeStage` implements the driver contract (`src/stage/driver.ts`, a structural subset of the public
- * `amazon-ivs-web-broadcast` Stage API); tests drive it by emitting the events the real Stage emits and
- * read back the calls the session made. Fake tracks and `mediaDevices` stand in for a camera/microphone.
+ * `amazon-ivs-web-broadcast` Stage API). Tests drive it with the low-level `emit…` calls, or with the
+ * scenarios below, which model what AWS documents of the SDK (and, for the offline join, what the
+ * real SDK was measured doing in Chromium, see tests/e2e/ivs-sdk.spec.ts):
+ * - `loseNetwork()` / `recoverNetwork()`: a blip. While connected the SDK reports the connection
+ *   `errored` and retries internally; on recovery it reports `connecting` then `connected`
+ *   (`StageConnectionState`; error-handling guide: "the SDK will retry internally for a period of up
+ *   to 30 seconds before emitting a FAILED error");
+ * - `giveUp(code)`: the retries ran out: a `JOIN_ERROR` with FAILED (or TIMEOUT), the connection
+ *   `errored` (`StageErrorCode` docs: "wait for the device's connectivity to recover");
+ * - `failJoinOffline()`: a join whose endpoints cannot be reached: `connecting`, then (after the SDK's
+ *   retries, about 63 s with amazon-ivs-web-broadcast 1.41 in Chromium) `errored`, a `JOIN_ERROR`
+ *   TIMEOUT, and `join()` rejecting with that error;
+ * - `serverLeave(reason)`: the server ends the connection: `disconnected`, then `stageLeft(reason)`
+ *   (`StageLeftReason`), in the same turn or `delayMs` later;
+ * - `rejectExchange(code)`: `exchangeToken()` rejects, and the stage leaves with `failed-exchange`
+ *   ("If the server rejects the exchange, the stage will be left").
+ * `leave()` records the call and, once joined, reports `stageLeft('user-initiated')` and
+ * `disconnected`, as an explicit leave does.
  */
-import type {
-  DriverConnectionState,
-  DriverLeftReason,
-  DriverLocalStream,
-  DriverParticipantInfo,
-  DriverPublishState,
-  DriverStage,
-  DriverStageError,
-  DriverStageEventMap,
-  DriverStrategy,
-  DriverStream,
-  DriverStreamConfig,
-  DriverSubscribeState,
-  StageDriver,
+import {
+  DriverErrorCode,
+  type DriverConnectionState,
+  type DriverLeftReason,
+  type DriverLocalStream,
+  type DriverParticipantInfo,
+  type DriverPublishState,
+  type DriverStage,
+  type DriverStageError,
+  type DriverStageEventMap,
+  type DriverStrategy,
+  type DriverStream,
+  type DriverStreamConfig,
+  type DriverSubscribeState,
+  type StageDriver,
 } from '../../src/stage/driver';
-import type { MediaDevicesLike } from '../../src/media/media-devices';
+import type { MediaDevicesLike } from '../../src/core/media-devices';
 
 type AnyListener = (...args: never[]) => void;
 
@@ -32,8 +50,13 @@ export class FakeStage implements DriverStage {
   joinResult: () => Promise<void> = () => Promise.resolve();
   /** What `exchangeToken()` returns. */
   exchangeResult: (token: string) => Promise<void> = () => Promise.resolve();
+  /** The last connection state reported. */
+  connectionState: DriverConnectionState = 'disconnected';
+  /** Whether `stageLeft` was reported. */
+  left = false;
   readonly #listeners = new Map<string, Set<AnyListener>>();
   readonly #autoConnect: boolean;
+  #rejectJoin: ((error: unknown) => void) | undefined;
 
   constructor(token: string, strategy: DriverStrategy, options: { autoConnect?: boolean } = {}) {
     this.token = token;
@@ -44,17 +67,18 @@ export class FakeStage implements DriverStage {
   join(): Promise<void> {
     this.calls.join++;
     const result = this.joinResult();
-    if (this.#autoConnect) {
-      queueMicrotask(() => {
-        this.emitConnectionState('connecting');
-        this.emitConnectionState('connected');
-      });
-    }
-    return result;
+    if (this.#autoConnect) queueMicrotask(() => this.connect());
+    return new Promise<void>((resolve, reject) => {
+      this.#rejectJoin = reject;
+      result.then(resolve, reject);
+    });
   }
 
   leave(): void {
     this.calls.leave++;
+    if (this.connectionState === 'disconnected' || this.left) return;
+    this.emitLeft('user-initiated');
+    this.emitConnectionState('disconnected');
   }
 
   refreshStrategy(): void {
@@ -93,14 +117,68 @@ export class FakeStage implements DriverStage {
     for (const listener of [...(this.#listeners.get(event) ?? [])]) (listener as (...a: unknown[]) => void)(...args);
   }
 
-  emitConnectionState(state: DriverConnectionState): void {
-    this.emit('stageConnectionStateChanged', state);
-  }
+  // ---- documented scenarios -----------------------------------------------------------------
 
   /** `connecting` then `connected`, as a successful join reports. */
   connect(): void {
     this.emitConnectionState('connecting');
     this.emitConnectionState('connected');
+  }
+
+  /** The network drops while connected: the SDK reports `errored` and starts retrying. */
+  loseNetwork(): void {
+    this.emitConnectionState('errored');
+  }
+
+  /** The network is back within the SDK's retries: `connecting`, then `connected`. */
+  recoverNetwork(): void {
+    this.connect();
+  }
+
+  /** The SDK's retries ran out: a `JOIN_ERROR` (FAILED by default), the connection `errored`. */
+  giveUp(code: number = DriverErrorCode.FAILED, message = 'Operation failed'): DriverStageError {
+    const error = stageError(code, 'JOIN_ERROR', message);
+    if (this.connectionState !== 'errored') this.emitConnectionState('errored');
+    this.emitError(error);
+    return error;
+  }
+
+  /** A join whose endpoints cannot be reached, once the SDK gave up (as measured with the real SDK). */
+  failJoinOffline(): DriverStageError {
+    const error = stageError(DriverErrorCode.TIMEOUT, 'JOIN_ERROR', '[JOIN_ERROR] Operation timed out');
+    if (this.connectionState !== 'connecting') this.emitConnectionState('connecting');
+    this.emitConnectionState('errored');
+    this.emitError(error);
+    this.#rejectJoin?.(error);
+    return error;
+  }
+
+  /** The server ends the connection: `disconnected`, then `stageLeft(reason)` (now, or `delayMs` later). */
+  async serverLeave(reason: DriverLeftReason, options: { delayMs?: number; error?: DriverStageError } = {}): Promise<void> {
+    if (options.error) this.emitError(options.error);
+    this.emitConnectionState('disconnected');
+    if (options.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+    this.emitLeft(reason);
+  }
+
+  /** The next `exchangeToken()` is refused: it rejects with `code`, then the stage leaves (`failed-exchange`). */
+  rejectExchange(code: number = DriverErrorCode.TOKEN_EXCHANGE_FAILED): DriverStageError {
+    const error = stageError(code, 'JOIN_ERROR', 'token exchange rejected');
+    this.exchangeResult = () => {
+      queueMicrotask(() => {
+        this.emitLeft('failed-exchange');
+        this.emitConnectionState('disconnected');
+      });
+      return Promise.reject(error);
+    };
+    return error;
+  }
+
+  // ---- low-level events ------------------------------------------------------------------------
+
+  emitConnectionState(state: DriverConnectionState): void {
+    this.connectionState = state;
+    this.emit('stageConnectionStateChanged', state);
   }
 
   emitJoined(info: DriverParticipantInfo): void {
@@ -144,6 +222,7 @@ export class FakeStage implements DriverStage {
   }
 
   emitLeft(reason: DriverLeftReason): void {
+    this.left = true;
     this.emit('stageLeft', reason);
   }
 }

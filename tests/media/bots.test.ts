@@ -14,10 +14,10 @@ import {
 import { RTCPeerConnection, useOPUS } from 'werift';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startBots, type Bots } from '../../src/local/bots/bots';
-import { WhepViewer } from '../../src/local/bots/whep-viewer';
-import { WhipPublisher } from '../../src/local/bots/whip-publisher';
-import { startLocalIvs, type LocalIvs } from '../../src/local/server';
+import { startBots, type Bots } from '../../packages/ivs-local/src/bots/bots';
+import { WhepViewer } from '../../packages/ivs-local/src/bots/whep-viewer';
+import { WhipPublisher } from '../../packages/ivs-local/src/bots/whip-publisher';
+import { startLocalIvs, type LocalIvs } from '../../packages/ivs-local/src/server';
 import type { ServerFrame } from '../../src/local-stage/protocol';
 
 let ivs: LocalIvs;

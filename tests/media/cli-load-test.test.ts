@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { LoadTestReport } from '../../src/local/bots/load-test';
+import type { LoadTestReport } from '../../packages/ivs-local/src/bots/load-test';
 
 const CLI = 'dist/bin/ivs-local.js';
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import root from '../../vitest.config';
 
 /**
  * The media tier: tests that move WebRTC media between Node peers (bots, WHEP viewers, the load
@@ -7,6 +8,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
+  // The same sources as the main tier: `aws-ivs-realtime/*` and `ivs-local` resolve to src/.
+  resolve: root.resolve,
   test: {
     include: ['tests/media/**/*.test.ts'],
     environment: 'node',

@@ -1,6 +1,6 @@
 /** The bots' pre-encoded media: parsing the shipped assets and packetizing them into RTP. */
 import { describe, expect, it } from 'vitest';
-import { annexBAccessUnits, botMedia, h264Payloads, isKeyframe, oggOpusPackets, RtpLoop } from '../../src/local/bots/media-source';
+import { annexBAccessUnits, botMedia, h264Payloads, isKeyframe, oggOpusPackets, RtpLoop } from '../../packages/ivs-local/src/bots/media-source';
 
 describe('bot media assets', () => {
   it('hold a 4 s loop: 60 H.264 frames at 15 fps starting with a keyframe (one per second), and 4 s of 20 ms Opus packets', async () => {
@@ -54,7 +54,7 @@ describe('bot media assets', () => {
 
 describe('loopback STUN responder', () => {
   it('answers a Binding request with the XOR-mapped address of the sender and ignores other messages', async () => {
-    const { bindingResponse } = await import('../../src/local/stage-media/loopback-stun');
+    const { bindingResponse } = await import('../../packages/ivs-local/src/stage-media/loopback-stun');
     const request = Buffer.alloc(20);
     request.writeUInt16BE(0x0001, 0);
     request.writeUInt32BE(0x2112a442, 4);

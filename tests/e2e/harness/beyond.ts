@@ -119,8 +119,8 @@ function createApi() {
     );
     s.on('participantJoined', ({ participant }) => record('participantJoined', { id: participant.id, attributes: participant.attributes }));
     s.on('participantLeft', ({ participant }) => record('participantLeft', { id: participant.id }));
-    s.on('speakersChanged', (p) => record('session:speakersChanged', { ...(p as Record<string, unknown>) }));
-    s.on('qualityChanged', (p) => record('session:qualityChanged', { ...(p as Record<string, unknown>) }));
+    s.on('speakersChanged', (p) => record('session:speakersChanged', { ...p }));
+    s.on('qualityChanged', (p) => record('session:qualityChanged', { ...p }));
     s.on('left', ({ reason }) => record('left', { reason }));
     session = s;
     grid = new StageGrid(root, s);

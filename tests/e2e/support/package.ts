@@ -3,7 +3,7 @@
  *
  * By default the BUILT package (`dist/`), exactly what npm users get: the harness page imports
  * `aws-ivs-realtime` resolved to `dist/index.js` (see build-harness.mjs), and ivs-local is started
- * from `dist/local.js`.
+ * from the `ivs-local` package's build (`packages/ivs-local/dist/index.js`).
  * With `E2E_SOURCE=1` both come from `src/` instead (for working on the SDK without rebuilding).
  */
 import { existsSync } from 'node:fs';
@@ -35,12 +35,12 @@ interface LocalEntry {
   startLocalIvs(options?: { port?: number; host?: string; dataFile?: string }): Promise<LocalIvsInstance>;
 }
 
-/** Imports `startLocalIvs` from `dist/local.js` (or `src/local.ts` with E2E_SOURCE=1). */
+/** Imports `startLocalIvs` from ivs-local's build (or its sources with E2E_SOURCE=1). */
 export async function loadLocalEntry(): Promise<LocalEntry> {
   if (packageMode() === 'source') {
-    return (await import(pathToFileURL(join(repoRoot, 'src/local.ts')).href)) as LocalEntry;
+    return (await import(pathToFileURL(join(repoRoot, 'packages/ivs-local/src/index.ts')).href)) as LocalEntry;
   }
-  const built = join(repoRoot, 'dist/local.js');
+  const built = join(repoRoot, 'packages/ivs-local/dist/index.js');
   if (!existsSync(built)) {
     throw new Error(`${built} does not exist. Run \`npm run build\` first (or set E2E_SOURCE=1 to test the sources).`);
   }

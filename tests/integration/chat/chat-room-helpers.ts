@@ -1,7 +1,7 @@
 /** Helpers to drive the real amazon-ivs-chat-messaging ChatRoom against the emulator. */
 import { ChatRoom, SendMessageRequest } from 'amazon-ivs-chat-messaging';
 import type { ChatLogger, ChatMessage, ChatTokenProvider, DisconnectReason } from 'amazon-ivs-chat-messaging';
-import type { LocalChatCapability } from '../../../src/local/hub';
+import type { LocalChatCapability } from '../../../packages/ivs-local/src/hub';
 import type { ChatEnv, RoomHandle } from './env';
 
 export const silentLogger: ChatLogger = { debug() {}, info() {}, error() {} };

@@ -4,7 +4,7 @@ import { ChatSession, type ChatSessionOptions } from '../../../src/chat';
 import type { ChatMessage, ChatSessionEvents, ChatSessionState, ChatToken } from '../../../src/chat';
 import { AbortedError, ChatError, InvalidStateError, ValidationError } from '../../../src/core/errors';
 import { SigV4ControlPlane } from '../../../src/sigv4';
-import type { LocalChatCapability } from '../../../src/local/hub';
+import type { LocalChatCapability } from '../../../packages/ivs-local/src/hub';
 import { startChatEnv, type ChatEnv, type RoomHandle } from './env';
 import { until } from './chat-room-helpers';
 import { TcpProxy } from './tcp-proxy';

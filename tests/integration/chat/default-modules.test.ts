@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CreateChatTokenCommand, CreateRoomCommand, IvschatClient } from '@aws-sdk/client-ivschat';
-import { startLocalIvs, type LocalIvs } from '../../../src/local/server';
+import { startLocalIvs, type LocalIvs } from '../../../packages/ivs-local/src/server';
 import { ChatSession } from '../../../src/chat';
 
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;

@@ -18,9 +18,9 @@ import {
   UpdateRoomCommand,
   type ChatTokenCapability,
 } from '@aws-sdk/client-ivschat';
-import { startLocalIvs, type LocalIvs } from '../../../src/local/server';
-import { createChatModule, type ChatModule } from '../../../src/local/chat';
-import type { LocalChatCapability, RoomLimits } from '../../../src/local/hub';
+import { startLocalIvs, type LocalIvs } from '../../../packages/ivs-local/src/server';
+import { createChatModule, type ChatModule } from '../../../packages/ivs-local/src/chat';
+import type { LocalChatCapability, RoomLimits } from '../../../packages/ivs-local/src/hub';
 
 // amazon-ivs-chat-messaging uses the global WebSocket; Node 20 has none.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;

@@ -1,7 +1,8 @@
 /**
  * A loopback TCP proxy in front of the emulator, to cut connections the way a network does:
  * `dropAll()` destroys open connections (an abrupt drop, no close frame), `refuse` makes new
- * connections fail, `freeze` stops forwarding bytes without closing anything.
+ * connections fail, `freeze` stops forwarding bytes without closing anything, `resetAll()` cuts
+ * them with a TCP RST.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +48,15 @@ export class TcpProxy {
     for (const [a, b] of this.#pairs) {
       a.destroy();
       b.destroy();
+    }
+    this.#pairs.clear();
+  }
+
+  /** Like {@link dropAll}, with a TCP RST on both sides (what a middlebox or a crashed peer sends). */
+  resetAll(): void {
+    for (const [a, b] of this.#pairs) {
+      a.resetAndDestroy();
+      b.resetAndDestroy();
     }
     this.#pairs.clear();
   }

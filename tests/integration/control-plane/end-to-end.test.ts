@@ -10,7 +10,7 @@ import { ControlPlaneError, ValidationError } from '../../../src/core/errors';
 import { decodeParticipantToken } from '../../../src/core/token';
 import { HttpControlPlane } from '../../../src/control-plane/http-control-plane';
 import { listLiveStages } from '../../../src/control-plane/live-stages';
-import { startLocalIvs, type LocalIvs } from '../../../src/local';
+import { startLocalIvs, type IvsLocalInternals as LocalIvs } from '../../../packages/ivs-local/src/server';
 import { createControlPlaneHandler, toNodeListener, type Authorize, type ControlPlaneHandlerErrorEvent } from '../../../src/server';
 import { SigV4ControlPlane } from '../../../src/sigv4';
 

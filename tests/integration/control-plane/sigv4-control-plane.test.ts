@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, ControlPlaneError, TimeoutError, ValidationError } from '../../../src/core/errors';
 import { decodeParticipantToken } from '../../../src/core/token';
-import { startLocalIvs, type LocalIvs } from '../../../src/local';
+import { startLocalIvs, type IvsLocalInternals as LocalIvs } from '../../../packages/ivs-local/src/server';
 import { SigV4ControlPlane, type SigV4ControlPlaneOptions } from '../../../src/sigv4';
 
 let ivs: LocalIvs;
@@ -244,15 +244,20 @@ describe('SigV4ControlPlane against ivs-local', () => {
   });
 
   it('uses realtimeEndpoint and chatEndpoint over endpoint', async () => {
-    const { url: dead } = await rawServer((res) => {
+    const { url: dead, hits } = await rawServer((res) => {
       res.writeHead(418);
       res.end();
     });
     const controlPlane = plane({ endpoint: dead, realtimeEndpoint: ivs.url, chatEndpoint: ivs.url, maxAttempts: 1 });
     const stage = await controlPlane.createStage();
     const room = await controlPlane.createChatRoom();
+    expect(stage.arn).toMatch(new RegExp(`^arn:aws:ivs:${ivs.region}:\\d{12}:stage/`));
+    expect(room.arn).toMatch(new RegExp(`^arn:aws:ivschat:${ivs.region}:\\d{12}:room/`));
+    // Both services answered from ivs-local: the stage and the room exist there.
+    expect((await plane().getStage(stage.arn)).arn).toBe(stage.arn);
     await controlPlane.deleteStage(stage.arn);
     await controlPlane.deleteChatRoom(room.arn);
+    expect(hits(), 'no request went to `endpoint`').toBe(0);
   });
 
   it('rejects bad options at construction', () => {

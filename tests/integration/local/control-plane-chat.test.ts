@@ -17,7 +17,7 @@ import {
   paginateListRooms,
 } from '@aws-sdk/client-ivschat';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LocalHubEvents } from '../../../src/local';
+import type { LocalHubEvents } from '../../../packages/ivs-local/src/hub';
 import { rejection, startEmulator, stopEmulator, type Emulator } from './helpers';
 import { errorType, sendRaw, signRequest } from './raw-http';
 

@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeParticipantToken, isLocalStageToken } from '../../../src/core/token';
-import { ParticipantTokenRejectedError, type ParticipantGrant } from '../../../src/local';
+import { ParticipantTokenRejectedError, type ParticipantGrant } from '../../../packages/ivs-local/src/hub';
 import { rejection, startEmulator, stopEmulator, type Emulator } from './helpers';
 
 let e: Emulator;

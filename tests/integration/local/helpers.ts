@@ -1,7 +1,7 @@
 /** Shared setup for ivs-local control-plane tests: a running emulator and real AWS SDK clients. */
 import { IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { IvschatClient } from '@aws-sdk/client-ivschat';
-import { startLocalIvs, type LocalIvs, type StartLocalIvsOptions } from '../../../src/local';
+import { startLocalIvs, type IvsLocalInternals as LocalIvs, type IvsLocalInternalOptions as StartLocalIvsOptions } from '../../../packages/ivs-local/src/server';
 
 export interface Emulator {
   ivs: LocalIvs;

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { CreateStageCommand, ListStagesCommand } from '@aws-sdk/client-ivs-realtime';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LocalModuleFactory } from '../../../src/local';
+import type { LocalModuleFactory } from '../../../packages/ivs-local/src/hub';
 import { startEmulator, stopEmulator, type Emulator } from './helpers';
 import { errorType, sendRaw, signRequest, type RawResponse } from './raw-http';
 

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateParticipantTokenCommand, CreateStageCommand, GetStageCommand, ListStagesCommand, ListStageSessionsCommand } from '@aws-sdk/client-ivs-realtime';
 import { CreateRoomCommand, GetRoomCommand } from '@aws-sdk/client-ivschat';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { LocalDataFileError, startLocalIvs } from '../../../src/local';
+import { LocalDataFileError } from '../../../packages/ivs-local/src/index';
+import { startLocalIvs } from '../../../packages/ivs-local/src/server';
 import { startEmulator, stopEmulator } from './helpers';
 
 let dir: string;
@@ -54,6 +55,40 @@ describe('--data persistence', () => {
     expect(saved.format).toBe('ivs-local-data');
     expect(saved.stages).toHaveLength(20);
     expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  test('startup removes temporary files a crashed process left (they may hold the signing key), not those of a live one', async () => {
+    const dataFile = join(dir, 'state.json');
+    const first = await startEmulator({ dataFile });
+    await first.realtime.send(new CreateStageCommand({ name: 'before-crash' }));
+    await stopEmulator(first);
+    // A process id that cannot be running (above Linux's pid_max) and this test's own process.
+    const stale = 'state.json.4194305.0badc0de.tmp';
+    const live = `state.json.${process.ppid}.00c0ffee.tmp`;
+    const unrelated = 'state.json.notes.tmp';
+    for (const name of [stale, live, unrelated]) await writeFile(join(dir, name), '{"signingKey": "secret"}');
+    const second = await startEmulator({ dataFile });
+    try {
+      expect((await readdir(dir)).sort()).toEqual([live, 'state.json', unrelated].sort());
+      const { stages } = await second.realtime.send(new ListStagesCommand({}));
+      expect(stages!.map((s) => s.name)).toEqual(['before-crash']);
+      expect((await stat(dataFile)).mode & 0o777).toBe(0o600);
+    } finally {
+      await stopEmulator(second);
+    }
+  });
+
+  test('a change is on disk when its request is answered (no flush needed)', async () => {
+    const dataFile = join(dir, 'state.json');
+    const e = await startEmulator({ dataFile });
+    try {
+      const created = await Promise.all(Array.from({ length: 10 }, (_, i) => e.realtime.send(new CreateStageCommand({ name: `d${i}` }))));
+      // Read the file while the server is still running: every acknowledged stage is already there.
+      const saved = JSON.parse(await readFile(dataFile, 'utf8')) as { stages: { arn: string }[] };
+      expect(saved.stages.map((s) => s.arn).sort()).toEqual(created.map((c) => c.stage!.arn!).sort());
+    } finally {
+      await stopEmulator(e);
+    }
   });
 
   test('a file that is not JSON is reported as corrupt and left untouched', async () => {

@@ -24,7 +24,7 @@ import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeParticipantToken, isLocalStageToken } from '../../../src/core/token';
-import { createStageMediaModule } from '../../../src/local/stage-media';
+import { createStageMediaModule } from '../../../packages/ivs-local/src/stage-media';
 import type { ServerFrame } from '../../../src/local-stage/protocol';
 import { startEmulator, stopEmulator, type Emulator } from './helpers';
 

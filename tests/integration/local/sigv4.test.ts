@@ -1,6 +1,6 @@
 import { CreateStageCommand, IVSRealTimeClient, ListStagesCommand } from '@aws-sdk/client-ivs-realtime';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_LOCAL_CREDENTIALS } from '../../../src/local';
+import { DEFAULT_LOCAL_CREDENTIALS } from 'ivs-local';
 import { clientsFor, startEmulator, stopEmulator, type Emulator } from './helpers';
 import { errorType, sendRaw, signRequest, type RawRequest } from './raw-http';
 

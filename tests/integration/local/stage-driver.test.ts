@@ -13,7 +13,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LocalStage } from '../../../src/local-stage';
-import { createStageMediaModule } from '../../../src/local/stage-media';
+import { createStageMediaModule } from '../../../packages/ivs-local/src/stage-media';
 import { DriverErrorCode, type DriverStageError, type DriverStrategy } from '../../../src/stage/driver';
 import { startEmulator, stopEmulator, type Emulator } from './helpers';
 

@@ -18,7 +18,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createStageMediaModule, type StageMediaOptions } from '../../../src/local/stage-media';
+import { createStageMediaModule, type StageMediaOptions } from '../../../packages/ivs-local/src/stage-media';
 import type { ServerFrame } from '../../../src/local-stage/protocol';
 import { startEmulator, stopEmulator, type Emulator } from './helpers';
 

@@ -15,7 +15,7 @@ import { SignJWT } from 'jose';
 import { RTCPeerConnection, RTCRtpCodecParameters, useOPUS, useVP8 } from 'werift';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
-import { createStageMediaModule, type StageMediaOptions } from '../../../src/local/stage-media';
+import { createStageMediaModule, type StageMediaOptions } from '../../../packages/ivs-local/src/stage-media';
 import type { LocalStageHttpError, ServerFrame } from '../../../src/local-stage/protocol';
 import { startEmulator, stopEmulator, type Emulator } from './helpers';
 

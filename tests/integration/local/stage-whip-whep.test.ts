@@ -12,7 +12,7 @@ import {
 import { RTCPeerConnection, RTCRtpCodecParameters, useOPUS, useVP8 } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createStageMediaModule } from '../../../src/local/stage-media';
+import { createStageMediaModule } from '../../../packages/ivs-local/src/stage-media';
 import type { LocalStageHttpError, ServerFrame } from '../../../src/local-stage/protocol';
 import { startEmulator, stopEmulator, type Emulator } from './helpers';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { backoffDelay, DEFAULT_RECONNECT_POLICY, resolveReconnectPolicy, sleep } from '../../../src/chat/backoff';
-import { AbortedError } from '../../../src/core/errors';
+import { backoffDelay, sleep } from '../../../src/core/backoff';
+import { DEFAULT_RECONNECT_POLICY, resolveReconnectPolicy } from '../../../src/chat/reconnect-policy';
+import { AbortedError, ValidationError } from '../../../src/core/errors';
 
 describe('backoffDelay (full jitter)', () => {
   const policy = { baseDelayMs: 500, maxDelayMs: 15_000 };
@@ -59,8 +60,8 @@ describe('resolveReconnectPolicy', () => {
     [{ maxAttempts: 1.5 }, /integer/],
     [{ baseDelayMs: Number.NaN }, /baseDelayMs/],
     [{ maxDelayMs: Infinity }, /maxDelayMs/],
-  ])('rejects %o with a RangeError naming the field', (input, message) => {
-    expect(() => resolveReconnectPolicy(input)).toThrow(RangeError);
+  ])('rejects %o with a ValidationError naming the field', (input, message) => {
+    expect(() => resolveReconnectPolicy(input)).toThrow(ValidationError);
     expect(() => resolveReconnectPolicy(input)).toThrow(message);
   });
 });

@@ -8,8 +8,8 @@ import {
   FrameError,
   newChatId,
   parseClientFrame,
-} from '../../../src/local/chat/frames';
-import { TokenBucket } from '../../../src/local/chat/rate-limiter';
+} from '../../../packages/ivs-local/src/chat/frames';
+import { TokenBucket } from '../../../packages/ivs-local/src/chat/rate-limiter';
 
 describe('emulator frame helpers', () => {
   it('makes unique 12-character alphanumeric ids', () => {

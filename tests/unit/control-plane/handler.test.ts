@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ControlPlaneError, ValidationError } from '../../../src/core/errors';
+import type * as ErrorsModule from '../../../src/core/errors';
 import type { ControlPlane } from '../../../src/control-plane/types';
 import { createControlPlaneHandler, type Authorize, type ControlPlaneHandlerErrorEvent } from '../../../src/server';
 
@@ -261,6 +262,43 @@ describe('createControlPlaneHandler: error mapping', () => {
     expect(events[0]).toMatchObject({ operation: 'getStage', status, requestId: body.error.requestId });
   });
 
+  it('sets Retry-After on a 429 to the seconds the service asked for, and to 1 when it did not say', async () => {
+    const told = new ControlPlaneError({ operation: 'getStage', errorName: 'ThrottlingException', message: 'Rate exceeded', status: 429, retryAfterSeconds: 7 });
+    const silent = new ControlPlaneError({ operation: 'getStage', errorName: 'ThrottlingException', message: 'Rate exceeded', status: 429 });
+    const answer = async (error: ControlPlaneError) =>
+      createControlPlaneHandler({ controlPlane: fakeFailingControlPlane(error), authorize: allowAll })(request('GET', `/stages/${enc(STAGE)}`));
+    expect((await answer(told)).headers.get('retry-after')).toBe('7');
+    expect((await answer(silent)).headers.get('retry-after')).toBe('1');
+  });
+
+  it('recognises the errors of another copy of the package (another bundle or entry): 404, 409, 429, 400, 504', async () => {
+    // A second, separately evaluated copy of the error classes: `instanceof` the handler's classes is false.
+    vi.resetModules();
+    const other = (await import(/* @vite-ignore */ `${'../../../src/core/errors'}?copy=2`)) as typeof ErrorsModule;
+    const notFound = new other.ControlPlaneError({ operation: 'getStage', errorName: 'ResourceNotFoundException', message: 'Stage not found', status: 404 });
+    expect(notFound instanceof ControlPlaneError).toBe(false);
+    const cases: Array<[unknown, number, string]> = [
+      [notFound, 404, 'ResourceNotFoundException'],
+      [new other.ControlPlaneError({ operation: 'getStage', errorName: 'ConflictException', message: 'busy', status: 409 }), 409, 'ConflictException'],
+      [new other.ControlPlaneError({ operation: 'getStage', errorName: 'ThrottlingException', message: 'slow down', status: 429, retryAfterSeconds: 3 }), 429, 'ThrottlingException'],
+      [new other.ValidationError('arn', 'must be a stage ARN'), 400, 'ValidationError'],
+      [new other.TimeoutError('getStage', 100), 504, 'GatewayTimeout'],
+    ];
+    for (const [error, status, name] of cases) {
+      const handler = createControlPlaneHandler({ controlPlane: fakeFailingControlPlane(error), authorize: allowAll, onError: () => undefined });
+      const response = await handler(request('GET', `/stages/${enc(STAGE)}`));
+      expect(response.status, name).toBe(status);
+      expect((await errorOf(response)).name).toBe(name);
+      if (status === 429) expect(response.headers.get('retry-after')).toBe('3');
+    }
+  });
+
+  it('does not take a look-alike plain object for an SDK error', async () => {
+    const impostor = Object.assign(new Error('x'), { code: 'CONTROL_PLANE', errorName: 'ResourceNotFoundException' });
+    const handler = createControlPlaneHandler({ controlPlane: fakeFailingControlPlane(impostor), authorize: allowAll, onError: () => undefined });
+    expect((await handler(request('GET', `/stages/${enc(STAGE)}`))).status).toBe(500);
+  });
+
   it('answers 500 without a stack trace for an unexpected exception', async () => {
     const handler = createControlPlaneHandler({
       controlPlane: fakeFailingControlPlane(new TypeError('Cannot read properties of undefined')),
@@ -300,5 +338,22 @@ describe('createControlPlaneHandler: options', () => {
   });
   it('rejects a basePath without a leading slash', () => {
     expect(() => createControlPlaneHandler({ controlPlane: unreachableControlPlane(), authorize: allowAll, basePath: 'api' })).toThrow(/basePath/);
+  });
+});
+
+describe('Retry-After from the services', () => {
+  it('SigV4ControlPlane keeps the AWS answer\'s Retry-After (seconds or HTTP date) on the ControlPlaneError', async () => {
+    const { toControlPlaneError } = await import('../../../src/control-plane/sigv4-answers');
+    const awsError = (retryAfter: string | undefined) => {
+      const error = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 429, requestId: 'r1' } });
+      Object.defineProperty(error, '$response', { value: { headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } }, enumerable: false });
+      return error;
+    };
+    expect(toControlPlaneError('getStage', awsError('12')).retryAfterSeconds).toBe(12);
+    expect(toControlPlaneError('getStage', awsError(undefined)).retryAfterSeconds).toBeUndefined();
+    const inFiveSeconds = new Date(Date.now() + 5_000).toUTCString();
+    const fromDate = toControlPlaneError('getStage', awsError(inFiveSeconds)).retryAfterSeconds!;
+    expect(fromDate).toBeGreaterThanOrEqual(4);
+    expect(fromDate).toBeLessThanOrEqual(6);
   });
 });

@@ -62,26 +62,26 @@ describe('a chunk that cannot be loaded', () => {
     expect(attempts()).toBe(2);
   });
 
-  test('ChatSession.connect() rejects with ChatError (not-connected), stays idle, and tries again on the next connect()', async () => {
+  test('ChatSession.connect() rejects with LoadError (LOAD_FAILED), stays idle, and tries again on the next connect()', async () => {
     const attempts = failingChunk('chat/chat-connection');
     const { ChatSession } = await import('../../../src/chat/chat-session');
     const chat = new ChatSession({ chatRoomClass: class {} as never });
     const connect = () => chat.connect({ regionOrUrl: 'us-east-1', tokenProvider: async () => ({ token: 't' }) });
 
-    await expect(connect()).rejects.toMatchObject({ name: 'ChatError', reason: 'not-connected', message: expect.stringContaining('then call connect() again') });
+    await expect(connect()).rejects.toMatchObject({ name: 'LoadError', code: 'LOAD_FAILED', part: "ChatSession's connection module", message: expect.stringContaining('then call connect() again') });
     expect(chat.state).toBe('idle');
-    await expect(connect()).rejects.toMatchObject({ name: 'ChatError' });
+    await expect(connect()).rejects.toMatchObject({ name: 'LoadError' });
     expect(attempts()).toBe(2);
   });
 
-  test('an HttpControlPlane call rejects with a retryable ControlPlaneError naming the operation, and the next call tries again', async () => {
+  test('an HttpControlPlane call rejects with LoadError (LOAD_FAILED) naming the operation, and the next call tries again', async () => {
     const attempts = failingChunk('control-plane/http-requests');
     const { HttpControlPlane } = await import('../../../src/control-plane/http-control-plane');
     const fetch = vi.fn<typeof globalThis.fetch>();
     const controlPlane = new HttpControlPlane({ baseUrl: 'http://127.0.0.1:9/api', region: 'us-east-1', fetch });
 
-    await expect(controlPlane.listStages()).rejects.toMatchObject({ name: 'ControlPlaneError', operation: 'listStages', errorName: 'NetworkError', retryable: true });
-    await expect(controlPlane.getStage('arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGHijkl')).rejects.toMatchObject({ operation: 'getStage' });
+    await expect(controlPlane.listStages()).rejects.toMatchObject({ name: 'LoadError', code: 'LOAD_FAILED', message: expect.stringContaining('(for listStages)') });
+    await expect(controlPlane.getStage('arn:aws:ivs:us-east-1:123456789012:stage/abcdEFGHijkl')).rejects.toMatchObject({ code: 'LOAD_FAILED', message: expect.stringContaining('(for getStage)') });
     expect(attempts()).toBe(2);
     expect(fetch).not.toHaveBeenCalled();
   });

@@ -93,8 +93,8 @@ export class TestSource extends TypedEmitter<StageSessionEvents> implements Stag
   }
 
   /** Emits `speakersChanged` as the session does (with an ActiveSpeakerDetector attached). */
-  speakers(speakers: string[], levels: Record<string, number> = {}): void {
-    this.emit('speakersChanged', { speakers, levels });
+  speakers(speakers: string[], audioLevels: Record<string, number> = {}): void {
+    this.emit('speakersChanged', { speakers, audioLevels });
   }
 
   /** Emits `qualityChanged` as the session does (with a NetworkQualityMonitor attached). */

@@ -136,7 +136,7 @@ describe('loading on first use', () => {
 });
 
 describe('a renderer chunk that cannot be loaded', () => {
-  test('is reported as GRID_LOAD_FAILED (event and load()), and the grid retries on the next change', async () => {
+  test('is reported as LoadError (LOAD_FAILED) (event and load()), and the grid retries on the next change', async () => {
     vi.doMock('../../../src/grid/grid-renderer', () => {
       throw new Error('chunk grid-renderer-XYZ.js: 404');
     });
@@ -145,8 +145,8 @@ describe('a renderer chunk that cannot be loaded', () => {
     grid.on('error', ({ error }) => errors.push(error));
     source.setState('connecting');
     await vi.waitFor(() => expect(errors).toHaveLength(1));
-    expect(errors[0]).toMatchObject({ name: 'IvsRealtimeError', code: 'GRID_LOAD_FAILED', message: expect.stringContaining("serves the package's chunks") });
-    await expect(grid.load()).rejects.toMatchObject({ code: 'GRID_LOAD_FAILED' });
+    expect(errors[0]).toMatchObject({ name: 'LoadError', code: 'LOAD_FAILED', part: "StageGrid's renderer", message: expect.stringContaining("serves the package's chunks") });
+    await expect(grid.load()).rejects.toMatchObject({ code: 'LOAD_FAILED' });
     expect(grid.loaded).toBe(false);
 
     vi.doUnmock('../../../src/grid/grid-renderer');
@@ -163,6 +163,6 @@ describe('a renderer chunk that cannot be loaded', () => {
     await mount();
     source.setState('connecting');
     await vi.waitFor(() => expect(consoleError).toHaveBeenCalledTimes(1));
-    expect(consoleError.mock.calls[0]?.[1]).toMatchObject({ code: 'GRID_LOAD_FAILED' });
+    expect(consoleError.mock.calls[0]?.[1]).toMatchObject({ code: 'LOAD_FAILED' });
   });
 });

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { StageGrid } from '../../../src/grid/stage-grid';
+import { ActiveSpeakerDetector } from '../../../src/media/active-speaker';
 import { StageSession } from '../../../src/stage/stage-session';
 import type { DriverParticipantInfo, DriverStream } from '../../../src/stage/driver';
 import { FakeMediaDevices, FakeStageDriver, participantInfo, participantToken, remoteStream } from '../../fakes/fake-stage';
@@ -179,5 +180,29 @@ describe('StageGrid driven by a StageSession', () => {
     expect(devices.liveTracks).toHaveLength(2);
     remoteJoins('bob', 'Bob');
     expect(container.outerHTML).toBe(before);
+  });
+
+  test('a real ActiveSpeakerDetector on the session sets the speaking mark and --ivs-audio-level of the tile', async () => {
+    grid = new StageGrid(container, session);
+    await joinAsMe();
+    // Alice's audio reports the energy counters of a constant 0.5 RMS tone: energy grows by 0.5² per second.
+    let seconds = 0;
+    const stats = () => {
+      seconds += 0.1;
+      const entry = { id: 'in', type: 'inbound-rtp', kind: 'audio', totalAudioEnergy: 0.25 * seconds, totalSamplesDuration: seconds };
+      return Promise.resolve(new Map([['in', entry]]) as unknown as RTCStatsReport);
+    };
+    const info = participantInfo({ id: 'alice', attributes: { displayName: 'Alice' }, isPublishing: true });
+    driver.stage.emitJoined(info);
+    driver.stage.emitStreamsAdded(info, [{ ...remoteStream('audio'), getStats: stats }, remoteStream('video')]);
+    await flush();
+    const detector = new ActiveSpeakerDetector(session, { intervalMs: 20, includeLocal: false });
+    const heard = new Promise<void>((resolve) => session.once('speakersChanged', () => resolve()));
+    await heard;
+    const level = Number(tile('alice').style.getPropertyValue('--ivs-audio-level'));
+    expect(level).toBeCloseTo(0.5, 2);
+    expect(tile('alice').classList.contains('ivs-tile--speaking')).toBe(true);
+    detector.dispose();
+    expect(tile('alice').style.getPropertyValue('--ivs-audio-level')).toBe('');
   });
 });

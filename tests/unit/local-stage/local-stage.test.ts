@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ValidationError } from '../../../src/core/errors';
 import { LocalStage, LocalStageStream, RemoteStageStream, loadLocalDriver } from '../../../src/local-stage';
 import type { LocalParticipantView } from '../../../src/local-stage/protocol';
 import { DriverErrorCode, type DriverStageError, type DriverStrategy, type DriverSubscribeType } from '../../../src/stage/driver';
@@ -264,6 +265,22 @@ describe('LocalStage subscribing', () => {
     expect(streams.every((s) => s instanceof RemoteStageStream && !s.isMuted)).toBe(true);
   });
 
+  it('a strategy that throws subscribes to nothing and is reported on the error event, not the console', async () => {
+    const h = createHarness();
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+    h.strategy.shouldSubscribeToParticipant = () => {
+      throw new Error('bad strategy');
+    };
+    await joined(h, [view('p-pub', { published: true, streams: AV_STREAMS })]);
+    expect(h.http.calls.filter((c) => c.method === 'POST')).toEqual([]);
+    const errors = h.events.filter((e) => e[0] === 'error').map((e) => e[1] as DriverStageError);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ category: 'SUBSCRIBE_ERROR', code: DriverErrorCode.FAILED, fatal: false, remoteParticipantId: 'p-pub' });
+    expect(errors[0]!.message).toMatch(/strategy threw \(bad strategy\); not subscribing to p-pub/);
+    expect(consoleError).not.toHaveBeenCalled();
+    consoleError.mockRestore();
+  });
+
   it('offers only audio for audio_only and nothing for none', async () => {
     const h = createHarness();
     h.strategy.subscribe = 'audio_only';
@@ -485,6 +502,6 @@ describe('loadLocalDriver()', () => {
   });
 
   it('LocalStageStream refuses a track that is neither audio nor video', () => {
-    expect(() => new LocalStageStream({ kind: 'data', id: 'x', enabled: true } as unknown as MediaStreamTrack)).toThrow(TypeError);
+    expect(() => new LocalStageStream({ kind: 'data', id: 'x', enabled: true } as unknown as MediaStreamTrack)).toThrow(ValidationError);
   });
 });

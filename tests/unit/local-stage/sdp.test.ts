@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isForwardableCodec, matchPublisherCodec, narrowOffer, parseOffer, SdpError, withStartBitrate } from '../../../src/local/stage-media/sdp';
+import { isForwardableCodec, matchPublisherCodec, narrowOffer, parseOffer, SdpError, withStartBitrate } from '../../../packages/ivs-local/src/stage-media/sdp';
 
 /** A Chromium-like publish offer: Opus + VP8/RTX + two H.264 variants + simulcast rids. */
 const OFFER = [

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortedError, MediaDeviceError } from '../../../src/core/errors';
+import { AbortedError, MediaDeviceError, ValidationError } from '../../../src/core/errors';
 import { checkStageSupport, isStageSupported, listMediaDevices, requestMediaPermissions } from '../../../src/media';
 import { FakeMediaDevices } from '../../fakes/fake-stage';
 
@@ -38,9 +38,9 @@ describe('requestMediaPermissions', () => {
     if (name === 'OverconstrainedError') expect(error.constraint).toBe('deviceId');
   });
 
-  it('throws TypeError when nothing is requested, without touching the devices', async () => {
+  it('throws ValidationError when nothing is requested, without touching the devices', async () => {
     const devices = new FakeMediaDevices();
-    await expect(requestMediaPermissions({}, { mediaDevices: devices })).rejects.toBeInstanceOf(TypeError);
+    await expect(requestMediaPermissions({}, { mediaDevices: devices })).rejects.toBeInstanceOf(ValidationError);
     expect(devices.calls).toHaveLength(0);
   });
 

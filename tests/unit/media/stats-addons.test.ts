@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../../src/core/errors';
 import { TypedEmitter } from '../../../src/core/emitter';
+import type { SpeakersChangedEvent } from '../../../src/core/addon-events';
 import { ActiveSpeakerDetector } from '../../../src/media/active-speaker';
 import { classifyNetworkQuality, NetworkQualityMonitor, type NetworkQualityStats } from '../../../src/media/network-quality';
 import type { Participant, StageSessionEvents } from '../../../src/stage/types';
@@ -52,7 +53,7 @@ describe('ActiveSpeakerDetector', () => {
     let level = 0;
     source.add('ana', () => [{ type: 'inbound-rtp', kind: 'audio', totalAudioEnergy: energy, totalSamplesDuration: duration }]);
     const detector = new ActiveSpeakerDetector(source, { intervalMs: 100, holdMs: 300, ...options });
-    const changes: Array<{ speakers: string[]; audioLevels: Record<string, number> }> = [];
+    const changes: SpeakersChangedEvent[] = [];
     detector.on('speakersChanged', (e) => changes.push(e));
     const step = async (rms: number) => {
       level = rms;

@@ -32,7 +32,8 @@ import {
   type DriverSubscribeState,
   type DriverSubscribeType,
 } from '../../../src/stage/driver';
-import { createIvsDriver, toIvsStreamConfig } from '../../../src/stage/ivs-adapter';
+import { StageError } from '../../../src/core/errors';
+import { createIvsDriver, ivsSdkOf, toIvsStreamConfig } from '../../../src/stage/ivs-adapter';
 import { loadIvsDriver } from '../../../src/stage/ivs-driver';
 import { FakeMediaStreamTrack } from '../../fakes/fake-stage';
 
@@ -101,29 +102,112 @@ describe('loadIvsDriver', () => {
     expect(typeof driver.createStage).toBe('function');
   });
 
-  it('hands the token and our strategy to the SDK Stage and the track and mapped config to LocalStageStream', () => {
+  it('hands the SDK Stage the token, LocalStageStream the track and mapped config, and attaches listeners with the SDK event names', async () => {
+    const real = await import('amazon-ivs-web-broadcast');
     const made: unknown[][] = [];
+    const listeners = new Map<string, Set<unknown>>();
+    class FakeSdkLocalStageStream {
+      streamType = 'video';
+      constructor(...args: unknown[]) {
+        made.push(['stream', ...args]);
+      }
+    }
+    class FakeSdkStage {
+      strategy: unknown;
+      constructor(token: string, strategy: unknown) {
+        made.push(['stage', token]);
+        this.strategy = strategy;
+      }
+      on(event: string, handler: unknown) {
+        (listeners.get(event) ?? listeners.set(event, new Set()).get(event)!).add(handler);
+      }
+      off(event: string, handler: unknown) {
+        listeners.get(event)?.delete(handler);
+      }
+    }
     const driver = createIvsDriver({
-      Stage: class {
-        constructor(...args: unknown[]) {
-          made.push(['stage', ...args]);
-        }
-      } as never,
-      LocalStageStream: class {
-        streamType = 'video';
-        constructor(...args: unknown[]) {
-          made.push(['stream', ...args]);
-        }
-      } as never,
+      Stage: FakeSdkStage as never,
+      LocalStageStream: FakeSdkLocalStageStream as never,
+      StageEvents: real.StageEvents,
+      SubscribeType: real.SubscribeType,
     });
-    const strategy = { stageStreamsToPublish: () => [], shouldPublishParticipant: () => false, shouldSubscribeToParticipant: () => 'none' as const };
-    driver.createStage('tok', strategy);
     const track = new FakeMediaStreamTrack('video').asTrack();
     driver.createLocalStream(track, { maxBitrate: 1200, maxFramerate: 24, simulcast: { enabled: true } });
+    const stage = driver.createStage('tok', { stageStreamsToPublish: () => [], shouldPublishParticipant: () => true, shouldSubscribeToParticipant: () => 'none' });
     expect(made).toEqual([
-      ['stage', 'tok', strategy],
       ['stream', track, { maxVideoBitrateKbps: 1200, maxFramerate: 24, simulcast: { enabled: true } }],
+      ['stage', 'tok'],
     ]);
+    const onLeft = () => {};
+    stage.on('stageLeft', onLeft);
+    stage.on('stageLeft', onLeft);
+    stage.on('stageParticipantStreamsAdded', () => {});
+    expect([...listeners.keys()]).toEqual([real.StageEvents.STAGE_LEFT, real.StageEvents.STAGE_PARTICIPANT_STREAMS_ADDED]);
+    expect(listeners.get(real.StageEvents.STAGE_LEFT)!.size).toBe(1);
+    stage.off('stageLeft', onLeft);
+    expect(listeners.get(real.StageEvents.STAGE_LEFT)!.size).toBe(0);
+  });
+
+  it('hands the SDK a strategy in SDK values: SubscribeType members, and only the LocalStageStreams the driver made', async () => {
+    const real = await import('amazon-ivs-web-broadcast');
+    let strategySeen: { stageStreamsToPublish(): unknown[]; shouldSubscribeToParticipant(p: unknown): unknown; shouldPublishParticipant(p: unknown): boolean } | undefined;
+    class FakeSdkLocalStageStream {
+      streamType = 'video';
+    }
+    const driver = createIvsDriver({
+      Stage: class {
+        constructor(_token: string, strategy: never) {
+          strategySeen = strategy;
+        }
+      } as never,
+      LocalStageStream: FakeSdkLocalStageStream as never,
+      StageEvents: real.StageEvents,
+      SubscribeType: real.SubscribeType,
+    });
+    const sdkStream = driver.createLocalStream(new FakeMediaStreamTrack('video').asTrack());
+    const foreign = { streamType: 'audio', mediaStreamTrack: new FakeMediaStreamTrack('audio').asTrack(), isMuted: false, setMuted() {} };
+    const decisions = ['none', 'audio_only', 'audio_video'] as const;
+    let next = 0;
+    driver.createStage('tok', {
+      stageStreamsToPublish: () => [sdkStream, foreign],
+      shouldPublishParticipant: (p) => p.id === 'me',
+      shouldSubscribeToParticipant: () => decisions[next++]!,
+    });
+    expect(strategySeen!.stageStreamsToPublish()).toEqual([sdkStream]);
+    expect(decisions.map(() => strategySeen!.shouldSubscribeToParticipant({}))).toEqual([
+      real.SubscribeType.NONE,
+      real.SubscribeType.AUDIO_ONLY,
+      real.SubscribeType.AUDIO_VIDEO,
+    ]);
+    expect(strategySeen!.shouldPublishParticipant({ id: 'me' })).toBe(true);
+    expect(strategySeen!.shouldPublishParticipant({ id: 'other' })).toBe(false);
+  });
+});
+
+describe('ivsSdkOf (the module shape of a UMD/CommonJS package depends on the bundler)', () => {
+  it('takes the named exports (Vite, Rollup, Node)', async () => {
+    const real = await import('amazon-ivs-web-broadcast');
+    expect(ivsSdkOf(real).Stage).toBe(real.Stage);
+  });
+
+  it("takes the default export when there are no named ones (esbuild's import() of this package)", async () => {
+    const real = await import('amazon-ivs-web-broadcast');
+    const esbuildShape = { default: { ...real } };
+    expect(ivsSdkOf(esbuildShape).LocalStageStream).toBe(real.LocalStageStream);
+  });
+
+  it('throws a StageError (join) naming what it found otherwise', () => {
+    const error = (() => {
+      try {
+        ivsSdkOf({ default: { nothing: true }, other: 1 });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })() as StageError;
+    expect(error).toBeInstanceOf(StageError);
+    expect(error.category).toBe('join');
+    expect(error.message).toContain('exports: default, other');
   });
 });
 

@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError } from '../../../src/core/errors';
-import type { DriverLeftReason } from '../../../src/stage/driver';
+import { DISCONNECTED_GRACE_MS } from '../../../src/stage/stage-connection';
 import { StageSession } from '../../../src/stage/stage-session';
-import type { LeftReason } from '../../../src/stage/types';
 import { participantInfo, participantToken, stageError } from '../../fakes/fake-stage';
 import { flush, joinConnected, setup } from './helpers';
 
@@ -88,17 +87,19 @@ describe('StageSession join()', () => {
     expect(ctx.driver.stage.calls.leave).toBe(0);
   });
 
-  it('rejects with StageError (join) when the driver reports ERRORED, after emitting left once', async () => {
+  it('rejects with StageError (join) when the SDK gives up joining (ERRORED, JOIN_ERROR TIMEOUT, join() rejects), after emitting left once', async () => {
     const ctx = setup();
     const joining = ctx.session.join({ token: participantToken(), publish: false });
     await flush();
-    ctx.driver.stage.emitConnectionState('connecting');
-    ctx.driver.stage.emitConnectionState('errored');
+    ctx.driver.stage.failJoinOffline();
     const error = await joining.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StageError);
     expect((error as StageError).category).toBe('join');
+    expect((error as StageError).message).toContain('TIMEOUT (3)');
     expect(ctx.session.state).toBe('disconnected');
     expect(ctx.events.of('left')).toEqual([{ reason: 'error', error }]);
+    expect(ctx.events.of('stateChanged').map((e) => e.state)).toEqual(['connecting', 'disconnected']);
+    expect(ctx.driver.stage.calls.leave).toBe(1);
   });
 
   it('rejects with StageError (join) carrying the driver error when a JOIN_ERROR arrives while joining', async () => {
@@ -177,6 +178,16 @@ describe('StageSession join()', () => {
     expect(ctx.devices.calls).toHaveLength(0);
   });
 
+  it('leave() while the stage driver is still loading rejects the join at once, even if the load never ends', async () => {
+    const session = new StageSession({ stageFactory: () => new Promise(() => {}) });
+    const joining = session.join({ token: participantToken(), publish: false });
+    await flush();
+    await session.leave();
+    await expect(joining).rejects.toBeInstanceOf(AbortedError);
+    expect(session.state).toBe('disconnected');
+    expect(session.leftReason).toBe('user');
+  });
+
   it('after dispose() rejects with InvalidStateError', async () => {
     const ctx = setup();
     await ctx.session.dispose();
@@ -214,24 +225,29 @@ describe('StageSession connection state', () => {
     ]);
   });
 
-  it('treats a driver DISCONNECTED after connecting as reconnecting until the stage is left', async () => {
+  it('treats a bare driver DISCONNECTED after connecting as reconnecting once the stage has not left within the grace period', async () => {
     const ctx = setup();
     await joinConnected(ctx, { token: participantToken(), publish: false });
-    ctx.driver.stage.emitConnectionState('disconnected');
-    expect(ctx.session.state).toBe('reconnecting');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      ctx.driver.stage.emitConnectionState('disconnected');
+      expect(ctx.session.state).toBe('connected');
+      vi.advanceTimersByTime(DISCONNECTED_GRACE_MS);
+      expect(ctx.session.state).toBe('reconnecting');
+    } finally {
+      vi.useRealTimers();
+    }
     ctx.driver.stage.emitLeft('unknown');
     expect(ctx.session.state).toBe('disconnected');
   });
 
-  it('leaves with reason error when the driver reports ERRORED while connected', async () => {
+  it('keeps the session when the driver reports ERRORED while connected: reconnecting, not left', async () => {
     const ctx = setup();
     await joinConnected(ctx, { token: participantToken(), publish: false });
     ctx.driver.stage.emitConnectionState('errored');
-    expect(ctx.session.state).toBe('disconnected');
-    const [left] = ctx.events.of('left');
-    expect(left?.reason).toBe('error');
-    expect(left?.error).toBeInstanceOf(StageError);
-    expect(ctx.driver.stage.calls.leave).toBe(1);
+    expect(ctx.session.state).toBe('reconnecting');
+    expect(ctx.events.of('left')).toEqual([]);
+    expect(ctx.driver.stage.calls.leave).toBe(0);
   });
 
   it('can join again after leaving', async () => {
@@ -245,33 +261,12 @@ describe('StageSession connection state', () => {
   });
 });
 
+// Every StageLeftReason → LeftReason: stage-session-ivs-lifecycle.test.ts.
 describe('StageSession left reasons', () => {
-  const table: Array<[DriverLeftReason, LeftReason]> = [
-    ['user-initiated', 'user'],
-    ['stage-deleted', 'stage-deleted'],
-    ['participant-disconnected', 'kicked'],
-    ['token-reused', 'token-reused'],
-    ['unknown', 'error'],
-    ['failed-exchange', 'error'],
-    ['real-time-connection-forced-leave', 'error'],
-    ['real-time-connection-token-revocation', 'error'],
-  ];
-
-  it.each(table)('stageLeft(%s) ends the session with left { reason: %s }', async (driverReason, expected) => {
-    const ctx = setup();
-    await joinConnected(ctx, { token: participantToken(), publish: false });
-    ctx.driver.stage.emitLeft(driverReason);
-    expect(ctx.session.leftReason).toBe(expected);
-    expect(ctx.session.state).toBe('disconnected');
-    const lefts = ctx.events.of('left');
-    expect(lefts.map((l) => l.reason)).toEqual([expected]);
-    expect(lefts[0]?.error === undefined).toBe(expected === 'user');
-  });
-
   it('a TOKEN_EXPIRED error followed by stageLeft gives left { reason: token-expired } with a TokenError', async () => {
     const ctx = setup();
     await joinConnected(ctx, { token: participantToken(), publish: false });
-    ctx.driver.stage.emitError({ ...stageError(2, 'JOIN_ERROR', 'token expired'), fatal: false });
+    ctx.driver.stage.emitError(stageError(2, 'JOIN_ERROR', 'token expired'));
     expect(ctx.session.state).toBe('connected');
     ctx.driver.stage.emitLeft('unknown');
     const [left] = ctx.events.of('left');
@@ -279,12 +274,13 @@ describe('StageSession left reasons', () => {
     expect(left?.error).toBeInstanceOf(TokenError);
   });
 
-  it('a fatal TOKEN_EXPIRED join error while connected ends the session with token-expired', async () => {
+  it('a TOKEN_EXPIRED join error while connected is reported without ending the session (the stage leaves if it must)', async () => {
     const ctx = setup();
     await joinConnected(ctx, { token: participantToken(), publish: false });
     ctx.driver.stage.emitError(stageError(2, 'JOIN_ERROR', 'token expired'));
-    expect(ctx.session.state).toBe('disconnected');
-    expect(ctx.session.leftReason).toBe('token-expired');
+    expect(ctx.session.state).toBe('connected');
+    expect(ctx.events.of('error').map((e) => e.error)).toEqual([expect.any(TokenError)]);
+    expect(ctx.events.of('left')).toEqual([]);
   });
 
   it('leave() emits exactly one left event, even when the driver also reports stageLeft', async () => {

@@ -85,7 +85,7 @@ describe('StageSession publishing and local media', () => {
     const ctx = setup();
     const joining = ctx.session.join({ token: participantToken(), publish: true });
     await flush();
-    ctx.driver.stage.emitConnectionState('errored');
+    ctx.driver.stage.failJoinOffline();
     await expect(joining).rejects.toBeInstanceOf(StageError);
     expect(ctx.devices.tracks).toHaveLength(2);
     expect(ctx.devices.liveTracks).toHaveLength(0);

@@ -214,10 +214,10 @@ describe('StageSession strategies (as seen by the driver)', () => {
     expect(stage.calls.refreshStrategy).toBe(before + 2);
   });
 
-  it('setStrategy() with an unknown name throws TypeError and keeps the current strategy', async () => {
+  it('setStrategy() with an unknown name throws ValidationError and keeps the current strategy', async () => {
     const ctx = setup({ strategy: 'audio-only' });
     await joinConnected(ctx, { token: participantToken(), publish: false });
-    expect(() => ctx.session.setStrategy('everything' as never)).toThrow(TypeError);
+    expect(() => ctx.session.setStrategy('everything' as never)).toThrow(ValidationError);
     expect(ctx.driver.stage.strategy.shouldSubscribeToParticipant(remote)).toBe('audio_only');
   });
 });

@@ -1,3 +1,4 @@
+import { ValidationError } from '../../../src/core/errors';
 import { describe, expect, it } from 'vitest';
 import { resolveStrategy, toDriverSubscribeType, type SubscribeDecision } from '../../../src/stage/strategies';
 import type { Participant } from '../../../src/stage/types';
@@ -60,10 +61,10 @@ describe('custom strategies', () => {
     expect(resolveStrategy(strategy).shouldSubscribe(participant({ attributes: { role: 'host' } }))).toBe('audio');
   });
 
-  it('reject unknown names and non-function members with TypeError', () => {
+  it('reject unknown names and non-function members with ValidationError', () => {
     expect(() => resolveStrategy('speaker' as never)).toThrow(/Unknown strategy "speaker"/);
-    expect(() => resolveStrategy({ shouldSubscribe: 'audio' } as never)).toThrow(TypeError);
-    expect(() => resolveStrategy(42 as never)).toThrow(TypeError);
+    expect(() => resolveStrategy({ shouldSubscribe: 'audio' } as never)).toThrow(ValidationError);
+    expect(() => resolveStrategy(42 as never)).toThrow(ValidationError);
   });
 });
 
@@ -76,7 +77,7 @@ describe('toDriverSubscribeType', () => {
     expect(toDriverSubscribeType(decision)).toBe(driver);
   });
 
-  it('throws TypeError naming the bad value', () => {
+  it('throws ValidationError naming the bad value', () => {
     expect(() => toDriverSubscribeType('video' as never)).toThrow(/"video"/);
   });
 });
