@@ -104,14 +104,14 @@ if (run('speaking')) {
 
 if (run('latency')) {
   console.log('\n== Glass-to-glass latency: canvas pixel clock → WHIP → ivs-local SFU → WHEP → requestVideoFrameCallback (Chromium, H.264)');
-  if (!existsSync('dist/local.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (!existsSync('packages/ivs-local/dist/index.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const latency = spawnSync(process.execPath, ['bench/media/latency.mjs'], { stdio: 'inherit' });
   verdict('glass-to-glass latency p50 ≤ baseline + 20 ms', latency.status === 0, 'see the figures above');
 }
 
 if (run('sfu')) {
   console.log('\n== SFU capacity: bots (15 fps H.264 + Opus) → Node WHEP subscribers, sealed network namespace');
-  if (!existsSync('dist/bin/ivs-local.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (!existsSync('packages/ivs-local/dist/bin/ivs-local.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const sfu = spawnSync(process.execPath, ['--import', 'tsx', 'bench/sfu.bench.ts'], { stdio: 'inherit' });
   verdict('sfu: 12 publishers in a full stage, every stream ≥ 90 %', sfu.status === 0, sfu.status === 0 ? 'see the figures above' : 'see the figures above (the load generator shares the cores)');
 }

@@ -31,7 +31,7 @@ interface Row {
 
 function startIvsLocal(): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/bin/ivs-local.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['packages/ivs-local/dist/bin/ivs-local.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       out += String(chunk);
@@ -83,7 +83,7 @@ export async function main(): Promise<number> {
   const seconds = Number(values.seconds);
   const maxFanout = Number(values['max-fanout']);
   const viewers = Number(values.viewers);
-  if (!existsSync('dist/bin/ivs-local.js')) throw new Error('dist/bin/ivs-local.js is missing: run `npm run build` first.');
+  if (!existsSync('packages/ivs-local/dist/bin/ivs-local.js')) throw new Error('packages/ivs-local/dist/bin/ivs-local.js is missing: run `npm run build` first.');
   const rows: Row[] = [];
   let largest = 0;
   for (const s of [2, 4, 8, 16, 24, 32, 48, 64].filter((n) => n <= maxFanout)) {

@@ -36,7 +36,7 @@ async function main() {
   const [{ chromium }, sdk, { startLocalIvs }] = await Promise.all([
     import('playwright-core'),
     import('@aws-sdk/client-ivs-realtime'),
-    import(join(root, 'dist/local.js')),
+    import(join(root, 'packages/ivs-local/dist/index.js')),
   ]);
   const { CHROMIUM_ARGS, chromiumExecutable } = await import('../../tests/e2e/support/chromium.mjs');
   const ivs = await startLocalIvs({ port: 0 });

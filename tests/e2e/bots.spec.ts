@@ -17,7 +17,7 @@ test.afterEach(() => {
 function startBotsCli(stageArn: string, count: number): Promise<string> {
   const child = spawn(
     process.execPath,
-    [join(repoRoot, 'dist/bin/ivs-local.js'), 'bots', '--endpoint', process.env['E2E_IVS_URL']!, '--stage', stageArn, '--count', String(count), '--duration', '60'],
+    [join(repoRoot, 'packages/ivs-local/dist/bin/ivs-local.js'), 'bots', '--endpoint', process.env['E2E_IVS_URL']!, '--stage', stageArn, '--count', String(count), '--duration', '60'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
   );
   bots = child;

@@ -1,5 +1,5 @@
 /**
- * `ivs-local load-test` as users run it: the built CLI (dist/bin/ivs-local.js), which starts its own
+ * `ivs-local load-test` as users run it: the built CLI (packages/ivs-local/dist/bin/ivs-local.js), which starts its own
  * ivs-local child, publishes bots and subscribes Node WHEP viewers, inside the media tier's network
  * namespace.
  */
@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LoadTestReport } from '../../packages/ivs-local/src/bots/load-test';
 
-const CLI = 'dist/bin/ivs-local.js';
+const CLI = 'packages/ivs-local/dist/bin/ivs-local.js';
 
 function cli(args: string[], timeoutMs = 50_000): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
