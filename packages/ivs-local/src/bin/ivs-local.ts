@@ -232,4 +232,7 @@ async function main(): Promise<void> {
   stopOnSignals(ivs);
 }
 
+// A reader that went away (`ivs-local | head`, a parent that stopped reading) must not crash the
+// emulator with EPIPE: what it prints is informational.
+process.stdout.on('error', () => {});
 void main();

@@ -49,11 +49,11 @@ function number(text: string | undefined, fallback?: number): number | undefined
 /** Starts an ivs-local child on a free loopback port; resolves with its URL once it listens. */
 function startChildIvsLocal(): Promise<{ url: string; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (chunk: Buffer) => {
       output += String(chunk);
-      const match = /ivs-local listening on (http:\/\/\S+)/.exec(output);
+      const match = /ivs-local\b[^\n]*? listening on (http:\/\/\S+)/.exec(output);
       if (match) {
         child.stdout!.off('data', onData);
         child.stdout!.resume();
