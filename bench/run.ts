@@ -103,7 +103,7 @@ if (run('speaking')) {
 }
 
 if (run('latency')) {
-  console.log('\n== Glass-to-glass latency: canvas pixel clock → WHIP → ivs-local SFU → WHEP → requestVideoFrameCallback (Chromium, H.264)');
+  console.log('\n== Glass-to-glass latency: canvas pixel clock → StageSession → ivs-local SFU → StageSession + StageGrid tile → requestVideoFrameCallback (Chromium, one page)');
   if (!existsSync('packages/ivs-local/dist/index.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const latency = spawnSync(process.execPath, ['bench/media/latency.mjs'], { stdio: 'inherit' });
   verdict('glass-to-glass latency p50 ≤ baseline + 20 ms', latency.status === 0, 'see the figures above');

@@ -25,6 +25,11 @@ export interface HarnessJoinOptions {
   /** Video constraints for a publisher (e.g. `{ width: 1280, height: 720, frameRate: 30 }`). */
   video?: MediaTrackConstraints | boolean;
   audio?: MediaTrackConstraints | boolean;
+  /**
+   * Publish the page's pixel clock canvas (see `clock.ts`) instead of capturing: `join()` passes
+   * `media: { tracks: [clockTrack()] }`, so `video`/`audio` are ignored. For latency measurements.
+   */
+  clockCanvas?: boolean;
 }
 
 export interface HarnessParticipant {
@@ -165,6 +170,10 @@ export interface HarnessApi {
    * what the media server itself allows. Returns the HTTP status and body; releases everything.
    */
   probeWhipPublish(token: string): Promise<{ status: number; body: string }>;
+  /** The page's pixel clock canvas track (what `join({ clockCanvas: true })` publishes); page-side use only. */
+  clockTrack(): MediaStreamTrack;
+  /** Decodes the pixel clock in `video`'s current frame: milliseconds since it was drawn. Page-side use only. */
+  readClock(video: HTMLVideoElement): number | undefined;
   /** Clears the event log. */
   clearEvents(): void;
 }

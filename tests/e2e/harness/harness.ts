@@ -2,6 +2,7 @@
  * The e2e harness page: an application of `aws-ivs-realtime` (imported like any app would), with a
  * small test API on `window.harness` (see `api.ts`). The specs drive it from Playwright.
  */
+import { clockTrack, readClock } from './clock';
 import { observed } from './instrument';
 (await import('./beyond')).installBeyond(); // window.harnessBeyond: opt-in media features (beyond-*.spec.ts)
 import { IvsRealtimeError, StageGrid, StageSession } from 'aws-ivs-realtime';
@@ -128,9 +129,13 @@ function mediaOption(value: MediaTrackConstraints | boolean | undefined) {
 // ---- the API ------------------------------------------------------------------------------------
 
 const harness: HarnessApi = {
-  join: ({ token, publish, video, audio }) =>
+  join: ({ token, publish, video, audio, clockCanvas }) =>
     run(async () => {
-      const media = video === undefined && audio === undefined ? undefined : { video: mediaOption(video), audio: mediaOption(audio) };
+      const media = clockCanvas
+        ? { tracks: [clockTrack()] }
+        : video === undefined && audio === undefined
+          ? undefined
+          : { video: mediaOption(video), audio: mediaOption(audio) };
       await ensureSession().join({ token, publish, ...(media ? { media } : {}) });
     }),
 
@@ -297,6 +302,9 @@ const harness: HarnessApi = {
       stream.getTracks().forEach((t) => t.stop());
     }
   },
+
+  clockTrack,
+  readClock,
 
   clearEvents: () => {
     events.length = 0;
