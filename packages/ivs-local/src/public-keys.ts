@@ -1,5 +1,5 @@
 /**
- * Imported public keys for self-signed participant tokens (ivs-facts §5.2, §2.7): an app generates
+ * Imported public keys for self-signed participant tokens (IVS Real-Time API reference, ImportPublicKey): an app generates
  * an ECDSA P-384 key pair, imports the public half with `ImportPublicKey`, and signs ES384 JWTs
  * with the IVS claims itself; ivs-local verifies them at join time. Deleting the key revokes every
  * token it signed (for new joins and token exchanges).

@@ -3,6 +3,7 @@
  * and stage sessions (public keys: `public-keys-api.ts`). Field limits follow the model; every
  * violation is a `ValidationException` naming the field.
  */
+import { IVS_LIMITS } from 'aws-ivs-realtime/protocol';
 import { AwsServiceError } from './aws-error';
 import { randomId } from './ids';
 import type { OperationContext, OperationHandler } from './operations';
@@ -25,9 +26,9 @@ const PARTICIPANT_STATES = ['CONNECTED', 'DISCONNECTED'] as const;
 const RECORDING_STATE_FILTERS = ['STARTING', 'ACTIVE', 'STOPPING', 'STOPPED', 'FAILED'] as const;
 
 const DEFAULT_TOKEN_DURATION_MINUTES = 720;
-const MAX_TOKEN_DURATION_MINUTES = 20160;
+const MAX_TOKEN_DURATION_MINUTES = IVS_LIMITS.participantTokenMaxMinutes;
 
-const PARTICIPANT_ID_RULE: RequiredStringRule = { required: true, min: 0, max: 64, pattern: /^[a-zA-Z0-9-]*$/, patternText: '[a-zA-Z0-9-]*' };
+const PARTICIPANT_ID_RULE: RequiredStringRule = { required: true, min: 0, max: IVS_LIMITS.participantIdMaxLength, pattern: /^[a-zA-Z0-9-]*$/, patternText: '[a-zA-Z0-9-]*' };
 const PARTICIPANT_TOKEN_ID_RULE: RequiredStringRule = { required: true, min: 0, max: 64, pattern: /^[a-zA-Z0-9-_]*$/, patternText: '[a-zA-Z0-9-_]*' };
 function stageOutput(ctx: OperationContext, stage: StageRecord): Record<string, unknown> {
   return {
@@ -56,7 +57,7 @@ interface TokenRequest {
 function readTokenRequest(f: Fields): TokenRequest {
   return {
     duration: f.integer('duration', { min: 1, max: MAX_TOKEN_DURATION_MINUTES }),
-    userId: f.string('userId', { min: 0, max: 128 }),
+    userId: f.string('userId', { min: 0, max: IVS_LIMITS.participantUserIdMaxLength }),
     attributes: f.stringMap('attributes', ATTRIBUTES_RULE),
     capabilities: f.enumList('capabilities', CAPABILITIES, { max: 2 }),
   };
@@ -219,7 +220,7 @@ export const realtimeOperations: Record<string, OperationHandler> = {
     const f = ctx.input;
     const stageArn = f.string('stageArn', STAGE_ARN_RULE);
     const participantId = f.string('participantId', PARTICIPANT_TOKEN_ID_RULE);
-    const reason = f.string('reason', { min: 0, max: 128 });
+    const reason = f.string('reason', { min: 0, max: IVS_LIMITS.disconnectReasonMaxLength });
     requireStage(ctx, stageArn);
     ctx.state.events.raise('participantDisconnect', { stageArn, participantId, reason });
     return { body: {} };
@@ -229,7 +230,7 @@ export const realtimeOperations: Record<string, OperationHandler> = {
     const f = ctx.input;
     const stageArn = f.string('stageArn', STAGE_ARN_RULE);
     const sessionId = f.string('sessionId', SESSION_ID_RULE);
-    const filterByUserId = f.string('filterByUserId', { min: 0, max: 128 });
+    const filterByUserId = f.string('filterByUserId', { min: 0, max: IVS_LIMITS.participantUserIdMaxLength });
     const filterByPublished = f.boolean('filterByPublished');
     const filterByState = f.enumValue('filterByState', PARTICIPANT_STATES);
     const filterByRecordingState = f.enumValue('filterByRecordingState', RECORDING_STATE_FILTERS);
