@@ -1,7 +1,7 @@
 /**
  * The strategy adapter of the connection engine (`stage-connection.ts`): the `DriverStrategy` handed
  * to one connection's stage asks the session's current strategy, and reports a strategy that throws
- * as an `error` event (answering the safe default, nothing). Loaded with the engine. @internal
+ * as an `error` event (answering the safe default, nothing). Loaded with the engine. (Internal module: not part of the public API.)
  */
 import { ValidationError, messageOf } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';

@@ -3,7 +3,7 @@
  * driver's participant events into the participant store's snapshots and the session's
  * `participantJoined` / `participantUpdated` / `participantLeft` / `streamsChanged` / `muteChanged`
  * events, and keeps the local participant's streams in step with the session's local media.
- * Loaded with the engine (on the first `join()`). @internal
+ * Loaded with the engine (on the first `join()`). (Internal module: not part of the public API.)
  */
 import type { ParticipantTokenClaims } from '../core/token';
 import type { DriverParticipantInfo, DriverPublishState, DriverStream, DriverSubscribeState } from './driver';

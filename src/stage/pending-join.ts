@@ -1,7 +1,7 @@
 /**
  * A join whose driver (and engine) are still loading: `StageSession` owns it until the engine does.
  * An abort or `leave()` in that window cancels it, so the join does not wait for a load that may
- * never end. @internal
+ * never end. (Internal module: not part of the public API.)
  */
 import type { AbortedError } from '../core/errors';
 

@@ -17,7 +17,7 @@
  *   when it gives up (a `JOIN_ERROR` with TIMEOUT or FAILED, after its retries), or when the app leaves;
  * - other errors are reported (`error`) and the connection continues; a connection error reported just
  *   before the stage leaves refines the reason (TOKEN_EXPIRED → `token-expired`).
- * The driver's `leave()` is called at most once per connection, and never after the driver left. @internal
+ * The driver's `leave()` is called at most once per connection, and never after the driver left. (Internal module: not part of the public API.)
  */
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
