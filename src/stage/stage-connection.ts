@@ -174,7 +174,10 @@ export class StageEngine implements StageEngineApi {
   async exchangeToken(token: string, claims: ParticipantTokenClaims): Promise<void> {
     const conn = this.#connected('exchangeToken');
     if (claims.participantId !== conn.claims.participantId) {
-      throw new ValidationError('token', `is for participant ${claims.participantId}, but this session is participant ${conn.claims.participantId}. Exchange only tokens minted for the same participant.`);
+      throw new ValidationError(
+        'token',
+        `is for participant ${claims.participantId}, but this session is participant ${conn.claims.participantId}. Exchange only tokens minted for the same participant.`,
+      );
     }
     if (conn.claims.stageArn !== undefined && claims.stageArn !== undefined && claims.stageArn !== conn.claims.stageArn) {
       throw new ValidationError('token', `is for stage ${claims.stageArn}, not ${conn.claims.stageArn}.`);

@@ -43,7 +43,10 @@ function stageOutput(ctx: OperationContext, stage: StageRecord): Record<string, 
 
 function requireStage(ctx: OperationContext, arn: string): StageRecord {
   const stage = ctx.state.stages.get(arn);
-  if (!stage) throw AwsServiceError.notFound('STAGE', arn.split('/').pop() ?? arn, `Stage not found: ${arn}. Create it with CreateStage, or check the ARN (region and account must match this ivs-local).`);
+  if (!stage) {
+    const advice = 'Create it with CreateStage, or check the ARN (region and account must match this ivs-local).';
+    throw AwsServiceError.notFound('STAGE', arn.split('/').pop() ?? arn, `Stage not found: ${arn}. ${advice}`);
+  }
   return stage;
 }
 

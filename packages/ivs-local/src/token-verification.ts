@@ -35,7 +35,8 @@ export async function verifyTokenClaims(
     if (!key) {
       throw new TokenVerificationError(
         'forged',
-        `The participant token names the public key ${kid} (header "kid"), which is not imported in this ivs-local: it was deleted (which revokes its tokens) or never imported. Import it with ImportPublicKey.`,
+        `The participant token names the public key ${kid} (header "kid"), which is not imported in this ivs-local: ` +
+          'it was deleted (which revokes its tokens) or never imported. Import it with ImportPublicKey.',
       );
     }
     return verifyParticipantJwt(token, key, now, {
