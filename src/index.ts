@@ -102,7 +102,17 @@ export type { StageRequirement, StageSupport, MediaPermissionRequest, MediaHelpe
 export { DeviceManager, switchDevice, canSelectAudioOutput, MediaPreview, ActiveSpeakerDetector, NetworkQualityMonitor, classifyNetworkQuality } from './media';
 export { ScreenShare, SCREEN_SHARE_ATTRIBUTE, screenShareOwner } from './media';
 export type { CaptureKind, DeviceKind, DeviceSwitchTarget, SwitchDeviceOptions, DeviceManagerOptions, DeviceManagerEvents, MediaPreviewOptions, MediaPreviewEvents } from './media';
-export type { ActiveSpeakerOptions, ActiveSpeakerEvents, ActiveSpeakerSource, NetworkQuality, NetworkQualityStats, NetworkQualityThresholds, NetworkQualityOptions, NetworkQualityEvents, NetworkQualitySource } from './media';
+export type {
+  ActiveSpeakerOptions,
+  ActiveSpeakerEvents,
+  ActiveSpeakerSource,
+  NetworkQuality,
+  NetworkQualityStats,
+  NetworkQualityThresholds,
+  NetworkQualityOptions,
+  NetworkQualityEvents,
+  NetworkQualitySource,
+} from './media';
 export type { ScreenShareOptions, ScreenShareEvents, ScreenShareEndReason, ScreenShareTokenRequest } from './media';
 export type { MediaPreviewPhase } from './media/preview';
 

@@ -1,5 +1,5 @@
 /**
- * @internal The connection engine of {@link ChatSession}: drives one `ChatRoom` per attempt,
+ * (Internal module: not part of the public API.) The connection engine of {@link ChatSession}: drives one `ChatRoom` per attempt,
  * reconnects with backoff, sends and tracks requests until acknowledged, and maps ChatRoom's events
  * to the session's. Loaded on the first `connect()`, together with `amazon-ivs-chat-messaging`, so
  * an app pays for it only once it chats. One instance per `connect()` call, until the session stops.

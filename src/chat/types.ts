@@ -111,14 +111,14 @@ export type ChatSessionEvents = {
 // ---------------------------------------------------------------------------------------------
 // Structural subset of amazon-ivs-chat-messaging's ChatRoom (public API of version 1.1.x).
 
-/** @internal Logger accepted by ChatRoom. */
+/** Logger accepted by ChatRoom. */
 export interface ChatRoomLogger {
   debug(message: string, ...args: unknown[]): void;
   info(message: string, ...args: unknown[]): void;
   error(message: string, ...args: unknown[]): void;
 }
 
-/** @internal A message as ChatRoom parses it. */
+/** A message as ChatRoom parses it. */
 export interface RoomChatMessage {
   id: string;
   sender: { userId: string; attributes?: Record<string, string> };
@@ -128,7 +128,7 @@ export interface RoomChatMessage {
   attributes?: Record<string, string>;
 }
 
-/** @internal */
+/** An event as ChatRoom parses it. */
 export interface RoomChatEvent {
   id: string;
   eventName: string;
@@ -137,19 +137,19 @@ export interface RoomChatEvent {
   attributes?: Record<string, string>;
 }
 
-/** @internal */
+/** A message deletion as ChatRoom parses it. */
 export interface RoomDeleteMessageEvent extends Omit<RoomChatEvent, 'eventName'> {
   messageId: string;
   reason?: string;
 }
 
-/** @internal */
+/** A user disconnection as ChatRoom parses it. */
 export interface RoomDisconnectUserEvent extends Omit<RoomChatEvent, 'eventName'> {
   userId: string;
   reason?: string;
 }
 
-/** @internal Listener map of ChatRoom. */
+/** Listener map of ChatRoom. */
 export interface ChatRoomListeners {
   connecting: () => unknown;
   connect: () => unknown;
@@ -160,7 +160,7 @@ export interface ChatRoomListeners {
   userDisconnect: (event: RoomDisconnectUserEvent) => unknown;
 }
 
-/** @internal The ChatRoom methods ChatSession uses. */
+/** The ChatRoom methods ChatSession uses. */
 export interface ChatRoomLike {
   readonly state: 'disconnected' | 'connecting' | 'connected';
   logger: ChatRoomLogger;

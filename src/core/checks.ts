@@ -1,5 +1,5 @@
 /**
- * @internal Argument checks shared by ChatSession, the control planes and the server handler, so
+ * Internal: argument checks shared by ChatSession, the control planes and the server handler, so
  * every entry point counts characters and reports bad values the same way.
  */
 import { ValidationError } from './errors';

@@ -1,6 +1,6 @@
 /**
  * One-time loads of the package's on-demand parts (its own chunks and the peer SDKs).
- * @internal
+ * (Internal module: not part of the public API.)
  */
 import { messageOf } from './errors';
 

@@ -3,7 +3,7 @@
  * layouts, pages, the pin and autoplay handling. `StageGrid` imports this module when there is
  * something to render (the session starts joining or has participants, or `load()` is called);
  * until then the page has loaded only the grid's root, its connection banner and its stylesheet.
- * @internal
+ * (Internal module: not part of the public API.)
  */
 import type { Participant } from '../stage/types';
 import { fill, make, setAttribute, setHidden, setProperty, setText } from './dom';

@@ -28,7 +28,8 @@
  */
 export const STAGE_GRID_CSS = `
 .ivs-grid{position:relative;box-sizing:border-box;width:100%;height:100%;overflow:hidden;background:var(--ivs-grid-bg,transparent);font-family:var(--ivs-font,system-ui,sans-serif)}
-.ivs-grid__tiles{box-sizing:border-box;width:100%;height:100%;display:grid;grid-template-columns:repeat(var(--ivs-grid-columns,1),var(--ivs-tile-width,1fr));grid-auto-rows:var(--ivs-tile-height,auto);gap:var(--ivs-grid-gap,0px);place-content:center}
+.ivs-grid__tiles{box-sizing:border-box;width:100%;height:100%;display:grid;grid-template-columns:repeat(var(--ivs-grid-columns,1),var(--ivs-tile-width,1fr));
+  grid-auto-rows:var(--ivs-tile-height,auto);gap:var(--ivs-grid-gap,0px);place-content:center}
 .ivs-tile{position:relative;overflow:hidden;box-sizing:border-box;background:var(--ivs-tile-bg,#1f2328);border-radius:var(--ivs-tile-radius,8px);outline:none}
 .ivs-tile:focus-visible{box-shadow:0 0 0 3px var(--ivs-tile-focus,#4c9aff)}
 .ivs-tile__video{position:absolute;inset:0;width:100%;height:100%;object-fit:cover;background:transparent}
@@ -37,12 +38,15 @@ export const STAGE_GRID_CSS = `
 .ivs-tile__audio{display:none}
 .ivs-tile__placeholder{position:absolute;inset:0;display:none;align-items:center;justify-content:center}
 .ivs-tile--no-video .ivs-tile__placeholder{display:flex}
-.ivs-tile__initials{display:flex;align-items:center;justify-content:center;width:min(40%,6em);aspect-ratio:1;border-radius:50%;background:var(--ivs-placeholder-bg,#3d444d);color:var(--ivs-placeholder-fg,#f0f3f6);font-size:clamp(12px,calc(var(--ivs-tile-height,120px) / 6),48px);font-weight:600;user-select:none}
+.ivs-tile__initials{display:flex;align-items:center;justify-content:center;width:min(40%,6em);aspect-ratio:1;border-radius:50%;background:var(--ivs-placeholder-bg,#3d444d);
+  color:var(--ivs-placeholder-fg,#f0f3f6);font-size:clamp(12px,calc(var(--ivs-tile-height,120px) / 6),48px);font-weight:600;user-select:none}
 .ivs-tile__overlay{position:absolute;left:6px;right:6px;bottom:6px;display:flex;gap:4px;align-items:center;pointer-events:none;color:var(--ivs-overlay-fg,#fff);font-size:13px;line-height:1.4}
 .ivs-tile__name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;padding:1px 6px;border-radius:4px;background:var(--ivs-overlay-bg,rgba(0,0,0,.55))}
 .ivs-tile__mark{flex:none;padding:1px 6px;border-radius:4px;background:var(--ivs-mark-bg,#c62828);color:var(--ivs-overlay-fg,#fff)}
-.ivs-grid__banner{position:absolute;top:8px;left:50%;transform:translateX(-50%);padding:4px 12px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px;pointer-events:none}
-.ivs-grid__play{position:absolute;inset:0;margin:auto;width:max-content;height:max-content;padding:10px 18px;border:0;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font:inherit;font-size:15px;cursor:pointer}
+.ivs-grid__banner{position:absolute;top:8px;left:50%;transform:translateX(-50%);padding:4px 12px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));
+  color:var(--ivs-banner-fg,#fff);font-size:13px;pointer-events:none}
+.ivs-grid__play{position:absolute;inset:0;margin:auto;width:max-content;height:max-content;padding:10px 18px;border:0;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));
+  color:var(--ivs-banner-fg,#fff);font:inherit;font-size:15px;cursor:pointer}
 .ivs-grid--spotlight{display:flex;flex-direction:column;gap:var(--ivs-grid-gap,0px)}
 .ivs-grid--strip-right{flex-direction:row}
 .ivs-grid__main{flex:1;min-width:0;min-height:0;display:flex;align-items:center;justify-content:center}
@@ -57,7 +61,8 @@ export const STAGE_GRID_CSS = `
 .ivs-tile:hover .ivs-tile__pin,.ivs-tile:focus-within .ivs-tile__pin{opacity:1}
 .ivs-tile__pin[aria-pressed=true]{opacity:1;background:var(--ivs-pin-bg,#4c9aff)}
 .ivs-grid--paged{padding-bottom:40px}
-.ivs-grid__pager{position:absolute;bottom:4px;left:50%;transform:translateX(-50%);display:flex;align-items:center;padding:2px 4px;border-radius:999px;background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px}
+.ivs-grid__pager{position:absolute;bottom:4px;left:50%;transform:translateX(-50%);display:flex;align-items:center;padding:2px 4px;border-radius:999px;
+  background:var(--ivs-banner-bg,rgba(0,0,0,.75));color:var(--ivs-banner-fg,#fff);font-size:13px}
 .ivs-grid__pager [aria-disabled=true]{opacity:.4}
 .ivs-grid [hidden]{display:none!important}
 `;

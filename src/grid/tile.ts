@@ -2,7 +2,7 @@ import type { Participant } from '../stage/types';
 import { fill, make, setAttribute, setHidden, setProperty, setText } from './dom';
 import type { ParticipantIndicators, StageGridLabels } from './labels';
 
-/** What a tile needs from its grid. @internal */
+/** What a tile needs from its grid. */
 export interface TileContext {
   readonly document: Document;
   readonly labels: Readonly<StageGridLabels>;

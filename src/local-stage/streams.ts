@@ -49,13 +49,13 @@ export class LocalStageStream implements DriverLocalStream {
     return this.#stats?.();
   }
 
-  /** @internal Observes mute changes (the stage relays them to the server). */
+  /** Observes mute changes (the stage relays them to the server). Used by the local driver. */
   onMuteChange(listener: (stream: LocalStageStream) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  /** @internal Set by the stage while the stream is published. */
+  /** Set by the stage while the stream is published. Used by the local driver. */
   setStatsSource(source: (() => Promise<RTCStatsReport | undefined>) | undefined): void {
     this.#stats = source;
   }

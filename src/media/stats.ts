@@ -1,7 +1,7 @@
 /**
  * Small readers over `RTCStatsReport`s, shared by the active speaker detector and the network quality
  * monitor. Browsers differ in which fields they fill, so every field is optional.
- * @internal
+ * (Internal module: not part of the public API.)
  */
 import type { Participant } from '../stage/types';
 

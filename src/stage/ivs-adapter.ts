@@ -63,7 +63,8 @@ export function ivsSdkOf(mod: unknown): IvsSdk {
   const keys = typeof mod === 'object' && mod !== null ? Object.keys(mod).slice(0, 8).join(', ') || 'none' : typeof mod;
   throw new StageError(
     'join',
-    `amazon-ivs-web-broadcast loaded, but neither its exports nor its default export have Stage, LocalStageStream, StageEvents and SubscribeType (exports: ${keys}). Check that your bundler resolves the package itself, not a stub.`,
+    'amazon-ivs-web-broadcast loaded, but neither its exports nor its default export have Stage, LocalStageStream, StageEvents ' +
+      `and SubscribeType (exports: ${keys}). Check that your bundler resolves the package itself, not a stub.`,
   );
 }
 

@@ -22,7 +22,8 @@ export const loadIvsDriver: () => Promise<StageDriver> = loadOnce(
   (cause) =>
     new StageError(
       'join',
-      `Could not load amazon-ivs-web-broadcast, which joining an Amazon IVS stage needs (${messageOf(cause)}). Install it (npm install amazon-ivs-web-broadcast) and check that your bundler serves this package's chunks.`,
+      `Could not load amazon-ivs-web-broadcast, which joining an Amazon IVS stage needs (${messageOf(cause)}). ` +
+        "Install it (npm install amazon-ivs-web-broadcast) and check that your bundler serves this package's chunks.",
       { cause },
     ),
 );

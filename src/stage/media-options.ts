@@ -30,7 +30,7 @@ export interface PublishConfig {
   video?: DriverStreamConfig;
 }
 
-/** Validates {@link PublishMediaOptions}. @internal */
+/** Validates {@link PublishMediaOptions}. */
 export function validateMediaOptions(media: unknown, field = 'media'): asserts media is PublishMediaOptions | undefined {
   if (media === undefined) return;
   if (typeof media !== 'object' || media === null) throw new ValidationError(field, 'must be an object like { audio: true, video: true }.');

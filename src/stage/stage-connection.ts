@@ -1,7 +1,9 @@
 /**
  * StageSession's connection engine: it owns the connection (the driver's stage and its listeners, the
  * participant store, the local media), follows the media stack's lifecycle, and reports to its
- * session through an {@link EngineHost}. `stage-session.ts` imports this module on the first `join()`,
+ * session through an {@link EngineHost}. Its collaborators: `participant-events.ts` (driver participant
+ * events → store snapshots and session events), `driver-strategy.ts` (the strategy handed to the stage)
+ * and `local-media.ts` (captured media). `stage-session.ts` imports this module on the first `join()`,
  * while the stage driver loads, so a page that never joins does not load it. Both files share only
  * the types of `types.ts`.
  *
@@ -15,28 +17,19 @@
  *   when it gives up (a `JOIN_ERROR` with TIMEOUT or FAILED, after its retries), or when the app leaves;
  * - other errors are reported (`error`) and the connection continues; a connection error reported just
  *   before the stage leaves refines the reason (TOKEN_EXPIRED → `token-expired`).
- * The driver's `leave()` is called at most once per connection, and never after the driver left. @internal
+ * The driver's `leave()` is called at most once per connection, and never after the driver left. (Internal module: not part of the public API.)
  */
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
 import { resolveMediaDevices, type MediaDevicesLike } from '../core/media-devices';
-import type {
-  DriverConnectionState,
-  DriverLeftReason,
-  DriverParticipantInfo,
-  DriverStage,
-  DriverStageError,
-  DriverStageEventMap,
-  DriverStrategy,
-  DriverStream,
-  DriverSubscribeType,
-} from './driver';
+import type { DriverConnectionState, DriverLeftReason, DriverStage, DriverStageError, DriverStageEventMap } from './driver';
 import { LocalMedia, republishMedia } from './local-media';
-import { localFromClaims, mergeLocalInfo, withLocalMute } from './local-participant';
+import { localFromClaims, withLocalMute } from './local-participant';
+import { ParticipantEvents } from './participant-events';
 import type { PublishConfig, PublishMediaOptions } from './media-options';
-import { ParticipantStore, participantFromInfo, type StoreChange } from './participant-store';
+import { ParticipantStore } from './participant-store';
+import { createDriverStrategy } from './driver-strategy';
 import { isDriverStageError, isExchangeError, isGiveUpError, mapDriverError, mapLeftReason } from './reasons';
-import { toDriverSubscribeType } from './strategies';
 import type { EngineHost, EngineJoin, EngineModule, LeftReason, Participant, StageEngineApi } from './types';
 
 /**
@@ -69,12 +62,14 @@ export class StageEngine implements StageEngineApi {
   readonly #publishConfig: PublishConfig;
   readonly #media: LocalMedia;
   readonly #store = new ParticipantStore();
+  readonly #events: ParticipantEvents;
   #conn: Connection | undefined;
 
   constructor(host: EngineHost, options: { mediaDevices: MediaDevicesLike | undefined; publishConfig: PublishConfig }) {
     this.#host = host;
     this.#publishConfig = options.publishConfig;
     this.#media = new LocalMedia(() => resolveMediaDevices(options.mediaDevices));
+    this.#events = new ParticipantEvents(host, this.#store, this.#media, () => this.#conn?.claims);
   }
 
   get participants(): readonly Participant[] {
@@ -128,7 +123,17 @@ export class StageEngine implements StageEngineApi {
         this.#host.setPublishing(true);
       }
       if (conn.ended) return await joinPromise;
-      const stage = driver.createStage(conn.token, this.#createDriverStrategy(conn));
+      const stage = driver.createStage(
+        conn.token,
+        createDriverStrategy({
+          host: this.#host,
+          store: this.#store,
+          media: this.#media,
+          claims: () => conn.claims,
+          live: () => !conn.ended && this.#conn === conn,
+          isLocal: (claims, info) => this.#events.isLocal(claims, info),
+        }),
+      );
       conn.stage = stage;
       this.#attach(conn, stage);
       stage.join().catch((cause: unknown) => {
@@ -161,7 +166,7 @@ export class StageEngine implements StageEngineApi {
     const id = this.#conn?.claims.participantId;
     if (id === undefined || !this.#store.get(id)) return undefined;
     const change = this.#store.upsert(id, (p) => withLocalMute(p!, this.#host.muted));
-    this.#emitChange(change);
+    this.#events.emitChange(change);
     return change.participant;
   }
 
@@ -169,7 +174,10 @@ export class StageEngine implements StageEngineApi {
   async exchangeToken(token: string, claims: ParticipantTokenClaims): Promise<void> {
     const conn = this.#connected('exchangeToken');
     if (claims.participantId !== conn.claims.participantId) {
-      throw new ValidationError('token', `is for participant ${claims.participantId}, but this session is participant ${conn.claims.participantId}. Exchange only tokens minted for the same participant.`);
+      throw new ValidationError(
+        'token',
+        `is for participant ${claims.participantId}, but this session is participant ${conn.claims.participantId}. Exchange only tokens minted for the same participant.`,
+      );
     }
     if (conn.claims.stageArn !== undefined && claims.stageArn !== undefined && claims.stageArn !== conn.claims.stageArn) {
       throw new ValidationError('token', `is for stage ${claims.stageArn}, not ${conn.claims.stageArn}.`);
@@ -188,12 +196,12 @@ export class StageEngine implements StageEngineApi {
     conn.claims = claims;
     conn.token = token;
     const change = this.#store.upsert(claims.participantId, (p) => localFromClaims(claims, this.#host.muted, p));
-    this.#emitChange(change);
+    this.#events.emitChange(change);
     if (!claims.capabilities.publish && this.#host.publishing) {
       this.#host.setPublishing(false);
       stage.refreshStrategy();
       this.#media.release();
-      this.#syncLocalStreams();
+      this.#events.syncLocalStreams();
     } else {
       stage.refreshStrategy();
     }
@@ -203,7 +211,7 @@ export class StageEngine implements StageEngineApi {
   async replaceTrack(track: MediaStreamTrack, adopt: boolean): Promise<void> {
     const conn = this.#connected('replaceTrack');
     await this.#media.replace(track, conn.driver, this.#publishConfig, this.#host.muted, adopt);
-    this.#syncLocalStreams();
+    this.#events.syncLocalStreams();
     conn.stage.refreshStrategy();
   }
 
@@ -216,7 +224,7 @@ export class StageEngine implements StageEngineApi {
       this.#host.setPublishing(false);
       stage.refreshStrategy();
       this.#media.release();
-      this.#syncLocalStreams();
+      this.#events.syncLocalStreams();
       return;
     }
     if (!conn.claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
@@ -228,7 +236,7 @@ export class StageEngine implements StageEngineApi {
     }
     if (media !== undefined) conn.media = media;
     this.#host.setPublishing(true);
-    this.#syncLocalStreams();
+    this.#events.syncLocalStreams();
     stage.refreshStrategy();
   }
 
@@ -291,19 +299,15 @@ export class StageEngine implements StageEngineApi {
     on('stageConnectionStateChanged', (state) => this.#onConnectionState(conn, state));
     on('stageLeft', (reason) => this.#onStageLeft(conn, reason));
     on('error', (error) => this.#onDriverError(conn, error));
-    on('stageParticipantJoined', (info) => this.#emitChange(this.#applyInfo(conn, info)));
-    on('stageParticipantMetadataChanged', (info) => this.#emitChange(this.#applyInfo(conn, info)));
-    on('stageParticipantLeft', (info) => this.#onParticipantLeft(conn, info));
-    on('stageParticipantPublishStateChanged', (info, state) => {
-      this.#emitChange(this.#store.setPublishState(info, state, this.#idOf(conn, info)));
-    });
-    on('stageParticipantSubscribeStateChanged', (info, state) => {
-      if (this.#isLocal(conn, info)) return;
-      this.#emitChange(this.#store.setSubscribeState(info, state));
-    });
-    on('stageParticipantStreamsAdded', (info, streams) => this.#onStreamsAdded(conn, info, streams));
-    on('stageParticipantStreamsRemoved', (info, streams) => this.#onStreamsRemoved(conn, info, streams));
-    on('stageStreamMuteChanged', (info, stream) => this.#onStreamMute(conn, info, stream));
+    const events = this.#events;
+    on('stageParticipantJoined', (info) => events.applyInfo(conn.claims, info));
+    on('stageParticipantMetadataChanged', (info) => events.applyInfo(conn.claims, info));
+    on('stageParticipantLeft', (info) => events.left(conn.claims, info));
+    on('stageParticipantPublishStateChanged', (info, state) => events.publishState(conn.claims, info, state));
+    on('stageParticipantSubscribeStateChanged', (info, state) => events.subscribeState(conn.claims, info, state));
+    on('stageParticipantStreamsAdded', (info, streams) => events.streamsAdded(conn.claims, info, streams));
+    on('stageParticipantStreamsRemoved', (info, streams) => events.streamsRemoved(conn.claims, info, streams));
+    on('stageStreamMuteChanged', (info, stream) => events.streamMute(conn.claims, info, stream));
     on('stageSubscriberCountChanged', (count) => this.#host.setSubscriberCount(count));
   }
 
@@ -326,7 +330,7 @@ export class StageEngine implements StageEngineApi {
     const joining = conn.settleJoin !== undefined;
     switch (state) {
       case 'connected':
-        this.#ensureLocalParticipant(conn);
+        this.#events.ensureLocal(conn.claims);
         this.#host.setState('connected');
         if (conn.settleJoin) {
           const { resolve } = conn.settleJoin;
@@ -377,135 +381,6 @@ export class StageEngine implements StageEngineApi {
     if (!ends) return;
     if (conn.settleJoin) this.#failJoin(conn, driverError);
     else this.#end(conn, 'error', error);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Participants
-
-  #isLocal(conn: Connection, info: DriverParticipantInfo): boolean {
-    return info.isLocal || info.id === conn.claims.participantId;
-  }
-
-  #idOf(conn: Connection, info: DriverParticipantInfo): string {
-    return this.#isLocal(conn, info) ? conn.claims.participantId : info.id;
-  }
-
-  #ensureLocalParticipant(conn: Connection): void {
-    const id = conn.claims.participantId;
-    if (!this.#store.get(id)) {
-      this.#emitChange(this.#store.upsert(id, (p) => localFromClaims(conn.claims, this.#host.muted, p)));
-    }
-    this.#syncLocalStreams();
-  }
-
-  #applyInfo(conn: Connection, info: DriverParticipantInfo): StoreChange {
-    if (!this.#isLocal(conn, info)) return this.#store.applyInfo(info);
-    // The local participant's capabilities, streams and mute come from this session, not the info.
-    return this.#store.upsert(conn.claims.participantId, (current) => mergeLocalInfo(localFromClaims(conn.claims, this.#host.muted, current), info));
-  }
-
-  #onParticipantLeft(conn: Connection, info: DriverParticipantInfo): void {
-    if (this.#isLocal(conn, info)) return; // The local participant leaves with the session (stageLeft).
-    const participant = this.#store.remove(info.id);
-    if (participant) this.#host.emit('participantLeft', { participant });
-  }
-
-  #onStreamsAdded(conn: Connection, info: DriverParticipantInfo, streams: DriverStream[]): void {
-    if (this.#isLocal(conn, info)) {
-      // Local streams are the session's own media (already shown); the driver echoes them.
-      this.#syncLocalStreams();
-      return;
-    }
-    const { change, added } = this.#store.addStreams(info, streams);
-    this.#emitChange(change);
-    if (added.length > 0) this.#host.emit('streamsChanged', { participant: change.participant, added, removed: [] });
-  }
-
-  #onStreamsRemoved(conn: Connection, info: DriverParticipantInfo, streams: DriverStream[]): void {
-    if (this.#isLocal(conn, info)) return;
-    const { change, removed } = this.#store.removeStreams(info, streams);
-    this.#emitChange(change);
-    if (removed.length > 0) this.#host.emit('streamsChanged', { participant: change.participant, added: [], removed });
-  }
-
-  #onStreamMute(conn: Connection, info: DriverParticipantInfo, stream: DriverStream): void {
-    if (this.#isLocal(conn, info)) return; // Local mute is driven by setMuted().
-    const before = this.#store.get(info.id);
-    const change = this.#store.setStreamMuted(info, stream);
-    this.#emitChange(change);
-    const kind = stream.streamType === 'audio' ? 'audio' : stream.streamType === 'video' ? 'video' : undefined;
-    if (!kind || change.type === 'unchanged') return;
-    const wasMuted = kind === 'audio' ? before?.audioMuted : before?.videoMuted;
-    const muted = kind === 'audio' ? change.participant.audioMuted : change.participant.videoMuted;
-    if (wasMuted !== muted) this.#host.emit('muteChanged', { participant: change.participant, kind, muted });
-  }
-
-  /** Makes the local participant's streams match the session's local media. */
-  #syncLocalStreams(): void {
-    const id = this.#conn?.claims.participantId;
-    if (id === undefined || !this.#store.get(id)) return;
-    const { change, added, removed } = this.#store.replaceStreams(id, this.#media.streams);
-    if (!change) return;
-    const withMute = this.#store.upsert(id, (p) => withLocalMute(p!, this.#host.muted));
-    const participant = withMute.participant;
-    if (change.type === 'updated' && withMute.type === 'updated') {
-      this.#emitChange({ type: 'updated', participant, previous: change.previous, changes: [...new Set([...change.changes, ...withMute.changes])] });
-    } else if (change.type === 'updated') {
-      this.#emitChange({ ...change, participant });
-    } else {
-      this.#emitChange(withMute);
-    }
-    if (added.length > 0 || removed.length > 0) this.#host.emit('streamsChanged', { participant, added, removed });
-  }
-
-  #emitChange(change: StoreChange): void {
-    if (change.type === 'joined') this.#host.emit('participantJoined', { participant: change.participant });
-    else if (change.type === 'updated') {
-      this.#host.emit('participantUpdated', { participant: change.participant, previous: change.previous, changes: change.changes });
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Strategy
-
-  /**
-   * The strategy handed to one connection's stage. It delegates to the current strategy and session
-   * state, and answers "nothing" once that connection is over (the media stack may still ask).
-   */
-  #createDriverStrategy(conn: Connection): DriverStrategy {
-    const live = () => !conn.ended && this.#conn === conn;
-    return {
-      stageStreamsToPublish: () => (live() && this.#host.publishing ? [...this.#media.streams] : []),
-      shouldPublishParticipant: () => live() && this.#shouldPublish(conn),
-      shouldSubscribeToParticipant: (info) => (live() ? this.#subscribeType(conn, info) : 'none'),
-    };
-  }
-
-  #shouldPublish(conn: Connection): boolean {
-    if (!this.#host.publishing || !conn.claims.capabilities.publish) return false;
-    const local = this.#store.get(conn.claims.participantId) ?? localFromClaims(conn.claims, this.#host.muted, undefined);
-    try {
-      return this.#host.strategy.shouldPublish(local) === true;
-    } catch (cause) {
-      this.#reportStrategyError('shouldPublish', cause);
-      return false;
-    }
-  }
-
-  #subscribeType(conn: Connection, info: DriverParticipantInfo): DriverSubscribeType {
-    if (!conn.claims.capabilities.subscribe || this.#isLocal(conn, info)) return 'none';
-    const participant = this.#store.get(info.id) ?? participantFromInfo(info);
-    try {
-      return toDriverSubscribeType(this.#host.strategy.shouldSubscribe(participant));
-    } catch (cause) {
-      this.#reportStrategyError('shouldSubscribe', cause);
-      return 'none';
-    }
-  }
-
-  #reportStrategyError(method: string, cause: unknown): void {
-    const message = messageOf(cause);
-    this.#host.emit('error', { error: new ValidationError(`strategy.${method}`, `threw (${message}); the session used the safe default (nothing).`, { cause }) });
   }
 }
 

@@ -1,12 +1,12 @@
 /**
- * StageSession: what an app loads with the package (options, state, argument and token checks,
- * events). The connection engine (`stage-connection.ts`: driver wiring, participant store, local
+ * StageSession: what an app loads with the package (state, argument and token checks, events; its
+ * option types are in `session-options.ts`, a join still loading in `pending-join.ts`). The connection engine (`stage-connection.ts`: driver wiring, participant store, local
  * media, error mapping, strategy adapter) is imported on the first `join()`, in parallel with the
  * stage driver, so a page that never joins never loads it.
  */
 import type { AddonEmit, AddonHost, SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
-import { listenerErrorsTo, type Logger } from '../core/logger';
+import { listenerErrorsTo } from '../core/logger';
 import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { assertTokenUsable } from '../core/token';
@@ -27,48 +27,10 @@ import type {
   StageSessionState,
 } from './types';
 
-/** Options of the {@link StageSession} constructor. */
-export interface StageSessionOptions {
-  /**
-   * Picks the media stack for a token. Default: {@link defaultStageFactory} (ivs-local tokens use the
-   * local driver, all others Amazon IVS via `amazon-ivs-web-broadcast`, loaded on first join).
-   */
-  stageFactory?: StageFactory;
-  /** What to publish and subscribe to. Default `'host'`. Change later with `setStrategy()`. */
-  strategy?: StrategyOption;
-  /** Source of camera/microphone tracks. Default: `navigator.mediaDevices`, read when first needed. */
-  mediaDevices?: MediaDevicesLike;
-  /** Encoder settings per kind for published streams (bitrate, frame rate, simulcast, stereo). */
-  publishConfig?: PublishConfig;
-  /** Receives diagnostics: an event listener that throws is reported to `logger.error` (default: `console`). */
-  logger?: Logger;
-  /**
-   * Called when an event listener throws (default: `console.error`). The session state is unaffected.
-   * @deprecated Use `logger`; this wins over it when both are given.
-   */
-  onListenerError?: (error: unknown, event: string) => void;
-}
+import { createPendingJoin, type PendingJoin } from './pending-join';
+import type { JoinOptions, StageSessionOptions } from './session-options';
 
-/** Options of {@link StageSession.join}. */
-export interface JoinOptions {
-  /** A participant token from CreateParticipantToken (or ivs-local). */
-  token: string;
-  /** Publish camera/microphone once connected. Needs the token's `PUBLISH` capability. */
-  publish: boolean;
-  /** What to publish when `publish` is true. Default: camera and microphone. */
-  media?: PublishMediaOptions;
-  /** Cancels the join: it rejects with {@link AbortedError} and everything acquired is released. */
-  signal?: AbortSignal;
-}
-
-/** A join whose driver (and engine) are still loading: the session owns it until the engine does. */
-interface PendingJoin {
-  /** Set when the join was aborted or left while loading. */
-  cancelled: AbortedError | undefined;
-  /** Rejects with `cancelled`, so the join does not wait for a load that may never end. */
-  readonly whenCancelled: Promise<never>;
-  readonly cancel: (error: AbortedError) => void;
-}
+export type { StageSessionOptions, JoinOptions } from './session-options';
 
 const loadEngine = loadOnce(
   (): Promise<EngineModule> => import('./stage-connection'),
@@ -194,10 +156,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
     const claims = assertTokenUsable(token);
     if (publish && !claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
 
-    let cancel!: (error: AbortedError) => void;
-    const whenCancelled = new Promise<never>((_, reject) => (cancel = reject));
-    whenCancelled.catch(() => {}); // Only ever raced against the loads below.
-    const pending: PendingJoin = { cancelled: undefined, whenCancelled, cancel };
+    const pending = createPendingJoin();
     this.#pending = pending;
     this.#leftReason = undefined;
     this.#setState('connecting');

@@ -110,7 +110,7 @@ export interface StageSessionEvents {
 /** How much of a remote participant to receive. */
 export type SubscribeDecision = 'none' | 'audio' | 'audio-video';
 
-/** A strategy with both decisions defined. @internal */
+/** A strategy with both decisions defined. */
 export interface ResolvedStrategy {
   shouldSubscribe(participant: Participant): SubscribeDecision;
   shouldPublish(localParticipant: Participant): boolean;

@@ -1,7 +1,8 @@
 /**
- * IVS Chat control-plane operations (service `ivschat`), per ivs-facts §3: rooms, chat tokens and
+ * IVS Chat control-plane operations (service `ivschat`, as the IVS Chat API reference documents them): rooms, chat tokens and
  * the messaging operations, which reach connected clients through the hub's events.
  */
+import { IVS_CHAT_ROOM_DEFAULTS, IVS_LIMITS } from 'aws-ivs-realtime/protocol';
 import { AwsServiceError } from './aws-error';
 import type { LocalChatCapability } from './hub';
 import { randomId } from './ids';
@@ -14,8 +15,9 @@ import { ATTRIBUTES_RULE, NAME_RULE, ROOM_ARN_RULE, TAGS_RULE, type Fields, type
 const CHAT_CAPABILITIES: readonly LocalChatCapability[] = ['SEND_MESSAGE', 'DISCONNECT_USER', 'DELETE_MESSAGE'];
 const FALLBACK_RESULTS = ['ALLOW', 'DENY'] as const;
 
-const DEFAULT_RATE = 10;
-const DEFAULT_LENGTH = 500;
+const { maximumMessageRatePerSecond: DEFAULT_RATE, maximumMessageLength: DEFAULT_LENGTH } = IVS_CHAT_ROOM_DEFAULTS;
+const RATE_RULE = { min: IVS_LIMITS.messageRateMin, max: IVS_LIMITS.messageRateMax };
+const LENGTH_RULE = { min: IVS_LIMITS.messageLengthMin, max: IVS_LIMITS.messageLengthMax };
 const DEFAULT_SESSION_MINUTES = 60;
 
 const LOGGING_ARN_RULE: StringRule = {
@@ -31,8 +33,8 @@ const HANDLER_URI_RULE: StringRule = {
   patternText: '$|^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+.*',
 };
 const MESSAGE_ID_RULE: RequiredStringRule = { required: true, min: 12, max: 12, pattern: /^[a-zA-Z0-9]+$/, patternText: '[a-zA-Z0-9]+' };
-const REASON_RULE: StringRule = { min: 1, max: 256 };
-const USER_ID_RULE: RequiredStringRule = { required: true, min: 1, max: 128 };
+const REASON_RULE: StringRule = { min: 1, max: IVS_LIMITS.chatReasonMaxLength };
+const USER_ID_RULE: RequiredStringRule = { required: true, min: 1, max: IVS_LIMITS.chatUserIdMaxLength };
 
 function readHandler(f: Fields | undefined): MessageReviewHandlerRecord | undefined {
   if (!f) return undefined;
@@ -74,8 +76,8 @@ export const chatOperations: Record<string, OperationHandler> = {
   CreateRoom(ctx) {
     const f = ctx.input;
     const name = f.string('name', NAME_RULE) ?? '';
-    const maximumMessageRatePerSecond = f.integer('maximumMessageRatePerSecond', { min: 1, max: 100 }) ?? DEFAULT_RATE;
-    const maximumMessageLength = f.integer('maximumMessageLength', { min: 1, max: 500 }) ?? DEFAULT_LENGTH;
+    const maximumMessageRatePerSecond = f.integer('maximumMessageRatePerSecond', RATE_RULE) ?? DEFAULT_RATE;
+    const maximumMessageLength = f.integer('maximumMessageLength', LENGTH_RULE) ?? DEFAULT_LENGTH;
     const handler = readHandler(f.object('messageReviewHandler'));
     const tags = f.stringMap('tags', TAGS_RULE) ?? {};
     assertNoAwsTagKeys(tags);
@@ -109,8 +111,8 @@ export const chatOperations: Record<string, OperationHandler> = {
     const f = ctx.input;
     const arn = f.string('identifier', ROOM_ARN_RULE);
     const name = f.string('name', NAME_RULE);
-    const rate = f.integer('maximumMessageRatePerSecond', { min: 1, max: 100 });
-    const length = f.integer('maximumMessageLength', { min: 1, max: 500 });
+    const rate = f.integer('maximumMessageRatePerSecond', RATE_RULE);
+    const length = f.integer('maximumMessageLength', LENGTH_RULE);
     const handler = readHandler(f.object('messageReviewHandler'));
     const logging = f.stringList('loggingConfigurationIdentifiers', { max: 3, item: LOGGING_ARN_RULE });
     const room = requireRoom(ctx, arn);
@@ -171,12 +173,12 @@ export const chatOperations: Record<string, OperationHandler> = {
     const roomArn = f.string('roomIdentifier', ROOM_ARN_RULE);
     const userId = f.string('userId', USER_ID_RULE);
     const capabilities = f.enumList('capabilities', CHAT_CAPABILITIES) ?? [];
-    const minutes = f.integer('sessionDurationInMinutes', { min: 1, max: 180 }) ?? DEFAULT_SESSION_MINUTES;
+    const minutes = f.integer('sessionDurationInMinutes', { min: IVS_LIMITS.chatSessionMinMinutes, max: IVS_LIMITS.chatSessionMaxMinutes }) ?? DEFAULT_SESSION_MINUTES;
     const attributes = f.stringMap('attributes', ATTRIBUTES_RULE) ?? {};
     const room = requireRoom(ctx, roomArn);
     const sessionExpiresAt = new Date(ctx.now.getTime() + minutes * 60_000);
     // The token may be used to connect until the session ends (one use only). A shorter
-    // tokenExpirationTime would make the chat SDK reconnect every ~30 s (ivs-facts §4.6).
+    // tokenExpirationTime would make the chat SDK reconnect every ~30 s.
     const grant = ctx.state.issueChatToken(
       {
         roomArn: room.arn,

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { AwsServiceError, errorBody, type ServiceName } from './aws-error';
 import { IvsLocalError } from './errors';
 
-/** Request headers a browser page using the AWS SDK sends (ivs-facts §1.3). */
+/** Request headers a browser page using the AWS SDK (v3) sends. */
 const ALLOWED_HEADERS = [
   'authorization',
   'content-type',

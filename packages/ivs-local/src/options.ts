@@ -1,4 +1,5 @@
 /** The options of `startLocalIvs()` and their checked, defaulted form. */
+import { AWS_REGION_PATTERN } from 'aws-ivs-realtime/protocol';
 import type { ChatModuleOptions } from './chat/chat-module';
 import { IvsLocalOptionError } from './errors';
 import type { LocalCredentials } from './sigv4';
@@ -102,7 +103,7 @@ export function resolveOptions(options: StartLocalIvsOptions): IvsLocalConfig {
   const accountId = options.accountId ?? '123456789012';
   // A private copy: the AWS SDK annotates credential objects it is given, so none is frozen.
   const credentials: LocalCredentials = { ...(options.credentials ?? DEFAULT_LOCAL_CREDENTIALS) };
-  if (typeof region !== 'string' || !/^[a-z0-9-]+$/.test(region)) {
+  if (typeof region !== 'string' || !AWS_REGION_PATTERN.test(region)) {
     throw new IvsLocalOptionError('region', `startLocalIvs: region "${String(region)}" is not a valid region name (e.g. us-east-1).`);
   }
   if (typeof accountId !== 'string' || !/^[0-9]+$/.test(accountId)) {

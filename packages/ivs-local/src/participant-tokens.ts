@@ -1,5 +1,5 @@
 /**
- * Participant tokens minted by ivs-local: ES384 JWTs with the IVS claim names (ivs-facts §5.2),
+ * Participant tokens minted by ivs-local: ES384 JWTs with the IVS claim names (IVS Real-Time User Guide, "Distribute Participant Tokens"),
  * signed by a P-384 key pair generated at start (or restored from the data file), plus the claim
  * `ivs_local: true` that routes the SDK to the local stage driver.
  */

@@ -146,7 +146,9 @@ export async function loadDataFile(path: string, expected: { region: string; acc
     throw new LocalDataFileError(
       'mismatch',
       path,
-      `The ivs-local data file ${path} holds resources of region ${state.region} / account ${state.accountId}, but this instance runs as ${expected.region} / ${expected.accountId}. Start with --region ${state.region} (and the same account id), or use another data file.`,
+      `The ivs-local data file ${path} holds resources of region ${state.region} / account ${state.accountId}, ` +
+        `but this instance runs as ${expected.region} / ${expected.accountId}. ` +
+        `Start with --region ${state.region} (and the same account id), or use another data file.`,
     );
   }
   return state;

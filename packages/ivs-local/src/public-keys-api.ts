@@ -25,7 +25,8 @@ function publicKeyOutput(key: PublicKeyRecord): Record<string, unknown> {
 function requirePublicKey(ctx: OperationContext, arn: string): PublicKeyRecord {
   const key = ctx.state.publicKeys.get(arn);
   if (!key) {
-    throw AwsServiceError.notFound('RESOURCE', arn.split('/').pop() ?? arn, `Public key not found: ${arn}. Import it with ImportPublicKey, or check the ARN (region and account must match this ivs-local).`);
+    const advice = 'Import it with ImportPublicKey, or check the ARN (region and account must match this ivs-local).';
+    throw AwsServiceError.notFound('RESOURCE', arn.split('/').pop() ?? arn, `Public key not found: ${arn}. ${advice}`);
   }
   return key;
 }

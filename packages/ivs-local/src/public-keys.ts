@@ -1,5 +1,5 @@
 /**
- * Imported public keys for self-signed participant tokens (ivs-facts §5.2, §2.7): an app generates
+ * Imported public keys for self-signed participant tokens (IVS Real-Time API reference, ImportPublicKey): an app generates
  * an ECDSA P-384 key pair, imports the public half with `ImportPublicKey`, and signs ES384 JWTs
  * with the IVS claims itself; ivs-local verifies them at join time. Deleting the key revokes every
  * token it signed (for new joins and token exchanges).
@@ -55,7 +55,8 @@ export function parsePublicKeyMaterial(material: string): ParsedPublicKey {
   if (key.asymmetricKeyType !== 'ec' || curve !== 'secp384r1') {
     const found = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${curve ?? 'unknown'}` : `a ${key.asymmetricKeyType ?? 'unknown'} key`;
     throw AwsServiceError.validation(
-      `publicKeyMaterial must be an ECDSA P-384 (secp384r1) public key, used to verify ES384 participant tokens; this is ${found}. Generate one with \`openssl ecparam -name secp384r1 -genkey -noout -out private.pem\`.`,
+      `publicKeyMaterial must be an ECDSA P-384 (secp384r1) public key, used to verify ES384 participant tokens; this is ${found}. ` +
+        'Generate one with `openssl ecparam -name secp384r1 -genkey -noout -out private.pem`.',
     );
   }
   const der = key.export({ format: 'der', type: 'spki' });

@@ -3,10 +3,12 @@
  * and stage sessions (public keys: `public-keys-api.ts`). Field limits follow the model; every
  * violation is a `ValidationException` naming the field.
  */
+import { IVS_LIMITS } from 'aws-ivs-realtime/protocol';
 import { AwsServiceError } from './aws-error';
 import { randomId } from './ids';
 import type { OperationContext, OperationHandler } from './operations';
 import { paginate, seqKey } from './pagination';
+import { defaultRecordingConfiguration, readRecordingConfiguration } from './stage-recording';
 import type { ParticipantRecord, StageRecord, StageSessionRecord } from './state';
 import {
   ATTRIBUTES_RULE,
@@ -20,65 +22,14 @@ import {
 } from './validate';
 
 const CAPABILITIES = ['PUBLISH', 'SUBSCRIBE'] as const;
-const MEDIA_TYPES = ['AUDIO_VIDEO', 'AUDIO_ONLY', 'NONE'] as const;
-const THUMBNAIL_STORAGE = ['SEQUENTIAL', 'LATEST'] as const;
-const RECORDING_MODES = ['INTERVAL', 'DISABLED'] as const;
 const PARTICIPANT_STATES = ['CONNECTED', 'DISCONNECTED'] as const;
 const RECORDING_STATE_FILTERS = ['STARTING', 'ACTIVE', 'STOPPING', 'STOPPED', 'FAILED'] as const;
 
 const DEFAULT_TOKEN_DURATION_MINUTES = 720;
-const MAX_TOKEN_DURATION_MINUTES = 20160;
+const MAX_TOKEN_DURATION_MINUTES = IVS_LIMITS.participantTokenMaxMinutes;
 
-const PARTICIPANT_ID_RULE: RequiredStringRule = { required: true, min: 0, max: 64, pattern: /^[a-zA-Z0-9-]*$/, patternText: '[a-zA-Z0-9-]*' };
+const PARTICIPANT_ID_RULE: RequiredStringRule = { required: true, min: 0, max: IVS_LIMITS.participantIdMaxLength, pattern: /^[a-zA-Z0-9-]*$/, patternText: '[a-zA-Z0-9-]*' };
 const PARTICIPANT_TOKEN_ID_RULE: RequiredStringRule = { required: true, min: 0, max: 64, pattern: /^[a-zA-Z0-9-_]*$/, patternText: '[a-zA-Z0-9-_]*' };
-const STORAGE_ARN_RULE: RequiredStringRule = {
-  required: true,
-  min: 0,
-  max: 128,
-  pattern: /^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration\/[a-zA-Z0-9-]+$/,
-  patternText: '^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$',
-};
-
-function defaultRecordingConfiguration(): Record<string, unknown> {
-  // Defaults as AWS echoes them (awscli CreateStage example).
-  return {
-    storageConfigurationArn: '',
-    mediaTypes: ['AUDIO_VIDEO'],
-    thumbnailConfiguration: { targetIntervalSeconds: 60, storage: ['SEQUENTIAL'], recordingMode: 'DISABLED' },
-    recordingReconnectWindowSeconds: 0,
-    hlsConfiguration: { targetSegmentDurationSeconds: 6 },
-    recordParticipantReplicas: true,
-  };
-}
-
-/** Reads `autoParticipantRecordingConfiguration`, filling AWS's defaults. ivs-local records nothing. */
-function readRecordingConfiguration(f: Fields): Record<string, unknown> {
-  const storageConfigurationArn = f.string('storageConfigurationArn', STORAGE_ARN_RULE);
-  const config = defaultRecordingConfiguration();
-  if (storageConfigurationArn === '') return config;
-  config['storageConfigurationArn'] = storageConfigurationArn;
-  const mediaTypes = f.enumList('mediaTypes', MEDIA_TYPES, { max: 1 });
-  if (mediaTypes) config['mediaTypes'] = mediaTypes;
-  const thumb = f.object('thumbnailConfiguration');
-  if (thumb) {
-    const t = config['thumbnailConfiguration'] as Record<string, unknown>;
-    const interval = thumb.integer('targetIntervalSeconds', { min: 1, max: 86400 });
-    const storage = thumb.enumList('storage', THUMBNAIL_STORAGE, { max: 2 });
-    const mode = thumb.enumValue('recordingMode', RECORDING_MODES);
-    if (interval !== undefined) t['targetIntervalSeconds'] = interval;
-    if (storage) t['storage'] = storage;
-    if (mode) t['recordingMode'] = mode;
-  }
-  const window = f.integer('recordingReconnectWindowSeconds', { min: 0, max: 300 });
-  if (window !== undefined) config['recordingReconnectWindowSeconds'] = window;
-  const hls = f.object('hlsConfiguration');
-  const segment = hls?.integer('targetSegmentDurationSeconds', { min: 2, max: 10 });
-  if (segment !== undefined) config['hlsConfiguration'] = { targetSegmentDurationSeconds: segment };
-  const replicas = f.boolean('recordParticipantReplicas');
-  if (replicas !== undefined) config['recordParticipantReplicas'] = replicas;
-  return config;
-}
-
 function stageOutput(ctx: OperationContext, stage: StageRecord): Record<string, unknown> {
   return {
     arn: stage.arn,
@@ -92,7 +43,10 @@ function stageOutput(ctx: OperationContext, stage: StageRecord): Record<string, 
 
 function requireStage(ctx: OperationContext, arn: string): StageRecord {
   const stage = ctx.state.stages.get(arn);
-  if (!stage) throw AwsServiceError.notFound('STAGE', arn.split('/').pop() ?? arn, `Stage not found: ${arn}. Create it with CreateStage, or check the ARN (region and account must match this ivs-local).`);
+  if (!stage) {
+    const advice = 'Create it with CreateStage, or check the ARN (region and account must match this ivs-local).';
+    throw AwsServiceError.notFound('STAGE', arn.split('/').pop() ?? arn, `Stage not found: ${arn}. ${advice}`);
+  }
   return stage;
 }
 
@@ -106,7 +60,7 @@ interface TokenRequest {
 function readTokenRequest(f: Fields): TokenRequest {
   return {
     duration: f.integer('duration', { min: 1, max: MAX_TOKEN_DURATION_MINUTES }),
-    userId: f.string('userId', { min: 0, max: 128 }),
+    userId: f.string('userId', { min: 0, max: IVS_LIMITS.participantUserIdMaxLength }),
     attributes: f.stringMap('attributes', ATTRIBUTES_RULE),
     capabilities: f.enumList('capabilities', CAPABILITIES, { max: 2 }),
   };
@@ -269,7 +223,7 @@ export const realtimeOperations: Record<string, OperationHandler> = {
     const f = ctx.input;
     const stageArn = f.string('stageArn', STAGE_ARN_RULE);
     const participantId = f.string('participantId', PARTICIPANT_TOKEN_ID_RULE);
-    const reason = f.string('reason', { min: 0, max: 128 });
+    const reason = f.string('reason', { min: 0, max: IVS_LIMITS.disconnectReasonMaxLength });
     requireStage(ctx, stageArn);
     ctx.state.events.raise('participantDisconnect', { stageArn, participantId, reason });
     return { body: {} };
@@ -279,7 +233,7 @@ export const realtimeOperations: Record<string, OperationHandler> = {
     const f = ctx.input;
     const stageArn = f.string('stageArn', STAGE_ARN_RULE);
     const sessionId = f.string('sessionId', SESSION_ID_RULE);
-    const filterByUserId = f.string('filterByUserId', { min: 0, max: 128 });
+    const filterByUserId = f.string('filterByUserId', { min: 0, max: IVS_LIMITS.participantUserIdMaxLength });
     const filterByPublished = f.boolean('filterByPublished');
     const filterByState = f.enumValue('filterByState', PARTICIPANT_STATES);
     const filterByRecordingState = f.enumValue('filterByRecordingState', RECORDING_STATE_FILTERS);

@@ -4,7 +4,6 @@
  * snapshotted to the data file (see `persistence.ts`).
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader } from 'jose';
 import {
   LocalHubEmitter,
   ParticipantTokenRejectedError,
@@ -15,14 +14,9 @@ import {
   type RoomLimits,
 } from './hub';
 import { stageSessionId } from './ids';
-import {
-  assertJwtShape,
-  TokenVerificationError,
-  verifyParticipantJwt,
-  type ParticipantTokenSigner,
-  type VerifiedParticipantClaims,
-} from './participant-tokens';
+import { TokenVerificationError, type ParticipantTokenSigner } from './participant-tokens';
 import { parsePublicKeyMaterial, type PublicKeyRecord } from './public-keys';
+import { verifyTokenClaims } from './token-verification';
 
 import type {
   ExchangedTokenRecord,
@@ -172,55 +166,10 @@ export class LocalIvsState implements LocalHub {
     this.#publicKeyObjects.delete(arn);
   }
 
-  /**
-   * Verifies a token's signature and claims. A `kid` header holding a public key ARN selects that
-   * imported key (deleted or unknown → `forged`); any other `kid` means ivs-local's own key; a
-   * token without `kid` is tried against ivs-local's key, then every imported key.
-   */
-  async #verifyClaims(token: string, now: Date): Promise<VerifiedParticipantClaims> {
-    assertJwtShape(token);
-    let kid: unknown;
-    try {
-      ({ kid } = decodeProtectedHeader(token));
-    } catch {
-      throw new TokenVerificationError('malformed', 'The participant token\'s header is not base64url JSON.');
-    }
-    if (typeof kid === 'string' && kid.startsWith('arn:')) {
-      const key = this.#publicKeyObjects.get(kid);
-      if (!key) {
-        throw new TokenVerificationError(
-          'forged',
-          `The participant token names the public key ${kid} (header "kid"), which is not imported in this ivs-local: it was deleted (which revokes its tokens) or never imported. Import it with ImportPublicKey.`,
-        );
-      }
-      return verifyParticipantJwt(token, key, now, {
-        forged: `The participant token's signature does not verify with the public key ${kid} it names: sign it with that key's private half (ES384).`,
-        renew: 'Sign a new one.',
-      });
-    }
-    if (kid !== undefined || this.#publicKeyObjects.size === 0) return this.signer.verify(token, now);
-    try {
-      return await this.signer.verify(token, now);
-    } catch (error) {
-      if (!(error instanceof TokenVerificationError) || error.reason !== 'forged') throw error;
-    }
-    for (const [arn, key] of this.#publicKeyObjects) {
-      try {
-        return await verifyParticipantJwt(token, key, now, { forged: '', renew: `Sign a new one (public key ${arn}).` });
-      } catch (error) {
-        if (!(error instanceof TokenVerificationError) || error.reason !== 'forged') throw error;
-      }
-    }
-    throw new TokenVerificationError(
-      'forged',
-      'The participant token was signed neither by this ivs-local nor by any imported public key. Self-signed tokens should name their public key ARN in the "kid" header.',
-    );
-  }
-
   async verifyParticipantToken(token: string, now: Date = new Date()): Promise<ParticipantGrant> {
     let claims;
     try {
-      claims = await this.#verifyClaims(token, now);
+      claims = await verifyTokenClaims(token, now, this.signer, this.#publicKeyObjects);
     } catch (error) {
       if (error instanceof TokenVerificationError) throw new ParticipantTokenRejectedError(error.reason, error.message);
       throw new ParticipantTokenRejectedError('malformed', 'The participant token could not be verified.');

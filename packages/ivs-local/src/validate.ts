@@ -3,6 +3,7 @@
  * `ValidationException` naming the field, in the AWS wording
  * (`Value 'x' at 'name' failed to satisfy constraint: ...`).
  */
+import { IVS_LIMITS } from 'aws-ivs-realtime/protocol';
 import { AwsServiceError } from './aws-error';
 
 export interface StringRule {
@@ -243,12 +244,12 @@ export class Fields {
   }
 }
 
-// Shared model constraints (ivs-facts §2, §3, §6).
-export const NAME_RULE: StringRule = { min: 0, max: 128, pattern: /^[a-zA-Z0-9-_]*$/, patternText: '[a-zA-Z0-9-_]*' };
+// Shared model constraints (IVS Real-Time and IVS Chat API references); the limits come from the SDK's IVS facts.
+export const NAME_RULE: StringRule = { min: 0, max: IVS_LIMITS.nameMaxLength, pattern: /^[a-zA-Z0-9-_]*$/, patternText: '[a-zA-Z0-9-_]*' };
 /** An ARN of `arn:aws:<service>:<region>:<account>:<kind>/<id>`, 1–128 characters. */
 function arnRule(service: string, kind: string): RequiredStringRule {
   const patternText = `arn:aws:${service}:[a-z0-9-]+:[0-9]+:${kind}/[a-zA-Z0-9-]+`;
-  return { required: true, min: 1, max: 128, pattern: new RegExp(`^${patternText}$`), patternText };
+  return { required: true, min: 1, max: IVS_LIMITS.arnMaxLength, pattern: new RegExp(`^${patternText}$`), patternText };
 }
 export const STAGE_ARN_RULE = arnRule('ivs', 'stage');
 export const ROOM_ARN_RULE = arnRule('ivschat', 'room');
@@ -259,6 +260,11 @@ export const SESSION_ID_RULE: RequiredStringRule = {
   pattern: /^st-[a-zA-Z0-9]+$/,
   patternText: 'st-[a-zA-Z0-9]+',
 };
-export const TAGS_RULE: StringMapRule = { maxEntries: 50, keyMin: 1, keyMax: 128, valueMax: 256 };
-export const ATTRIBUTES_RULE: StringMapRule = { maxTotalBytes: 1024 };
+export const TAGS_RULE: StringMapRule = {
+  maxEntries: IVS_LIMITS.tagsMaxCount,
+  keyMin: 1,
+  keyMax: IVS_LIMITS.tagKeyMaxLength,
+  valueMax: IVS_LIMITS.tagValueMaxLength,
+};
+export const ATTRIBUTES_RULE: StringMapRule = { maxTotalBytes: IVS_LIMITS.attributesMaxBytes };
 export const NEXT_TOKEN_RULE: StringRule = { min: 0, max: 1024, pattern: /^[a-zA-Z0-9+/=_-]*$/, patternText: '[a-zA-Z0-9+/=_-]*' };

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   attributesByteSize,
-  codePointLength,
   deleteMessageEvent,
   errorFrame,
   FrameError,
@@ -10,6 +9,7 @@ import {
   parseClientFrame,
 } from '../../../packages/ivs-local/src/chat/frames';
 import { TokenBucket } from '../../../packages/ivs-local/src/chat/rate-limiter';
+import { codePointLength } from '../../../src/core/checks';
 
 describe('emulator frame helpers', () => {
   it('makes unique 12-character alphanumeric ids', () => {

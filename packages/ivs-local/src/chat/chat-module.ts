@@ -1,5 +1,5 @@
 /**
- * ivs-local's IVS Chat Messaging WebSocket (see `ivs-facts.md` §4).
+ * ivs-local's IVS Chat Messaging WebSocket (as AWS's IVS Chat Messaging API reference documents it).
  *
  * - Upgrade on `/chat` (and `/chat/…`, and the origin's root `/` as on AWS); the chat token is the WebSocket subprotocol and is echoed.
  *   Tokens are one-time: unknown, used or expired tokens fail the handshake with an HTTP error.

@@ -105,9 +105,10 @@ export function disconnectUserEvent(userId: string, reason: string | undefined, 
 /**
  * Sent by ivs-local to every connection of a room just before the room's sockets are closed because
  * the room was deleted. The real service's behaviour on DeleteRoom is not documented; this event
- * lets clients (ChatSession) report `room-deleted` instead of a bare server disconnect.
+ * lets clients (ChatSession) report `room-deleted` instead of a bare server disconnect. Defined once,
+ * in the SDK's `core/ivs-limits.ts`, which ChatSession reads too.
  */
-export const ROOM_DELETED_EVENT = 'ivs-local:ROOM_DELETED';
+export { ROOM_DELETED_EVENT } from 'aws-ivs-realtime/protocol';
 
 /** A validated client request. */
 export type ClientRequest =
@@ -207,12 +208,6 @@ export function parseClientFrame(text: string): ClientRequest {
   }
 }
 
-/** Number of Unicode code points (room `maximumMessageLength` counts runes, not UTF-16 units or bytes). */
-export function codePointLength(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
 
 /** UTF-8 size of all keys and values of an attribute map (the unit of the documented 1 KB limits). */
 export function attributesByteSize(attributes: Record<string, string>): number {

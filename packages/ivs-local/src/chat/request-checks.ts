@@ -4,14 +4,15 @@
  * limit is the room's (see `rate-limiter.ts`).
  */
 import type { ChatTokenGrant, RoomLimits } from '../hub';
-import { attributesByteSize, CHAT_ID_PATTERN, codePointLength, errorFrame, type ClientRequest, type ErrorFrame } from './frames';
+import { codePointLength, IVS_LIMITS } from 'aws-ivs-realtime/protocol';
+import { attributesByteSize, CHAT_ID_PATTERN, errorFrame, type ClientRequest, type ErrorFrame } from './frames';
 
 /** Maximum total size (UTF-8 bytes of keys and values) of a message's `Attributes`. */
 export const MAX_MESSAGE_ATTRIBUTES_BYTES = 1024;
 /** DeleteMessage / DisconnectUser `Reason`: 1–256 characters (model constraint of the control-plane twins). */
-export const MAX_REASON_LENGTH = 256;
+export const MAX_REASON_LENGTH = IVS_LIMITS.chatReasonMaxLength;
 /** Chat `userId`: 1–128 characters. */
-export const MAX_USER_ID_LENGTH = 128;
+export const MAX_USER_ID_LENGTH = IVS_LIMITS.chatUserIdMaxLength;
 
 function badReason(reason: string | undefined): boolean {
   return reason !== undefined && (reason.length === 0 || reason.length > MAX_REASON_LENGTH);
