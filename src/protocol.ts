@@ -13,6 +13,3 @@ export { TypedEmitter } from './core/emitter';
 export { IVS_LIMITS, IVS_CHAT_ROOM_DEFAULTS, AWS_REGION_PATTERN, ROOM_DELETED_EVENT } from './core/ivs-limits';
 export { codePointLength } from './core/checks';
 export type { EventMap, Listener } from './core/emitter';
-// IVS's limits and the checks ivs-local applies with them (one source for the SDK and the emulator).
-export { IVS_LIMITS, IVS_CHAT_ROOM_DEFAULTS, AWS_REGION_PATTERN, ROOM_DELETED_EVENT } from './core/ivs-limits';
-export { codePointLength } from './core/checks';
