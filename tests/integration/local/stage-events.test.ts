@@ -3,8 +3,6 @@
  * IVSRealTimeClient. No media moves in these tests.
  */
 import {
-  CreateParticipantTokenCommand,
-  CreateStageCommand,
   DeleteStageCommand,
   DisconnectParticipantCommand,
   GetParticipantCommand,
@@ -12,7 +10,6 @@ import {
   ImportPublicKeyCommand,
   ListParticipantEventsCommand,
   ListParticipantsCommand,
-  type ParticipantTokenCapability,
 } from '@aws-sdk/client-ivs-realtime';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
@@ -21,6 +18,7 @@ import WebSocket from 'ws';
 import { createStageMediaModule, type StageMediaOptions } from '../../../packages/ivs-local/src/stage-media';
 import type { ServerFrame } from '../../../src/local-stage/protocol';
 import { startEmulator, stopEmulator, type Emulator } from './helpers';
+import { createStage, mint } from './stage-helpers';
 
 let emulator: Emulator | undefined;
 let clockOffsetMs = 0;
@@ -42,29 +40,6 @@ afterEach(async () => {
   await stopEmulator(emulator);
   emulator = undefined;
 });
-
-async function createStage(e: Emulator): Promise<{ arn: string; id: string }> {
-  const { stage } = await e.realtime.send(new CreateStageCommand({ name: 'events-test' }));
-  const arn = stage!.arn!;
-  return { arn, id: arn.split('/').pop()! };
-}
-
-async function mint(
-  e: Emulator,
-  stageArn: string,
-  options: { userId?: string; capabilities?: ParticipantTokenCapability[]; attributes?: Record<string, string>; duration?: number } = {},
-): Promise<{ token: string; participantId: string }> {
-  const { participantToken } = await e.realtime.send(
-    new CreateParticipantTokenCommand({
-      stageArn,
-      userId: options.userId ?? 'user',
-      capabilities: options.capabilities ?? ['PUBLISH', 'SUBSCRIBE'],
-      attributes: options.attributes ?? {},
-      duration: options.duration ?? 60,
-    }),
-  );
-  return { token: participantToken!.token!, participantId: participantToken!.participantId! };
-}
 
 /** A raw events-socket client that records every frame it receives. */
 class Client {
