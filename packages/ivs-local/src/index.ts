@@ -40,8 +40,7 @@ export type {
   IvsLocalStageMediaOptions,
 } from './server';
 export { HEALTH_PATH as IVS_LOCAL_HEALTH_PATH } from './router';
-export { ivsLocalVersion, IVS_LOCAL_VERSION } from './version';
-export { HEALTH_PATH } from './router';
+export { ivsLocalVersion } from './version';
 export { IvsLocalError, IvsLocalOptionError } from './errors';
 export type { IvsLocalErrorCode } from './errors';
 export { LocalDataFileError, LocalDataFileError as IvsLocalDataFileError } from './persistence';

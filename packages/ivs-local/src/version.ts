@@ -21,6 +21,3 @@ export function ivsLocalVersion(): string {
     dir = parent;
   }
 }
-
-/** ivs-local's version, read once from its package.json (the same value as {@link ivsLocalVersion}). */
-export const IVS_LOCAL_VERSION: string = ivsLocalVersion();
