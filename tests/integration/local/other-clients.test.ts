@@ -97,7 +97,8 @@ token = rt.create_participant_token(stageArn=stage['arn'], duration=5)['particip
 room = chat.create_room(name='boto-room')
 chat.delete_room(identifier=room['arn'])
 try:
-    rt.get_stage(arn=stage['arn'][:-1] + 'X')
+    # A stage that does not exist: the last character of the ARN changed (never to itself).
+    rt.get_stage(arn=stage['arn'][:-1] + ('X' if stage['arn'][-1] != 'X' else 'Y'))
     err = None
 except rt.exceptions.ResourceNotFoundException as e:
     err = type(e).__name__
