@@ -78,14 +78,20 @@ test.describe('active speaker', () => {
     await listener.expectReceiving(speakerId);
     // The detector relays `speakersChanged` (with `audioLevels`) to the session; the grid writes the
     // speaker's level on its tile when the highlight turns on, so a speaking tile has a level ≥ threshold.
-    const speakingLevel = (id: string) => {
-      const tile = document.querySelector<HTMLElement>(`.ivs-tile[data-participant-id="${CSS.escape(id)}"]`);
-      if (!tile?.classList.contains('ivs-tile--speaking')) return -1;
-      const value = tile.style.getPropertyValue('--ivs-audio-level');
-      return value === '' ? -1 : Number(value);
-    };
-    await expect.poll(() => listener.page.evaluate(speakingLevel, speakerId), { timeout: 10_000 }).toBeGreaterThanOrEqual(SPEAKER_OPTIONS.threshold);
-    const level = await listener.page.evaluate(speakingLevel, speakerId);
+    // Sampled in the page every 50 ms: the fake microphone's beeps are short, and a slower poll from
+    // the test can fall between them every time. The level is the one read while the tile speaks.
+    const sample = await listener.page.waitForFunction(
+      ({ id, threshold }) => {
+        const tile = document.querySelector<HTMLElement>(`.ivs-tile[data-participant-id="${CSS.escape(id)}"]`);
+        if (!tile?.classList.contains('ivs-tile--speaking')) return false;
+        const value = tile.style.getPropertyValue('--ivs-audio-level');
+        return value !== '' && Number(value) >= threshold ? Number(value) : false;
+      },
+      { id: speakerId, threshold: SPEAKER_OPTIONS.threshold },
+      { polling: 50, timeout: 10_000 },
+    );
+    const level = (await sample.jsonValue()) as number;
+    expect(level).toBeGreaterThanOrEqual(SPEAKER_OPTIONS.threshold);
     expect(level).toBeLessThanOrEqual(1);
   });
 
