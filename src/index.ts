@@ -70,6 +70,14 @@ export type {
   ParticipantChange,
   PublishState,
   SubscribeState,
+  StreamLayer,
+  StreamLayers,
+  LayerPreference,
+  LayersChangeReason,
+  StreamQuality,
+  StreamNetworkQuality,
+  SubtitleCue,
+  SubscribeSettings,
 } from './stage/types';
 export type { StrategyOption, SessionStrategy, SubscribeDecision } from './stage/strategies';
 export type { PublishMediaOptions, PublishConfig } from './stage/local-media';
@@ -93,6 +101,19 @@ export type {
   DriverSubscribeType,
   DriverStreamType,
   DriverErrorCategory,
+  DriverRemoteStream,
+  DriverStreamLayer,
+  DriverLayerSelectedReason,
+  DriverSeiMessage,
+  DriverSubtitleCue,
+  DriverQualityStats,
+  DriverNetworkQuality,
+  DriverSubscribeConfiguration,
+  DriverSubscribeStreamType,
+  DriverJitterBufferMinDelay,
+  DriverInitialLayerPreference,
+  DriverSimulcastLayer,
+  SimulcastPreset,
 } from './stage/driver';
 
 // Media helpers

@@ -11,6 +11,24 @@ export const LOCAL_STAGE_PROTOCOL_VERSION = 1;
 /** Media kinds a participant can publish. */
 export type LocalMediaKind = 'audio' | 'video';
 
+/**
+ * One simulcast layer of a published video track. Its `rid` and limits come from the WHIP offer's
+ * `a=rid:<rid> send max-width=…;max-height=…;max-br=…;max-fps=…` lines (RFC 8851 restrictions);
+ * a limit the offer does not give is 0.
+ */
+export interface LocalLayerInfo {
+  /** The RTP stream id (`a=rid`), also the layer's label. */
+  rid: string;
+  width: number;
+  height: number;
+  /** `max-br`, in bits per second. */
+  bitrateBps: number;
+  /** `max-fps`. */
+  framesPerSecond: number;
+  /** Whether RTP of this layer arrived in the last second (an encoder may pause a layer). */
+  active: boolean;
+}
+
 /** A published track, as announced to the other participants. */
 export interface LocalStreamInfo {
   kind: LocalMediaKind;
@@ -18,6 +36,22 @@ export interface LocalStreamInfo {
   mimeType: string;
   /** The codec's fmtp parameters as negotiated (H.264 profile, packetization mode), '' when none. */
   sdpFmtpLine: string;
+  /** Video sent as simulcast: its layers, lowest quality first. Absent for a single encoding. */
+  layers?: LocalLayerInfo[];
+}
+
+/** Why a subscriber's `layerState` was sent. */
+export type LocalLayerChangeReason = 'available' | 'selected' | 'unavailable' | 'adaption';
+
+/** A subtitle cue on the events socket (the fields of Amazon IVS `StageSubtitleCue`). */
+export interface LocalSubtitleCue {
+  text: string;
+  languageCode: string;
+  languageLabel?: string;
+  /** The participant the cue is about; absent: its author. */
+  targetParticipantId?: string;
+  startTimeMs?: number;
+  endTimeMs?: number;
 }
 
 /** A participant as seen on the events socket. */
@@ -76,6 +110,19 @@ export type ClientFrame =
   | { type: 'join'; token: string }
   | { type: 'mute'; kind: LocalMediaKind; muted: boolean }
   | { type: 'exchangeToken'; token: string; requestId?: string }
+  /**
+   * Which layer of a simulcast publisher to receive: a `rid`, `lowest`/`highest` (follow the layers
+   * as they change), or `null` to let the server adapt. Applies on the publisher's next keyframe.
+   */
+  | { type: 'preferLayer'; publisherId: string; layer: string | null }
+  /**
+   * An in-band message with the sender's published video, relayed to the participants receiving that
+   * video. `payload`: base64 of 1–1024 bytes; `uuid`: 32 hex digits (default: the protocol's own);
+   * `repeatCount` 0–30 extra copies.
+   */
+  | { type: 'inBandMessage'; payload: string; uuid?: string; repeatCount?: number }
+  /** A subtitle cue, relayed to every other participant. */
+  | { type: 'subtitleCue'; cue: LocalSubtitleCue }
   | { type: 'leave' };
 
 /** Frames sent by the server. */
@@ -98,6 +145,20 @@ export type ServerFrame =
   | { type: 'metadataChanged'; participant: LocalParticipantView }
   | { type: 'tokenExchanged'; requestId?: string; self: LocalParticipantView }
   | { type: 'subscriberCount'; count: number }
+  /**
+   * To a subscriber of a simulcast publisher: the layers it sends, the one this subscriber receives
+   * (`rid`, `null` before the first), and whether the server picks it (`adapting`).
+   */
+  | {
+      type: 'layerState';
+      publisherId: string;
+      layers: LocalLayerInfo[];
+      selected: string | null;
+      adapting: boolean;
+      reason: LocalLayerChangeReason;
+    }
+  | { type: 'inBandMessage'; participantId: string; payload: string; uuid: string }
+  | { type: 'subtitleCue'; participantId: string; authorId: string; cue: LocalSubtitleCue }
   | { type: 'left'; reason: LocalLeftReason; message?: string }
   | { type: 'error'; code: LocalStageErrorCode; message: string; requestId?: string };
 

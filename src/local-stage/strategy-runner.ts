@@ -4,7 +4,7 @@
  * stage's `error` event. Runs are not re-entrant: a strategy that calls `refreshStrategy()` gets
  * one more run once the current one ends.
  */
-import { DriverErrorCode, type DriverStrategy, type DriverSubscribeType } from '../stage/driver';
+import { DriverErrorCode, subscribeTypeOf, type DriverStrategy, type DriverSubscribeType } from '../stage/driver';
 import { messageOf } from '../core/errors';
 import type { StageEventEmitter } from './emitter';
 import { LocalStageError } from './errors';
@@ -67,7 +67,7 @@ export class StrategyRunner {
     let desired: DriverSubscribeType = 'none';
     if (participants.self?.capabilities.subscribe && view.published && view.streams.length > 0) {
       try {
-        desired = this.strategy.shouldSubscribeToParticipant(participants.info(id));
+        desired = subscribeTypeOf(this.strategy.shouldSubscribeToParticipant(participants.info(id)));
       } catch (cause) {
         events.emit('error', strategyError('SUBSCRIBE_ERROR', `not subscribing to ${id}`, cause, id));
         desired = 'none';

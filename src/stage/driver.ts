@@ -28,6 +28,11 @@ export const DriverStageEvents = {
   ERROR: 'error',
   STAGE_LEFT: 'stageLeft',
   STAGE_PARTICIPANT_METADATA_CHANGED: 'stageParticipantMetadataChanged',
+  STAGE_STREAM_SEI_MESSAGE_RECEIVED: 'stageStreamSeiMessageReceived',
+  STAGE_STREAM_LAYERS_CHANGED: 'stageStreamLayersChanged',
+  STAGE_STREAM_LAYER_SELECTED: 'stageStreamLayerSelected',
+  STAGE_STREAM_ADAPTION_CHANGED: 'stageStreamAdaptionChanged',
+  STAGE_PARTICIPANT_SUBTITLE_CUE_RECEIVED: 'stageParticipantSubtitleCueReceived',
 } as const;
 
 /** `StageConnectionState` values. */
@@ -87,9 +92,58 @@ export interface DriverParticipantInfo {
   /** Values `'publish'` / `'subscribe'`. */
   readonly capabilities: ReadonlySet<string>;
   readonly isLocal: boolean;
+  /** `StageParticipantInfo.userInfo` (optional here: custom drivers may have none). */
+  readonly userInfo?: Record<string, unknown>;
   videoStopped: boolean;
   audioMuted: boolean;
   isPublishing: boolean;
+}
+
+/** `NetworkQuality` values: 4 EXCELLENT, 3 GOOD, 2 NORMAL, 1 POOR, 0 DOWN. */
+export type DriverNetworkQuality = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * The fields of `LocalAudioStats` / `LocalVideoStats` / `RemoteAudioStats` / `RemoteVideoStats` the
+ * session reads (all optional in the SDK too).
+ */
+export interface DriverQualityStats {
+  readonly networkQuality?: DriverNetworkQuality | number;
+  /** Local video only (`outbound-rtp`): `none`, `cpu`, `bandwidth` or `other`. */
+  readonly qualityLimitationReason?: string;
+  readonly packetsLost?: number;
+  readonly jitter?: number;
+  readonly framesPerSecond?: number;
+  readonly frameWidth?: number;
+  readonly frameHeight?: number;
+}
+
+/** `StageStreamLayer`: one simulcast layer of a remote video stream. */
+export interface DriverStreamLayer {
+  readonly label: string;
+  readonly bitrateBps: number;
+  readonly width: number;
+  readonly height: number;
+  readonly framesPerSecond: number;
+  readonly selected: boolean;
+}
+
+/** `StageStreamLayerSelectedReason` values. */
+export type DriverLayerSelectedReason = 'unavailable' | 'selected';
+
+/** `SeiMessage`: a user-data-unregistered SEI message (16-byte uuid, payload). */
+export interface DriverSeiMessage {
+  readonly uuid: ArrayBuffer;
+  readonly payload: ArrayBuffer;
+}
+
+/** `StageSubtitleCue`. */
+export interface DriverSubtitleCue {
+  readonly text: string;
+  readonly languageCode: string;
+  readonly targetParticipantId?: string;
+  readonly languageLabel?: string;
+  readonly startTimeMs?: number;
+  readonly endTimeMs?: number;
 }
 
 /** `StageStream` (local or remote). */
@@ -99,6 +153,18 @@ export interface DriverStream {
   readonly mediaStreamTrack: MediaStreamTrack;
   readonly isMuted: boolean;
   getStats?(): Promise<RTCStatsReport | undefined>;
+  /** `requestQualityStats()` (Amazon IVS; the local driver has none: the session's classifier applies). */
+  requestQualityStats?(): Promise<readonly DriverQualityStats[] | undefined>;
+}
+
+/** `RemoteStageStream`: the simulcast parts (optional: custom drivers may have none). */
+export interface DriverRemoteStream extends DriverStream {
+  /** Whether the server adapts the layer (`true`) or delivers the one the strategy chose (`false`). */
+  readonly isAdapting?: boolean;
+  getLayers?(): DriverStreamLayer[];
+  getSelectedLayer?(): DriverStreamLayer | undefined;
+  getLowestQualityLayer?(): DriverStreamLayer | undefined;
+  getHighestQualityLayer?(): DriverStreamLayer | undefined;
 }
 
 /** `LocalStageStream`. */
@@ -111,13 +177,52 @@ export interface DriverLocalStream extends DriverStream {
    * SDK republishes.
    */
   replaceTrack?(track: MediaStreamTrack): Promise<void> | void;
+  /**
+   * `insertSeiMessage()`: sends a payload (1 byte to 1 KB) with the published video; needs the stream's
+   * `inBandMessaging` enabled. `repeatCount` 0–30.
+   */
+  insertSeiMessage?(payload: ArrayBuffer, options?: { repeatCount?: number }): Promise<void>;
+}
+
+/** `JitterBufferMinDelay` values, or a delay in ms. */
+export type DriverJitterBufferMinDelay = 'default' | 'low' | 'medium' | 'high' | number;
+
+/** `InitialLayerPreference` values. */
+export type DriverInitialLayerPreference = 'lowest_quality' | 'highest_quality';
+
+/** `SubscribeConfiguration`. */
+export interface DriverSubscribeConfiguration {
+  jitterBuffer?: { minDelay?: DriverJitterBufferMinDelay };
+  inBandMessaging?: { enabled: boolean };
+  simulcast?: { initialLayerPreference?: DriverInitialLayerPreference };
+}
+
+/**
+ * `StageSubscribeStreamType` values: a strategy may answer a list of them instead of a
+ * `SubscribeType` (the only way to ask for subtitle cues).
+ */
+export type DriverSubscribeStreamType = 'audio' | 'video' | 'subtitles';
+
+/**
+ * A strategy's answer as a `SubscribeType`: a stream-type list with video is `audio_video`, with audio
+ * only `audio_only`, otherwise (subtitles only, or empty) `none`. For drivers without per-type
+ * subscriptions.
+ */
+export function subscribeTypeOf(answer: DriverSubscribeType | readonly DriverSubscribeStreamType[]): DriverSubscribeType {
+  if (!Array.isArray(answer)) return answer as DriverSubscribeType;
+  if (answer.includes('video')) return 'audio_video';
+  return answer.includes('audio') ? 'audio_only' : 'none';
 }
 
 /** `StageStrategy`. */
 export interface DriverStrategy {
   stageStreamsToPublish(): DriverLocalStream[];
   shouldPublishParticipant(participant: DriverParticipantInfo): boolean;
-  shouldSubscribeToParticipant(participant: DriverParticipantInfo): DriverSubscribeType;
+  shouldSubscribeToParticipant(participant: DriverParticipantInfo): DriverSubscribeType | DriverSubscribeStreamType[];
+  /** Merged by the media stack over its defaults. */
+  subscribeConfiguration?(participant: DriverParticipantInfo): DriverSubscribeConfiguration;
+  /** A layer of `stream` (or its label) to receive; `undefined`/`null` lets the server adapt. */
+  preferredLayerForStream?(participant: DriverParticipantInfo, stream: DriverRemoteStream): DriverStreamLayer | string | undefined | null;
 }
 
 /**
@@ -152,6 +257,17 @@ export interface DriverStageEventMap {
   error: (error: DriverStageError) => void;
   stageLeft: (reason: DriverLeftReason) => void;
   stageParticipantMetadataChanged: (participant: DriverParticipantInfo) => void;
+  stageStreamSeiMessageReceived: (participant: DriverParticipantInfo, message: DriverSeiMessage) => void;
+  stageStreamLayersChanged: (participant: DriverParticipantInfo, stream: DriverRemoteStream, layers: DriverStreamLayer[]) => void;
+  stageStreamLayerSelected: (
+    participant: DriverParticipantInfo,
+    stream: DriverRemoteStream,
+    layer: DriverStreamLayer | undefined,
+    reason: DriverLayerSelectedReason,
+  ) => void;
+  stageStreamAdaptionChanged: (participant: DriverParticipantInfo, stream: DriverRemoteStream, adapting: boolean) => void;
+  /** The subtitle stream itself is not passed on (the session needs only the cue). */
+  stageParticipantSubtitleCueReceived: (participant: DriverParticipantInfo, cue: DriverSubtitleCue) => void;
 }
 
 /** `Stage`. */
@@ -165,6 +281,20 @@ export interface DriverStage {
   off<E extends keyof DriverStageEventMap>(event: E, listener: DriverStageEventMap[E]): void;
 }
 
+/** `SimulcastLocalLayerConfiguration`: one layer a simulcast publisher sends. */
+export interface DriverSimulcastLayer {
+  readonly width: number;
+  readonly height: number;
+  readonly maxBitrateKbps: number;
+  readonly maxFramerate: number;
+}
+
+/**
+ * A simulcast layer preset, by height: the IVS driver uses the SDK's `SimulcastLayerPresets.DEFAULT_<n>`,
+ * the local driver its own table (README, "Simulcast").
+ */
+export type SimulcastPreset = '720p' | '540p' | '480p' | '360p' | '270p' | '180p' | '160p';
+
 /** Audio/video publish settings passed to the driver's `LocalStageStream` constructor. */
 export interface DriverStreamConfig {
   /** Video: max bitrate in kbps, max framerate, simulcast on/off. Audio: max bitrate in kbps, stereo. */
@@ -172,7 +302,13 @@ export interface DriverStreamConfig {
   maxFramerate?: number;
   maxAudioBitrateKbps?: number;
   stereo?: boolean;
-  simulcast?: { enabled: boolean };
+  /**
+   * Video: send simulcast layers (at most 3). Without `layers`, the media stack's default layers.
+   * A preset name is resolved by the driver.
+   */
+  simulcast?: { enabled: boolean; layers?: readonly (DriverSimulcastLayer | SimulcastPreset)[] };
+  /** Video: allow `insertSeiMessage()` on this stream. */
+  inBandMessaging?: { enabled: boolean };
 }
 
 /** A media stack that can run a stage. */

@@ -32,6 +32,7 @@ import type {
   DriverSubscribeType,
   StageDriver,
 } from './driver';
+import { subscribeTypeOf } from './driver';
 
 /** The parts of `amazon-ivs-web-broadcast` the driver uses. @internal */
 export type IvsSdk = Pick<typeof Ivs, 'Stage' | 'LocalStageStream' | 'StageEvents' | 'SubscribeType'>;
@@ -128,6 +129,16 @@ const BRIDGES: { [E in keyof DriverStageEventMap]: Bridge<E> } = {
   error: (stage, events, listener) => attach(stage, events.ERROR, (error) => listener(error)),
   stageLeft: (stage, events, listener) => attach(stage, events.STAGE_LEFT, (reason) => listener(reason)),
   stageParticipantMetadataChanged: (stage, events, listener) => attach(stage, events.STAGE_PARTICIPANT_METADATA_CHANGED, (info) => listener(info)),
+  stageStreamSeiMessageReceived: (stage, events, listener) =>
+    attach(stage, events.STAGE_STREAM_SEI_MESSAGE_RECEIVED, (info, message) => listener(info, message)),
+  stageStreamLayersChanged: (stage, events, listener) =>
+    attach(stage, events.STAGE_STREAM_LAYERS_CHANGED, (info, stream, layers) => listener(info, stream, layers)),
+  stageStreamLayerSelected: (stage, events, listener) =>
+    attach(stage, events.STAGE_STREAM_LAYER_SELECTED, (info, stream, layer, reason) => listener(info, stream, layer, reason)),
+  stageStreamAdaptionChanged: (stage, events, listener) =>
+    attach(stage, events.STAGE_STREAM_ADAPTION_CHANGED, (info, stream, adapting) => listener(info, stream, adapting)),
+  stageParticipantSubtitleCueReceived: (stage, events, listener) =>
+    attach(stage, events.STAGE_PARTICIPANT_SUBTITLE_CUE_RECEIVED, (info, _stream, cue) => listener(info, cue)),
 };
 
 /** The driver's `Stage`, on the SDK's. */
@@ -191,7 +202,7 @@ class IvsStage implements DriverStage {
     return {
       stageStreamsToPublish: () => strategy.stageStreamsToPublish().filter(isIvsStream),
       shouldPublishParticipant: (participant) => strategy.shouldPublishParticipant(participant),
-      shouldSubscribeToParticipant: (participant) => subscribeTypes[strategy.shouldSubscribeToParticipant(participant)],
+      shouldSubscribeToParticipant: (participant) => subscribeTypes[subscribeTypeOf(strategy.shouldSubscribeToParticipant(participant))],
     } satisfies StageStrategy;
   }
 }

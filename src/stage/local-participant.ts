@@ -17,6 +17,7 @@ export function localFromClaims(
     id: claims.participantId,
     userId: '',
     attributes: {},
+    userInfo: {},
     isLocal: true,
     capabilities: { ...claims.capabilities },
     isPublishing: false,

@@ -24,7 +24,12 @@ export interface PublishMediaOptions {
   adoptTracks?: boolean;
 }
 
-/** Per-kind publish settings handed to the driver's local stream constructor. */
+/**
+ * Per-kind publish settings handed to the driver's local stream constructor. Video:
+ * `simulcast: { enabled: true, layers: ['720p', '360p', '180p'] }` sends up to 3 layers (presets or
+ * `{ width, height, maxBitrateKbps, maxFramerate }`); `inBandMessaging: { enabled: true }` allows
+ * `sendInBandMessage()`.
+ */
 export interface PublishConfig {
   audio?: DriverStreamConfig;
   video?: DriverStreamConfig;

@@ -76,6 +76,7 @@ export function participantFromInfo(info: DriverParticipantInfo): Participant {
     id: info.id,
     userId: info.userId ?? '',
     attributes: stringAttributes(info.attributes),
+    userInfo: info.userInfo ?? {},
     isLocal: info.isLocal,
     capabilities: { publish: info.capabilities.has('publish'), subscribe: info.capabilities.has('subscribe') },
     isPublishing: info.isPublishing,

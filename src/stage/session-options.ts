@@ -7,6 +7,9 @@ import type { MediaDevicesLike } from '../core/media-devices';
 import type { StageFactory } from './driver';
 import type { PublishConfig, PublishMediaOptions } from './media-options';
 import type { StrategyOption } from './strategies';
+import type { SubscribeSettings } from './types';
+
+export type { SubscribeSettings } from './types';
 
 /** Options of the {@link StageSession} constructor. */
 export interface StageSessionOptions {
@@ -21,6 +24,8 @@ export interface StageSessionOptions {
   mediaDevices?: MediaDevicesLike;
   /** Encoder settings per kind for published streams (bitrate, frame rate, simulcast, stereo). */
   publishConfig?: PublishConfig;
+  /** How to receive everyone (jitter buffer, first simulcast layer, in-band messages, subtitles). */
+  subscribe?: SubscribeSettings;
   /** Receives diagnostics: an event listener that throws is reported to `logger.error` (default: `console`). */
   logger?: Logger;
   /**

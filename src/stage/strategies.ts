@@ -1,5 +1,5 @@
 import { ValidationError } from '../core/errors';
-import type { Participant, ResolvedStrategy, SubscribeDecision } from './types';
+import type { LayerPreference, Participant, ResolvedStrategy, StreamLayers, SubscribeDecision, SubscribeSettings } from './types';
 
 export type { ResolvedStrategy, SubscribeDecision } from './types';
 
@@ -25,6 +25,16 @@ export interface SessionStrategy {
   shouldSubscribe?(participant: Participant): SubscribeDecision;
   /** Whether the local participant publishes while the session is publishing. Default: `true`. */
   shouldPublish?(localParticipant: Participant): boolean;
+  /**
+   * How to receive a remote participant, merged over the session's `subscribe` option. Read when a
+   * subscription starts (and on `refresh()`).
+   */
+  subscribeSettings?(participant: Participant): SubscribeSettings;
+  /**
+   * Which simulcast layer to receive from a participant, given its layers now. Asked whenever the
+   * layers change and on `refresh()`; `setPreferredLayer()` wins over it. Default `'auto'`.
+   */
+  preferredLayer?(participant: Participant, layers: StreamLayers): LayerPreference;
 }
 
 /**

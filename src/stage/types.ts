@@ -40,6 +40,78 @@ export type LeftReason =
 export type PublishState = 'not-published' | 'attempting' | 'published' | 'errored';
 export type SubscribeState = 'not-subscribed' | 'attempting' | 'subscribed' | 'errored';
 
+/** One simulcast layer of a remote video stream, as the stage reports it. */
+export interface StreamLayer {
+  /** The publisher's name for the layer (e.g. `low`, `mid`, `high`); not guaranteed stable. */
+  readonly label: string;
+  readonly width: number;
+  readonly height: number;
+  /** The layer's maximum bitrate, in bits per second. */
+  readonly bitrateBps: number;
+  readonly framesPerSecond: number;
+}
+
+/** The simulcast state of a remote video stream whose publisher sends layers. */
+export interface StreamLayers {
+  /** The layers the publisher sends now, lowest quality first. */
+  readonly available: readonly StreamLayer[];
+  /** The layer being delivered (`undefined` until the stage selects one). */
+  readonly selected: StreamLayer | undefined;
+  /** `true`: the server picks the layer (network adaption); `false`: the app's preference is applied. */
+  readonly adapting: boolean;
+}
+
+/**
+ * Which layer to receive from a simulcast publisher: `'auto'` lets the server adapt (the default),
+ * `'lowest'` / `'highest'` follow the available layers as they change, `{ label }` asks for one layer.
+ */
+export type LayerPreference = 'auto' | 'lowest' | 'highest' | { readonly label: string };
+
+/**
+ * Network quality as the media stack measures it (Amazon IVS's `NetworkQuality`, from packet loss):
+ * `excellent` (none), `good`, `normal`, `poor`, `down`.
+ */
+export type StreamNetworkQuality = 'excellent' | 'good' | 'normal' | 'poor' | 'down';
+
+/** Quality of one stream as the media stack reports it (`requestQualityStats()` on Amazon IVS). */
+export interface StreamQuality {
+  readonly networkQuality: StreamNetworkQuality;
+  /** Local video only: what limits the encoder (`none`, `cpu`, `bandwidth`, `other`). */
+  readonly qualityLimitationReason?: string;
+}
+
+/** A subtitle cue received from the stage (Amazon IVS `StageSubtitleCue`). */
+export interface SubtitleCue {
+  readonly text: string;
+  /** ISO 639-1 code, e.g. `en`. */
+  readonly languageCode: string;
+  readonly languageLabel?: string;
+  /** Cue timing in ms on the media's capture timeline; absent when unspecified (render on arrival). */
+  readonly startTimeMs?: number;
+  readonly endTimeMs?: number;
+}
+
+/**
+ * How to receive remote participants (Amazon IVS `SubscribeConfiguration`), for everyone
+ * (`StageSessionOptions.subscribe`) or per participant (`SessionStrategy.subscribeSettings`, merged
+ * over the former). Applied when a subscription starts: change them for a running one with `refresh()`
+ * (the media stack may resubscribe).
+ */
+export interface SubscribeSettings {
+  /**
+   * Minimum jitter-buffer delay: a preset, or milliseconds (0–4000). Higher is smoother on lossy
+   * networks, lower is closer to real time. Default `'default'` (the media stack's own). Not applied
+   * while the local participant publishes, on Amazon IVS.
+   */
+  jitterBufferMinDelay?: 'default' | 'low' | 'medium' | 'high' | number;
+  /** The first simulcast layer delivered: `'lowest'` (default, fastest first frame) or `'highest'`. */
+  initialLayer?: 'lowest' | 'highest';
+  /** Receive in-band messages (`inBandMessage` events). Default `false`. */
+  inBandMessages?: boolean;
+  /** Receive subtitle cues (`subtitleCue` events). Default `false`. */
+  subtitles?: boolean;
+}
+
 /** A media track of a participant, as seen by the session. */
 export interface ParticipantStream {
   /** Stable id of the stream (driver-assigned, or the track id). */
@@ -53,6 +125,13 @@ export interface ParticipantStream {
    * offers none. Read by `ActiveSpeakerDetector` and `NetworkQualityMonitor`.
    */
   getStats?(): Promise<RTCStatsReport | undefined>;
+  /**
+   * The media stack's own quality figures for this stream (Amazon IVS `requestQualityStats()`);
+   * absent on stacks that have none (ivs-local: `NetworkQualityMonitor` classifies `getStats` itself).
+   */
+  getQuality?(): Promise<StreamQuality | undefined>;
+  /** Remote video from a simulcast publisher: its layers; `undefined` otherwise. */
+  readonly layers?: StreamLayers;
 }
 
 /**
@@ -65,6 +144,8 @@ export interface Participant {
   readonly userId: string;
   /** Token attributes (visible to everyone in the stage). */
   readonly attributes: Readonly<Record<string, string>>;
+  /** `StageParticipantInfo.userInfo` as the media stack reports it (`{}` when it reports none). */
+  readonly userInfo: Readonly<Record<string, unknown>>;
   readonly isLocal: boolean;
   readonly capabilities: { readonly publish: boolean; readonly subscribe: boolean };
   readonly isPublishing: boolean;
@@ -78,7 +159,10 @@ export interface Participant {
 }
 
 /** Which parts of a participant changed in a `participantUpdated` event. */
-export type ParticipantChange = 'attributes' | 'capabilities' | 'publishState' | 'subscribeState' | 'streams' | 'mute';
+export type ParticipantChange = 'attributes' | 'userInfo' | 'capabilities' | 'publishState' | 'subscribeState' | 'streams' | 'mute' | 'layers';
+
+/** Why a stream's layers changed: the set sent, the selection (`unavailable`: the wanted one is gone), the adaption mode. */
+export type LayersChangeReason = 'available' | 'selected' | 'unavailable' | 'adaption';
 
 /** Events of a {@link StageSession}: one object payload each. */
 export interface StageSessionEvents {
@@ -89,6 +173,15 @@ export interface StageSessionEvents {
   streamsChanged: { participant: Participant; added: ParticipantStream[]; removed: ParticipantStream[] };
   muteChanged: { participant: Participant; kind: 'audio' | 'video'; muted: boolean };
   subscriberCountChanged: { count: number };
+  /** A remote simulcast video stream's layers, selection or adaption changed (also a `participantUpdated` with `layers`). */
+  layersChanged: { participant: Participant; stream: ParticipantStream; layers: StreamLayers; reason: LayersChangeReason };
+  /**
+   * A message sent in-band with a participant's video (`sendInBandMessage()`; SEI on Amazon IVS). Needs
+   * `subscribe.inBandMessages`. `uuid` is the SEI uuid as 32 lowercase hex digits.
+   */
+  inBandMessage: { participant: Participant; payload: Uint8Array; uuid: string };
+  /** A subtitle cue about `participant` (the cue's target, else its author). Needs `subscribe.subtitles`. */
+  subtitleCue: { participant: Participant; cue: SubtitleCue };
   publishingChanged: { publishing: boolean };
   error: { error: IvsRealtimeError };
   /** Emitted exactly once per join, when the session leaves the stage for any reason. */

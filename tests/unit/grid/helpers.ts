@@ -18,6 +18,7 @@ export function participant(id: string, fields: Partial<Participant & Participan
     id,
     userId: '',
     attributes: {},
+    userInfo: {},
     isLocal: false,
     capabilities: { publish: true, subscribe: true },
     isPublishing: false,

@@ -13,7 +13,7 @@ class StatsSource extends TypedEmitter<StageSessionEvents> {
     const report = () => Promise.resolve(new Map(stats().map((s, i) => [String(i), { id: String(i), ...s }])) as unknown as RTCStatsReport);
     const streams = (['audio', 'video'] as const).map((kind) => ({ id: `${id}-${kind}`, kind, track: { id: `${id}-${kind}` } as MediaStreamTrack, muted: false, getStats: report }));
     this.participants.push({
-      id, userId: id, attributes: {}, isLocal: false, capabilities: { publish: true, subscribe: true }, isPublishing: true,
+      id, userId: id, attributes: {}, userInfo: {}, isLocal: false, capabilities: { publish: true, subscribe: true }, isPublishing: true,
       publishState: 'published', subscribeState: 'subscribed', audioTrack: streams[0]!.track, videoTrack: streams[1]!.track,
       audioMuted: false, videoMuted: false, streams, ...init,
     });

@@ -8,6 +8,7 @@ function participant(overrides: Partial<Participant> = {}): Participant {
     id: 'p',
     userId: '',
     attributes: {},
+    userInfo: {},
     isLocal: false,
     capabilities: { publish: true, subscribe: true },
     isPublishing: true,
