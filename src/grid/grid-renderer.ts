@@ -8,6 +8,7 @@
 import type { Participant } from '../stage/types';
 import { fill, make, setAttribute, setHidden, setProperty, setText } from './dom';
 import type { ParticipantIndicators } from './labels';
+import { GridLayerPreferences, type TilePlacement } from './layer-policy';
 import { computeGridLayout, computeSpotlightLayout, prioritizeTiles } from './layout';
 import { observeSize, type Size } from './resize';
 import { StageTile, type TileContext } from './tile';
@@ -36,9 +37,11 @@ export class GridRenderer implements GridRendererView {
   #modeBeforePin: StageGridLayoutMode | undefined;
   /** Remote participants that spoke, most recent first (kept on the first page, spotlight candidates). */
   #recentSpeakers: string[] = [];
+  #layers: GridLayerPreferences;
 
   constructor(host: RendererHost, mode: StageGridLayoutMode) {
     this.#host = host;
+    this.#layers = new GridLayerPreferences(host.session, host.options.layerPreferences, (error) => host.emit('error', { error }));
     this.#state = { layout: { columns: 0, rows: 0, tileWidth: 0, tileHeight: 0 }, spotlightLayout: undefined, mode, pinned: undefined, page: 1, pageCount: 1, playbackBlocked: false };
     this.#context = {
       ...host.context,
@@ -199,6 +202,7 @@ export class GridRenderer implements GridRendererView {
 
   /** Removes every tile (emitting `tileRemoved`); the grid removes the root. */
   destroy(): void {
+    this.#layers.release();
     for (const [id, tile] of [...this.#tiles]) {
       this.#tiles.delete(id);
       tile.destroy();
@@ -271,8 +275,10 @@ export class GridRenderer implements GridRendererView {
     const page = Math.min(requestedPage, pageCount);
     const shown = new Set(ranked.slice((page - 1) * perPage, page * perPage));
 
+    const placements = new Map<string, TilePlacement>();
     for (const tile of order) {
       const id = tile.participant.id;
+      if (!tile.participant.isLocal) placements.set(id, id === spotlightId ? 'spotlight' : !shown.has(id) ? 'hidden' : spotlight ? 'strip' : 'grid');
       const parent = id === spotlightId ? this.#main : this.#list;
       const moved = tile.element.parentNode !== parent;
       if (moved) {
@@ -285,6 +291,7 @@ export class GridRenderer implements GridRendererView {
       tile.setPinned(id === this.#state.pinned);
       tile.element.classList.toggle('ivs-tile--spotlight', id === spotlightId);
     }
+    this.#layers.update(placements);
 
     // With pages, the bottom PAGER_SPACE px hold the pager (the root's padding): no tile under it.
     const paged = pageCount > 1;

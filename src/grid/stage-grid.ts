@@ -81,6 +81,9 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
     if (!session || typeof session.on !== 'function' || !Array.isArray(session.participants)) {
       throw new ValidationError('session', 'expected a StageSession (an object with `participants`, `state` and `on()`).');
     }
+    if (options.layerPreferences !== undefined && typeof options.layerPreferences !== 'boolean') {
+      throw new ValidationError('layerPreferences', `expected true or false, got ${String(options.layerPreferences)}.`);
+    }
     if (options.filter !== undefined && typeof options.filter !== 'function') {
       throw new ValidationError('filter', 'expected a function (participant) => boolean.');
     }
@@ -94,6 +97,7 @@ export class StageGrid extends TypedEmitter<StageGridEvents> {
       spotlightOnPin: options.spotlightOnPin ?? true,
       maxTiles: requireCount('maxTiles', options.maxTiles ?? 12),
       maxStripTiles: requireCount('maxStripTiles', options.maxStripTiles ?? 6),
+      layerPreferences: options.layerPreferences ?? true,
     };
     this.#mode = requireOneOf('layout', options.layout ?? 'grid', LAYOUT_MODES);
     // Validates aspectRatio, gap and maxColumns once, with the same messages as the layout function.

@@ -4,7 +4,7 @@
  */
 import type { SessionAddonEvents } from '../core/addon-events';
 import type { IvsRealtimeError } from '../core/errors';
-import type { Participant, StageSessionEvents, StageSessionState } from '../stage/types';
+import type { LayerPreference, Participant, StageSessionEvents, StageSessionState } from '../stage/types';
 import type { ParticipantIndicators, StageGridLabels } from './labels';
 import type { GridLayout, SpotlightLayout } from './layout';
 import type { TileContext } from './tile';
@@ -22,6 +22,11 @@ export interface StageGridSource {
   readonly participants: readonly Participant[];
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof StageSessionEvents>(event: K, listener: (payload: StageSessionEvents[K]) => void): () => void;
+  /**
+   * Which simulcast layer to receive from a participant (`StageSession.setPreferredLayer`). Optional:
+   * the grid asks for layers by tile size when the source has it (see `StageGridOptions.layerPreferences`).
+   */
+  setPreferredLayer?(participantId: string, preference: LayerPreference): void;
 }
 
 /**
@@ -77,6 +82,15 @@ export interface StageGridOptions {
   /** Most tiles in the spotlight layout's strip, per page. Default `6`. */
   maxStripTiles?: number;
   /**
+   * Ask the session for the simulcast layer each tile needs (`session.setPreferredLayer`): the
+   * spotlight's large tile the highest layer, the strip's small tiles and tiles on hidden pages the
+   * lowest, grid tiles `'auto'` (the stage adapts). Called only when a participant's tile moves
+   * between those places; a participant whose tile goes away (filter, destroy) is given back
+   * `'auto'`. Publishers without simulcast are not affected. `false`: the grid never calls it (the
+   * app manages layers itself). Default `true`.
+   */
+  layerPreferences?: boolean;
+  /**
    * Insert the default stylesheet (`<style data-ivs-grid>`) once per document, or once per shadow
    * root when the container is in a shadow tree. Default `true`.
    */
@@ -127,6 +141,7 @@ export interface RendererOptions {
   readonly spotlightOnPin: boolean;
   readonly maxTiles: number;
   readonly maxStripTiles: number;
+  readonly layerPreferences: boolean;
 }
 
 /** What the renderer needs from its {@link StageGrid}. */
