@@ -24,7 +24,9 @@ import type {
   HarnessGridPages,
   HarnessJoinOptions,
   HarnessParticipant,
+  HarnessInbound,
   HarnessResult,
+  HarnessSessionOptions,
   HarnessSnapshot,
   HarnessStats,
   HarnessTile,
@@ -168,6 +170,27 @@ export class HarnessPage {
 
   join(options: HarnessJoinOptions): Promise<HarnessResult> {
     return this.page.evaluate((o) => window.harness.join(o), options);
+  }
+
+  /** Creates the page's StageSession with these options (before `join` / `joinWithGrid`); throws if that fails. */
+  async createSession(options: HarnessSessionOptions): Promise<void> {
+    expectOk(await this.page.evaluate((o) => window.harness.createSession(o), options), `${this.name}: createSession`);
+  }
+
+  /** `grid.pin(participantId)` (`undefined`: `unpin()`); throws if that fails. */
+  async pin(participantId: string | undefined): Promise<void> {
+    expectOk(await this.page.evaluate((id) => window.harness.pinInGrid(id), participantId), `${this.name}: pin(${participantId ?? ''})`);
+  }
+
+  sendInBandMessage(text: string, repeatCount?: number): Promise<HarnessResult> {
+    return this.page.evaluate(([t, r]) => window.harness.sendInBandMessage(t, r), [text, repeatCount] as const);
+  }
+
+  /** The inbound-rtp figures of `participantId`'s video as this page receives it (`undefined` before it does). */
+  async inboundVideo(participantId: string): Promise<HarnessInbound | undefined> {
+    const [snap, stats] = await Promise.all([this.snapshot(), this.stats()]);
+    const trackId = snap.participants.find((p) => p.id === participantId)?.videoTrackId;
+    return trackId === undefined ? undefined : stats.inbound.find((s) => s.kind === 'video' && s.trackId === trackId);
   }
 
   /** Mounts the grid (with `grid` as its StageGrid options) and joins; throws if the join fails. */

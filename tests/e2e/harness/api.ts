@@ -2,6 +2,10 @@
  * The test API the harness page exposes on `window.harness`. Types only: shared by the page and
  * the specs (which call it through `page.evaluate`).
  */
+import type { StageSessionOptions } from 'aws-ivs-realtime';
+
+/** StageSession options `createSession` passes through (plain data: they cross `page.evaluate`). */
+export type HarnessSessionOptions = Pick<StageSessionOptions, 'publishConfig' | 'subscribe'>;
 
 /** An error thrown by the SDK, flattened for transfer out of the page. */
 export interface HarnessError {
@@ -69,8 +73,10 @@ export interface HarnessTile {
 /** StageGrid options `mountGrid` passes through. */
 export interface HarnessGridOptions {
   maxTiles?: number;
+  maxStripTiles?: number;
   layout?: 'grid' | 'spotlight';
   showLocal?: boolean;
+  layerPreferences?: boolean;
 }
 
 /** The grid's pages, as its API and its pager show them. */
@@ -92,8 +98,17 @@ export interface HarnessInbound {
   trackId: string;
   kind: 'audio' | 'video';
   packetsReceived: number;
+  bytesReceived: number;
   framesDecoded: number;
   framesPerSecond: number;
+  /** Video: size of the last decoded frame (0 before the first). */
+  frameWidth: number;
+  frameHeight: number;
+  /** Cumulative jitter-buffer figures (seconds, summed over emitted samples/frames), 0 when absent. */
+  jitterBufferDelay: number;
+  jitterBufferTargetDelay: number;
+  jitterBufferMinimumDelay: number;
+  jitterBufferEmittedCount: number;
 }
 
 export interface HarnessOutbound {
@@ -142,6 +157,11 @@ export interface HarnessStats {
 }
 
 export interface HarnessApi {
+  /**
+   * Creates the page's StageSession with these options (publish configuration, subscribe settings);
+   * fails if it already has one. Without it, `join`/`mountGrid` create one with no options.
+   */
+  createSession(options: HarnessSessionOptions): HarnessResult;
   /** Creates the StageSession (if none) and joins. */
   join(options: HarnessJoinOptions): Promise<HarnessResult>;
   leave(): Promise<HarnessResult>;
@@ -156,6 +176,13 @@ export interface HarnessApi {
   gridPages(): HarnessGridPages | undefined;
   /** `StageGrid.setPage(page)`. */
   setGridPage(page: number): HarnessResult;
+  /** `StageGrid.pin(participantId)`, or `unpin()` for `undefined`. */
+  pinInGrid(participantId: string | undefined): HarnessResult;
+  /**
+   * `StageSession.sendInBandMessage(text)` (UTF-8). Receivers record `inBandMessage` events
+   * `{ id, text, bytes, uuid }`.
+   */
+  sendInBandMessage(text: string, repeatCount?: number): Promise<HarnessResult>;
   snapshot(): HarnessSnapshot;
   /** `getStats()` of every open RTCPeerConnection, reduced to inbound/outbound RTP figures. */
   stats(): Promise<HarnessStats>;

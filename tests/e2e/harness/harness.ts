@@ -15,6 +15,7 @@ import type {
   HarnessInbound,
   HarnessOutbound,
   HarnessResult,
+  HarnessSessionOptions,
   HarnessSnapshot,
   HarnessStats,
 } from './api';
@@ -103,9 +104,9 @@ function describe(p: Participant) {
   return { id: p.id, isLocal: p.isLocal, audioMuted: p.audioMuted, videoMuted: p.videoMuted, isPublishing: p.isPublishing };
 }
 
-function ensureSession(): StageSession {
+function ensureSession(options: HarnessSessionOptions = {}): StageSession {
   if (session) return session;
-  const created = new StageSession();
+  const created = new StageSession(options);
   created.on('stateChanged', ({ state, previous }) => record('stateChanged', { state, previous }));
   created.on('participantJoined', ({ participant }) => record('participantJoined', describe(participant)));
   created.on('participantLeft', ({ participant }) => record('participantLeft', describe(participant)));
@@ -117,6 +118,19 @@ function ensureSession(): StageSession {
   created.on('publishingChanged', ({ publishing }) => record('publishingChanged', { publishing }));
   created.on('subscriberCountChanged', ({ count }) => record('subscriberCountChanged', { count }));
   created.on('error', ({ error }) => record('error', { ...flatten(error) }));
+  created.on('inBandMessage', ({ participant, payload, uuid }) =>
+    record('inBandMessage', { id: participant.id, text: new TextDecoder().decode(payload), bytes: payload.byteLength, uuid }),
+  );
+  created.on('layersChanged', ({ participant, layers, reason }) =>
+    record('layersChanged', {
+      id: participant.id,
+      reason,
+      available: layers.available.map((layer) => layer.label),
+      selected: layers.selected?.label,
+      selectedWidth: layers.selected?.width,
+      adapting: layers.adapting,
+    }),
+  );
   created.on('left', ({ reason, error }) => record('left', { reason, error: error ? flatten(error) : undefined }));
   session = created;
   return created;
@@ -129,6 +143,12 @@ function mediaOption(value: MediaTrackConstraints | boolean | undefined) {
 // ---- the API ------------------------------------------------------------------------------------
 
 const harness: HarnessApi = {
+  createSession: (options) =>
+    runSync(() => {
+      if (session) throw new Error('the page already has a session: call createSession() before join() and mountGrid()');
+      ensureSession(options);
+    }),
+
   join: ({ token, publish, video, audio, clockCanvas }) =>
     run(async () => {
       const media = clockCanvas
@@ -181,6 +201,21 @@ const harness: HarnessApi = {
     runSync(() => {
       if (!grid) throw new Error('no grid: call mountGrid() first');
       grid.setPage(page);
+    }),
+
+  pinInGrid: (participantId) =>
+    runSync(() => {
+      if (!grid) throw new Error('no grid: call mountGrid() first');
+      if (participantId === undefined) grid.unpin();
+      else grid.pin(participantId);
+    }),
+
+  sendInBandMessage: (text, repeatCount) =>
+    run(() => {
+      // Typed so that the harness also builds against a StageSession without in-band messages.
+      const sender: StageSession & { sendInBandMessage?(payload: string, options?: { repeatCount?: number }): Promise<void> } = ensureSession();
+      if (!sender.sendInBandMessage) throw new Error('this build of StageSession has no sendInBandMessage()');
+      return sender.sendInBandMessage(text, repeatCount === undefined ? undefined : { repeatCount });
     }),
 
   snapshot: (): HarnessSnapshot => {
@@ -249,8 +284,15 @@ const harness: HarnessApi = {
             trackId: String(s['trackIdentifier'] ?? ''),
             kind,
             packetsReceived: num('packetsReceived'),
+            bytesReceived: num('bytesReceived'),
             framesDecoded: num('framesDecoded'),
             framesPerSecond: num('framesPerSecond'),
+            frameWidth: num('frameWidth'),
+            frameHeight: num('frameHeight'),
+            jitterBufferDelay: num('jitterBufferDelay'),
+            jitterBufferTargetDelay: num('jitterBufferTargetDelay'),
+            jitterBufferMinimumDelay: num('jitterBufferMinimumDelay'),
+            jitterBufferEmittedCount: num('jitterBufferEmittedCount'),
           });
         } else if (s['type'] === 'outbound-rtp') {
           outbound.push({
