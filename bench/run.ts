@@ -3,7 +3,7 @@
  * (or a fixed budget where the issue sets one), printed as figures with a verdict.
  *
  *   npm run bench                 # all
- *   npm run bench -- size chat    # a selection: size, control-plane, chat, media, speaking, sfu, latency
+ *   npm run bench -- size chat    # a selection: size, control-plane, chat, media, speaking, sfu, latency, layers
  *
  * Speed targets live here, not in the tests: figures depend on the machine, the ratio to a baseline
  * measured alongside does much less.
@@ -18,7 +18,7 @@ import { measureBrowserInstall, measureSize } from './size';
 // in their output (child processes inherit this too).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-type BenchName = 'size' | 'control-plane' | 'chat' | 'media' | 'speaking' | 'sfu' | 'latency';
+type BenchName = 'size' | 'control-plane' | 'chat' | 'media' | 'speaking' | 'sfu' | 'latency' | 'layers';
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const run = (name: BenchName) => selected.length === 0 || selected.includes(name);
 const verdicts: string[] = [];
@@ -107,6 +107,13 @@ if (run('latency')) {
   if (!existsSync('packages/ivs-local/dist/index.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
   const latency = spawnSync(process.execPath, ['bench/media/latency.mjs'], { stdio: 'inherit' });
   verdict('glass-to-glass latency p50 ≤ baseline + 20 ms', latency.status === 0, 'see the figures above');
+}
+
+if (run('layers')) {
+  console.log('\n== Simulcast layers: downstream bitrate of a viewer (StageSession + StageGrid, page of 4) watching 6 simulcast bots, layer preferences on vs off');
+  if (!existsSync('dist/index.js') || !existsSync('packages/ivs-local/dist/index.js')) spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  const layers = spawnSync(process.execPath, ['bench/media/layers.mjs'], { stdio: 'inherit' });
+  verdict('layers: downstream bitrate with layer preferences < without (same run)', layers.status === 0, 'see the figures above');
 }
 
 if (run('sfu')) {
