@@ -20,15 +20,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const PUBLISHERS = 6;
+const PAGE_TILES = 4;
 if (process.env.IVS_NETNS === undefined) {
   const child = spawn(join(root, 'scripts/netns-run.sh'), [process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   await main();
 }
-
-const PUBLISHERS = 6;
-const PAGE_TILES = 4;
 
 async function main() {
   const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, settle: { type: 'string', default: '4' }, rounds: { type: 'string', default: '1' } } });
