@@ -7,6 +7,8 @@ export interface LiveHandOff {
   role: Role;
   /** The preview's camera/microphone (`MediaPreview.handOff()`): the live page's session takes them over. */
   media?: PublishMediaOptions;
+  /** The host chose to publish simulcast layers (the "Go live" form). */
+  simulcast?: boolean;
 }
 
 let pending: LiveHandOff | undefined;

@@ -124,6 +124,8 @@ function participantItem(session: StageSession, p: Participant, q: NetworkQualit
 export function gridOptions(session: StageSession, publisher: boolean): ConstructorParameters<typeof StageGrid>[2] {
   return {
     overlay: true,
+    // The spotlight tile asks for the highest simulcast layer, strip tiles and hidden pages the lowest.
+    layerPreferences: true,
     filter: (p) => p.isPublishing || (p.isLocal && publisher),
     displayName: (p) => {
       const owner = screenOf(session, p);

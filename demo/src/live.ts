@@ -70,7 +70,7 @@ export function mountLive(root: HTMLElement, ctx: AppContext, stageArn: string):
     discardMedia(handoff?.media);
     renderJoinPrompt();
   } else {
-    cleanup = startLive(root, ctx, stageArn, role, handoff?.media);
+    cleanup = startLive(root, ctx, stageArn, role, handoff?.media, handoff?.simulcast ?? false);
   }
 
   function renderJoinPrompt(): void {
@@ -131,10 +131,11 @@ interface Live {
   endedByUs: boolean;
 }
 
-function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: Role, handedMedia: PublishMediaOptions | undefined): () => void {
+function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: Role, handedMedia: PublishMediaOptions | undefined, simulcast = false): () => void {
   const controller = new AbortController();
   const publisher = role !== 'viewer';
-  const session = new StageSession({ strategy: publisher ? 'host' : 'viewer' });
+  // Simulcast: the camera in 3 layers; viewers' grids ask for the one each tile needs (StageGrid's layerPreferences).
+  const session = new StageSession({ strategy: publisher ? 'host' : 'viewer', ...(simulcast ? { publishConfig: { video: { simulcast: { enabled: true } } } } : {}) });
   const live: Live = {
     ctx,
     stageArn,

@@ -46,6 +46,7 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
   // --- Go live ---
   const titleInput = h('input', { attrs: { type: 'text', name: 'title', maxlength: LIMITS.title, required: true } });
   const descriptionInput = h('textarea', { attrs: { name: 'description', maxlength: LIMITS.description, rows: 2 } });
+  const simulcastInput = h('input', { attrs: { type: 'checkbox', name: 'simulcast' } });
   const goLiveButton = h('button', { class: 'primary', text: 'Go live', attrs: { type: 'submit' } });
   const formStatus = h('p', { class: 'form-status', attrs: { role: 'status' } });
   const form = h(
@@ -55,6 +56,7 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
     field('Title', titleInput),
     field('Description', descriptionInput, 'Optional. Shown in the lobby.'),
     h('fieldset', { class: 'devices' }, h('legend', { text: 'Camera and microphone' }), picker.element),
+    field('Send simulcast layers', simulcastInput, 'Your camera in 3 sizes: each viewer receives the one its tile needs (a small tile, the small one).'),
     goLiveButton,
     formStatus,
   );
@@ -186,7 +188,7 @@ export function mountLobby(root: HTMLElement, ctx: AppContext): () => void {
         throw error;
       }
       rememberRole(stageArn, 'host');
-      handOff({ stageArn, role: 'host', media });
+      handOff({ stageArn, role: 'host', media, simulcast: simulcastInput.checked });
       ctx.navigate(liveHash(stageArn));
     } catch (error) {
       formStatus.textContent = `Could not go live: ${describeError(error)}`;
