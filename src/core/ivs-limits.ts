@@ -45,3 +45,28 @@ export const AWS_REGION_PATTERN = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 
 /** The chat event ivs-local sends to a room's connections before it closes them because the room was deleted. */
 export const ROOM_DELETED_EVENT = 'ivs-local:ROOM_DELETED';
+
+/**
+ * Limits of publishing to and subscribing from an Amazon IVS stage, as `amazon-ivs-web-broadcast`
+ * documents them (its `STAGE_MIN_*` / `STAGE_MAX_*` constants, `SimulcastConfiguration`,
+ * `SimulcastLocalLayerConfiguration`, `LocalStageStream.insertSeiMessage`). StageSession checks its
+ * `publishConfig`, `subscribe` and `sendInBandMessage()` arguments against them on every media stack.
+ */
+export const IVS_STAGE_LIMITS = Object.freeze({
+  /** `SimulcastConfiguration.layers`: at least 1, at most 3. */
+  simulcastMaxLayers: 3,
+  /** `STAGE_MIN_RESOLUTION` / `STAGE_MAX_RESOLUTION`: each side of a layer, in pixels. */
+  videoMinResolution: 160,
+  videoMaxResolution: 1280,
+  /** `STAGE_MIN_BITRATE` / `STAGE_MAX_BITRATE`, in kbps. */
+  videoMinBitrateKbps: 50,
+  videoMaxBitrateKbps: 2500,
+  /** `STAGE_MIN_FRAMERATE` / `STAGE_MAX_FRAMERATE`. */
+  videoMinFramerate: 10,
+  videoMaxFramerate: 30,
+  /** `insertSeiMessage`: payload "greater than 0KB and less than 1KB"; `repeatCount` 0–30. */
+  inBandPayloadMaxBytes: 1024,
+  inBandRepeatCountMax: 30,
+  /** Jitter buffer `minDelay` in ms, when given as a number. */
+  jitterBufferMaxDelayMs: 4000,
+});

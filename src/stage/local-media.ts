@@ -126,6 +126,20 @@ export class LocalMedia {
     if (this.#owned.delete(previous)) stopTracks([previous]);
   }
 
+  /**
+   * Sends an in-band message with the published video (`insertSeiMessage`).
+   * @throws {InvalidStateError} when no video is published, or the media stack cannot carry messages.
+   */
+  async sendInBand(bytes: Uint8Array, repeatCount: number | undefined): Promise<void> {
+    const video = this.#streams.find((s) => s.streamType === 'video');
+    if (!video) {
+      throw new InvalidStateError('not-publishing', 'sendInBandMessage(): no video is being published, and in-band messages travel with it. Publish video first (setPublishing).');
+    }
+    if (!video.insertSeiMessage) throw new InvalidStateError('unsupported', "sendInBandMessage(): this media stack's local streams cannot carry in-band messages.");
+    const payload = new Uint8Array(bytes).buffer;
+    await video.insertSeiMessage(payload, repeatCount === undefined ? undefined : { repeatCount });
+  }
+
   /** Mutes/unmutes the streams of one kind. */
   setMuted(kind: 'audio' | 'video', muted: boolean): void {
     for (const stream of this.#streams) {

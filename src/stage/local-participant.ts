@@ -39,6 +39,7 @@ export function mergeLocalInfo(local: Participant, info: DriverParticipantInfo):
     ...local,
     userId: fresh.userId || local.userId,
     attributes: Object.keys(fresh.attributes).length > 0 ? fresh.attributes : local.attributes,
+    userInfo: info.userInfo === undefined ? local.userInfo : fresh.userInfo,
   };
 }
 

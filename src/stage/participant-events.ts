@@ -53,6 +53,7 @@ export class ParticipantEvents {
   left(claims: ParticipantTokenClaims, info: DriverParticipantInfo): void {
     if (this.isLocal(claims, info)) return; // The local participant leaves with the session (stageLeft).
     const participant = this.#store.remove(info.id);
+    this.#host.preferredLayers.delete(info.id);
     if (participant) this.#host.emit('participantLeft', { participant });
   }
 

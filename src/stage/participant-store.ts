@@ -4,7 +4,8 @@
  * mutation returns what changed, and the session decides what to emit.
  */
 import type { DriverParticipantInfo, DriverPublishState, DriverStream, DriverSubscribeState } from './driver';
-import type { Participant, ParticipantChange, ParticipantStream, PublishState, SubscribeState } from './types';
+import { layersOf, sameLayers, streamQuality } from './stream-layers';
+import type { Participant, ParticipantChange, ParticipantStream, PublishState, StreamLayers, SubscribeState } from './types';
 
 /** What a store mutation did. @internal */
 export type StoreChange =
@@ -45,9 +46,13 @@ export function toParticipantStream(stream: DriverStream): ParticipantStream | u
   const kind = stream.streamType === 'audio' ? 'audio' : stream.streamType === 'video' ? 'video' : undefined;
   if (!kind) return undefined;
   const track = stream.mediaStreamTrack;
-  const converted: ParticipantStream = { id: stream.id ?? track.id, kind, track, muted: stream.isMuted };
+  const converted: { -readonly [K in keyof ParticipantStream]: ParticipantStream[K] } = { id: stream.id ?? track.id, kind, track, muted: stream.isMuted };
   // Statistics stay reachable from the snapshot (active speaker, network quality) without exposing the driver stream.
-  return stream.getStats ? { ...converted, getStats: () => stream.getStats!() } : converted;
+  if (stream.getStats) converted.getStats = () => stream.getStats!();
+  if (stream.requestQualityStats) converted.getQuality = () => streamQuality(stream);
+  const layers = kind === 'video' ? layersOf(stream) : undefined;
+  if (layers) converted.layers = layers;
+  return converted;
 }
 
 function stringAttributes(attributes: Record<string, unknown> | undefined): Record<string, string> {
@@ -99,10 +104,20 @@ function sameStreams(a: readonly ParticipantStream[], b: readonly ParticipantStr
   return a.length === b.length && a.every((s, i) => s.id === b[i]?.id && s.track === b[i]?.track);
 }
 
+function sameUserInfo(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
+  if (a === b) return true;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
+
 /** The kinds of change between two snapshots of one participant. @internal */
 export function diffParticipants(previous: Participant, next: Participant): ParticipantChange[] {
   const changes: ParticipantChange[] = [];
   if (previous.userId !== next.userId || !sameRecord(previous.attributes, next.attributes)) changes.push('attributes');
+  if (!sameUserInfo(previous.userInfo, next.userInfo)) changes.push('userInfo');
   if (previous.capabilities.publish !== next.capabilities.publish || previous.capabilities.subscribe !== next.capabilities.subscribe) {
     changes.push('capabilities');
   }
@@ -116,6 +131,7 @@ export function diffParticipants(previous: Participant, next: Participant): Part
   ) {
     changes.push('mute');
   }
+  if (previous.streams.some((s) => next.streams.some((n) => n.track === s.track && !sameLayers(n.layers, s.layers)))) changes.push('layers');
   return changes;
 }
 
@@ -167,6 +183,7 @@ export class ParticipantStore {
         ...current,
         userId: fresh.userId,
         attributes: sameRecord(current.attributes, fresh.attributes) ? current.attributes : fresh.attributes,
+        userInfo: sameUserInfo(current.userInfo, fresh.userInfo) ? current.userInfo : fresh.userInfo,
         capabilities: current.isLocal ? current.capabilities : fresh.capabilities,
       };
     });
@@ -227,6 +244,23 @@ export class ParticipantStore {
     const streams =
       index === -1 ? [...current.streams, converted] : current.streams.map((s, i) => (i === index ? { ...s, muted: converted.muted } : s));
     return this.upsert(id, (p) => deriveFromStreams(p!, streams));
+  }
+
+  /**
+   * Replaces the layers of one stream (matched by id, then track) with `next(current layers)`.
+   * Unchanged when the participant or stream is unknown, or the layers say the same.
+   */
+  setStreamLayers(id: string, stream: DriverStream, next: (current: StreamLayers | undefined) => StreamLayers): { change: StoreChange | undefined; stream: ParticipantStream | undefined } {
+    const current = this.#byId.get(id);
+    const streamId = stream.id ?? stream.mediaStreamTrack.id;
+    const index = current ? current.streams.findIndex((s) => s.id === streamId || s.track === stream.mediaStreamTrack) : -1;
+    const existing = current?.streams[index];
+    if (!current || !existing) return { change: undefined, stream: undefined };
+    const layers = next(existing.layers);
+    if (sameLayers(existing.layers, layers)) return { change: undefined, stream: existing };
+    const updated: ParticipantStream = { ...existing, layers };
+    const change = this.upsert(id, (p) => deriveFromStreams(p!, p!.streams.map((s, i) => (i === index ? updated : s))));
+    return { change, stream: updated };
   }
 
   remove(id: string): Participant | undefined {

@@ -19,7 +19,7 @@
  *   before the stage leaves refines the reason (TOKEN_EXPIRED → `token-expired`).
  * The driver's `leave()` is called at most once per connection, and never after the driver left. (Internal module: not part of the public API.)
  */
-import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
+import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError, messageOf, type IvsRealtimeError } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
 import { resolveMediaDevices, type MediaDevicesLike } from '../core/media-devices';
 import type { DriverConnectionState, DriverLeftReason, DriverStage, DriverStageError, DriverStageEventMap } from './driver';
@@ -27,9 +27,10 @@ import { LocalMedia, republishMedia } from './local-media';
 import { localFromClaims, withLocalMute } from './local-participant';
 import { ParticipantEvents } from './participant-events';
 import type { PublishConfig, PublishMediaOptions } from './media-options';
-import { ParticipantStore } from './participant-store';
+import { ParticipantStore, type StoreChange } from './participant-store';
+import { attachStreamEvents } from './stream-events';
 import { createDriverStrategy } from './driver-strategy';
-import { isDriverStageError, isExchangeError, isGiveUpError, mapDriverError, mapLeftReason } from './reasons';
+import { asJoinError, isDriverStageError, isExchangeError, isGiveUpError, mapDriverError, mapLeftReason } from './reasons';
 import type { EngineHost, EngineJoin, EngineModule, LeftReason, Participant, StageEngineApi } from './types';
 
 /**
@@ -215,6 +216,12 @@ export class StageEngine implements StageEngineApi {
     conn.stage.refreshStrategy();
   }
 
+  /** See `StageSession.sendInBandMessage`. */
+  async sendInBandMessage(bytes: Uint8Array, repeatCount: number | undefined): Promise<void> {
+    this.#connected('sendInBandMessage');
+    await this.#media.sendInBand(bytes, repeatCount);
+  }
+
   /** See `StageSession.setPublishing`. */
   async applyPublishing(on: boolean, media: PublishMediaOptions | undefined): Promise<void> {
     const conn = this.#connected('setPublishing');
@@ -268,6 +275,7 @@ export class StageEngine implements StageEngineApi {
       }
     }
     this.#media.release();
+    this.#host.preferredLayers.clear();
     const participants = this.#store.clear();
     const joinError = conn.settleJoin ? (error ?? new StageError('join', 'The join did not complete.')) : undefined;
     if (conn.settleJoin) {
@@ -309,6 +317,8 @@ export class StageEngine implements StageEngineApi {
     on('stageParticipantStreamsRemoved', (info, streams) => events.streamsRemoved(conn.claims, info, streams));
     on('stageStreamMuteChanged', (info, stream) => events.streamMute(conn.claims, info, stream));
     on('stageSubscriberCountChanged', (count) => this.#host.setSubscriberCount(count));
+    const context = { host: this.#host, store: this.#store, claims: () => conn.claims, emitChange: (change: StoreChange) => events.emitChange(change) };
+    attachStreamEvents(on, { ...context, refreshStrategy: () => stage.refreshStrategy() });
   }
 
   #detach(conn: Connection): void {
@@ -382,11 +392,6 @@ export class StageEngine implements StageEngineApi {
     if (conn.settleJoin) this.#failJoin(conn, driverError);
     else this.#end(conn, 'error', error);
   }
-}
-
-function asJoinError(error: unknown): IvsRealtimeError {
-  if (error instanceof IvsRealtimeError) return error;
-  return new StageError('join', `Joining the stage failed: ${messageOf(error)}`, { cause: error });
 }
 
 /** See {@link EngineModule}. @internal */

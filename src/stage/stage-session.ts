@@ -7,35 +7,19 @@
 import type { AddonEmit, AddonHost, SessionAddonEvents } from '../core/addon-events';
 import { TypedEmitter } from '../core/emitter';
 import { listenerErrorsTo } from '../core/logger';
-import { AbortedError, InvalidStateError, IvsRealtimeError, StageError, TokenError, ValidationError, messageOf } from '../core/errors';
-import { chunkLoadFailure, loadOnce } from '../core/load-once';
+import { AbortedError, InvalidStateError, TokenError, ValidationError } from '../core/errors';
 import { assertTokenUsable } from '../core/token';
 import type { MediaDevicesLike } from '../core/media-devices';
 import { defaultStageFactory } from './default-factory';
 import type { StageDriver, StageFactory } from './driver';
 import { validateMediaOptions, type PublishConfig, type PublishMediaOptions } from './media-options';
+import { inBandMessageOf, validateLayerPreference, validatePublishConfig, validateSubscribeSettings } from './media-settings';
+import { checkJoinOptions, createPendingJoin, joinErrorOf, loadForJoin, type PendingJoin } from './pending-join';
 import { resolveStrategy, type StrategyOption } from './strategies';
-import type {
-  EngineEnded,
-  EngineHost,
-  EngineModule,
-  LeftReason,
-  Participant,
-  ResolvedStrategy,
-  StageEngineApi,
-  StageSessionEvents,
-  StageSessionState,
-} from './types';
-
-import { createPendingJoin, type PendingJoin } from './pending-join';
+import type { EngineEnded, EngineHost, EngineModule, LayerPreference, LeftReason, Participant, ResolvedStrategy, StageEngineApi, StageSessionEvents, StageSessionState, SubscribeSettings } from './types';
 import type { JoinOptions, StageSessionOptions } from './session-options';
 
 export type { StageSessionOptions, JoinOptions } from './session-options';
-
-const loadEngine = loadOnce(
-  (): Promise<EngineModule> => import('./stage-connection'),
-  (error) => new StageError('join', chunkLoadFailure("StageSession's connection module", error, 'then call join() again'), { cause: error }),
-);
 
 const NOT_CONNECTED = 'The session is not connected. Call join() and wait for it first.';
 
@@ -68,6 +52,9 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
   readonly #factory: StageFactory;
   readonly #mediaDevices: MediaDevicesLike | undefined;
   readonly #publishConfig: PublishConfig;
+  readonly #subscribe: SubscribeSettings;
+  /** `setPreferredLayer()` choices; the engine forgets them as participants leave. */
+  readonly #preferredLayers = new Map<string, LayerPreference>();
   /** The connection engine, from the first join on. */
   #engine: StageEngineApi | undefined;
   #strategy: ResolvedStrategy;
@@ -85,7 +72,9 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
     super(options.onListenerError ?? listenerErrorsTo(options.logger));
     this.#factory = options.stageFactory ?? defaultStageFactory;
     this.#mediaDevices = options.mediaDevices;
+    validatePublishConfig(options.publishConfig);
     this.#publishConfig = options.publishConfig ?? {};
+    this.#subscribe = { ...validateSubscribeSettings(options.subscribe) };
     this.#strategy = resolveStrategy(options.strategy);
   }
 
@@ -148,12 +137,8 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
     if (this.#pending || this.#engine?.active) {
       throw new InvalidStateError(this.#state, `join() was called while the session is ${this.#state}. Call leave() first to join again.`);
     }
-    if (typeof options !== 'object' || options === null) throw new ValidationError('options', 'join() needs { token, publish }.');
-    const { token, publish, media, signal } = options;
-    if (typeof publish !== 'boolean') throw new ValidationError('publish', 'must be true (send camera/microphone) or false (watch only).');
-    validateMediaOptions(media);
-    if (signal?.aborted) throw new AbortedError('join() was aborted before it started.', { cause: signal.reason });
-    const claims = assertTokenUsable(token);
+    if (options?.signal?.aborted) throw new AbortedError('join() was aborted before it started.', { cause: options.signal.reason });
+    const { token, publish, media, signal, claims } = checkJoinOptions(options);
     if (publish && !claims.capabilities.publish) throw TokenError.notAllowed('PUBLISH');
 
     const pending = createPendingJoin();
@@ -165,21 +150,13 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
     let engine: StageEngineApi;
     let driver: StageDriver;
     try {
-      // The engine and the driver load in parallel; once loaded, the engine costs no extra tick.
-      const driverLoad = this.#factory(token);
-      if (this.#engine) {
-        engine = this.#engine;
-        driver = await Promise.race([driverLoad, pending.whenCancelled]);
-      } else {
-        const engineLoad = loadEngine();
-        engineLoad.catch(() => {}); // Reported below, or superseded by the driver's failure.
-        [, driver] = await Promise.race([Promise.all([engineLoad, driverLoad]), pending.whenCancelled]);
-        engine = this.#createEngine(await engineLoad);
-      }
+      const loaded = await loadForJoin(pending, this.#factory(token), this.#engine === undefined);
+      driver = loaded.driver;
+      engine = this.#engine ?? this.#createEngine(loaded.module!);
     } catch (error) {
       if (pending.cancelled) throw pending.cancelled;
       this.#pending = undefined;
-      const joinError = this.#asJoinError(error);
+      const joinError = joinErrorOf(error);
       this.#ended({ reason: 'error', error: joinError, participants: [] });
       throw joinError;
     } finally {
@@ -284,6 +261,39 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
     await engine.replaceTrack(track, options.adopt === true);
   }
 
+  /**
+   * Which simulcast layer to receive from a participant: `'lowest'` / `'highest'` (following its layers
+   * as they change), `{ label }`, or `'auto'` (the server adapts). Wins over the strategy's
+   * `preferredLayer`; kept until the participant leaves (also when set before it sends layers).
+   * Applied at once (the media stack switches on the next keyframe; see `layersChanged`).
+   * @throws {ValidationError} for any other value.
+   */
+  setPreferredLayer(participantId: string, preference: LayerPreference): void {
+    if (typeof participantId !== 'string' || participantId === '') throw new ValidationError('participantId', 'must be the id of a participant.');
+    const checked = validateLayerPreference(preference);
+    const previous = this.#preferredLayers.get(participantId);
+    if (previous !== undefined && JSON.stringify(previous) === JSON.stringify(checked)) return;
+    this.#preferredLayers.set(participantId, checked);
+    this.refresh();
+  }
+
+  /**
+   * Sends a message in-band with the published video (SEI on Amazon IVS), to the participants
+   * receiving it with `subscribe.inBandMessages` (their `inBandMessage` event). A string is sent as
+   * UTF-8; 1–1024 bytes; `repeatCount` (0–30) extra copies make loss less likely. Not guaranteed to arrive.
+   * @throws {ValidationError} bad payload or options. {@link InvalidStateError} when not connected, not
+   *   publishing video, or `publishConfig.video.inBandMessaging` is not enabled.
+   */
+  async sendInBandMessage(payload: Uint8Array | ArrayBuffer | string, options?: { repeatCount?: number }): Promise<void> {
+    const { bytes, repeatCount } = inBandMessageOf(payload, options);
+    if (this.#publishConfig.video?.inBandMessaging?.enabled !== true) {
+      throw new InvalidStateError(this.#state, 'sendInBandMessage(): in-band messaging is off. Create the session with publishConfig.video.inBandMessaging = { enabled: true }.');
+    }
+    const engine = this.#requireConnected('sendInBandMessage');
+    if (!this.#publishing) throw new InvalidStateError('not-publishing', 'sendInBandMessage(): the session is not publishing. Call setPublishing(true) first.');
+    await engine.sendInBandMessage(bytes, repeatCount);
+  }
+
   /** Re-runs the strategy now (call after changing what your custom strategy depends on). */
   refresh(): void {
     this.#engine?.refreshStrategy();
@@ -312,6 +322,8 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
       get strategy() {
         return session.#strategy;
       },
+      subscribe: this.#subscribe,
+      preferredLayers: this.#preferredLayers,
       emit: (event, payload) => this.emit(event, payload),
       setState: (state) => this.#setState(state),
       setPublishing: (publishing) => this.#setPublishingFlag(publishing),
@@ -320,11 +332,6 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
     };
     this.#engine = module.createStageEngine(host, { mediaDevices: this.#mediaDevices, publishConfig: this.#publishConfig });
     return this.#engine;
-  }
-
-  #asJoinError(error: unknown): IvsRealtimeError {
-    if (error instanceof IvsRealtimeError) return error;
-    return new StageError('join', `Joining the stage failed: ${messageOf(error)}`, { cause: error });
   }
 
   /** Ends a join that is still loading its driver (abort or leave): `left` (user), join rejects with `error`. */
@@ -338,6 +345,7 @@ export class StageSession extends TypedEmitter<StageSessionEvents> implements Ad
 
   /** A connection ended: announces everyone's departure and emits `left` once. */
   #ended({ reason, error, participants }: EngineEnded): void {
+    this.#preferredLayers.clear();
     this.#setPublishingFlag(false);
     for (const participant of participants) this.emit('participantLeft', { participant });
     this.#setSubscriberCount(0);

@@ -65,13 +65,17 @@ export function resolveStrategy(option: StrategyOption | undefined): ResolvedStr
   if (typeof option !== 'object' || option === null) {
     throw new ValidationError('strategy', 'must be \'host\', \'viewer\', \'audio-only\' or an object with shouldSubscribe/shouldPublish.');
   }
-  const { shouldSubscribe, shouldPublish } = option;
-  if (shouldSubscribe !== undefined && typeof shouldSubscribe !== 'function') throw new ValidationError('strategy.shouldSubscribe', 'must be a function.');
-  if (shouldPublish !== undefined && typeof shouldPublish !== 'function') throw new ValidationError('strategy.shouldPublish', 'must be a function.');
-  return {
+  const { shouldSubscribe, shouldPublish, subscribeSettings, preferredLayer } = option;
+  for (const [name, fn] of Object.entries({ shouldSubscribe, shouldPublish, subscribeSettings, preferredLayer })) {
+    if (fn !== undefined && typeof fn !== 'function') throw new ValidationError(`strategy.${name}`, 'must be a function.');
+  }
+  const resolved: ResolvedStrategy = {
     shouldSubscribe: shouldSubscribe ? (p) => shouldSubscribe.call(option, p) : BUILT_IN.host.shouldSubscribe,
     shouldPublish: shouldPublish ? (p) => shouldPublish.call(option, p) : BUILT_IN.host.shouldPublish,
   };
+  if (subscribeSettings) resolved.subscribeSettings = (p) => subscribeSettings.call(option, p);
+  if (preferredLayer) resolved.preferredLayer = (p, layers) => preferredLayer.call(option, p, layers);
+  return resolved;
 }
 
 /** Maps a decision to the driver's `SubscribeType` value. @internal */

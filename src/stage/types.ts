@@ -207,6 +207,10 @@ export type SubscribeDecision = 'none' | 'audio' | 'audio-video';
 export interface ResolvedStrategy {
   shouldSubscribe(participant: Participant): SubscribeDecision;
   shouldPublish(localParticipant: Participant): boolean;
+  /** See `SessionStrategy.subscribeSettings` (absent: the session's `subscribe` option alone). */
+  subscribeSettings?(participant: Participant): SubscribeSettings;
+  /** See `SessionStrategy.preferredLayer` (absent: `'auto'`). */
+  preferredLayer?(participant: Participant, layers: StreamLayers): LayerPreference;
 }
 
 /** How a connection ended, as the engine reports it to its session. @internal */
@@ -226,6 +230,13 @@ export interface EngineHost {
   readonly muted: { readonly audio: boolean; readonly video: boolean };
   readonly publishing: boolean;
   readonly strategy: ResolvedStrategy;
+  /** The session's `subscribe` option (checked). */
+  readonly subscribe: SubscribeSettings;
+  /**
+   * `setPreferredLayer()` choices by participant id. The engine forgets a participant's entry when it
+   * leaves, and all of them when the connection ends.
+   */
+  readonly preferredLayers: Map<string, LayerPreference>;
   emit<K extends keyof StageSessionEvents>(event: K, payload: StageSessionEvents[K]): void;
   /** The connection is up (`connected`) or the media stack is recovering it (`reconnecting`). */
   setState(state: 'connected' | 'reconnecting'): void;
@@ -268,6 +279,8 @@ export interface StageEngineApi {
   applyPublishing(on: boolean, media: PublishMediaOptions | undefined): Promise<void>;
   /** Re-runs the strategy of the current stage, if any. */
   refreshStrategy(): void;
+  /** Sends an in-band message with the published video (arguments checked by the session). */
+  sendInBandMessage(bytes: Uint8Array, repeatCount: number | undefined): Promise<void>;
 }
 
 /** What `stage-connection.ts` exports. @internal */
