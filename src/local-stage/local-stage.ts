@@ -16,14 +16,17 @@ import {
 import { StageEventEmitter } from './emitter';
 import { driverCodeFor, joinRefusal, LocalStageError, serverLeftOutcome } from './errors';
 import { EventsConnection } from './events-connection';
+import { checkedSubtitleCue } from './in-band';
 import { ParticipantMirror } from './participants';
-import { LocalCloseCode, type ClientFrame, type LocalLeftReason, type LocalParticipantView, type ServerFrame } from './protocol';
-import { LocalPublisher } from './publisher';
+import { LocalCloseCode, type ClientFrame, type LocalLeftReason, type LocalParticipantView, type LocalSubtitleCue, type ServerFrame } from './protocol';
+import type { LocalPublisher } from './publisher';
+import { createStageMedia } from './media';
+import { StageExtras } from './stage-extras';
 import { StrategyRunner } from './strategy-runner';
 import { resolveLocalStageOptions, type LocalStageOptions, type ResolvedLocalStageOptions } from './options';
-import { RemoteSubscriptions } from './subscriptions';
+import type { RemoteSubscriptions } from './subscriptions';
 import { TokenExchanges } from './token-exchange';
-import { eventsUrlOf, whepUrlOf, whipUrlOf } from './urls';
+import { eventsUrlOf } from './urls';
 
 export type { LocalStageOptions } from './options';
 
@@ -51,6 +54,7 @@ export class LocalStage implements DriverStage {
   #publisher: LocalPublisher | undefined;
   #subscriptions: RemoteSubscriptions | undefined;
   readonly #participants: ParticipantMirror;
+  readonly #extras: StageExtras;
   #joinPromise: Promise<void> | undefined;
   #joinSettle: { resolve: () => void; reject: (error: LocalStageError) => void } | undefined;
   #joinTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,6 +69,13 @@ export class LocalStage implements DriverStage {
     this.#participants = new ParticipantMirror(this.#events, {
       stream: (kind) => this.#publisher?.stream(kind),
       isPublished: () => this.#publisher?.isPublished ?? false,
+    });
+    this.#extras = new StageExtras({
+      events: this.#events,
+      participants: this.#participants,
+      send: (frame) => this.#connection?.send(frame),
+      strategy: () => this.#runner.strategy,
+      subscriptions: () => this.#subscriptions,
     });
   }
 
@@ -133,7 +144,8 @@ export class LocalStage implements DriverStage {
   /** Re-evaluates the strategy: publish or unpublish, and subscribe/unsubscribe/change each remote. */
   refreshStrategy(): void {
     if (this.#state !== 'connected') return;
-    this.#runner.run({ events: this.#events, participants: this.#participants, publisher: this.#publisher, subscriptions: this.#subscriptions });
+    const targets = { events: this.#events, participants: this.#participants, publisher: this.#publisher, subscriptions: this.#subscriptions };
+    this.#runner.run({ ...targets, layers: this.#extras.layers });
   }
 
   replaceStrategy(strategy: DriverStrategy): void {
@@ -151,16 +163,17 @@ export class LocalStage implements DriverStage {
     return this.#exchanges.request(token, this.#claims, this.#state === 'connected', send, this.#options.joinTimeoutMs);
   }
 
+  /** Sends a subtitle cue to the other participants (tests, bots; not in the IVS SDK's `Stage`). */
+  sendSubtitleCue(cue: LocalSubtitleCue): void {
+    const checked = checkedSubtitleCue(cue);
+    if (this.#state !== 'connected') throw new LocalStageError('JOIN_ERROR', DriverErrorCode.FAILED, 'Subtitle cues can only be sent while joined to the stage.', { fatal: false });
+    this.#connection?.send({ type: 'subtitleCue', cue: checked });
+  }
+
   // ─── Collaborators ────────────────────────────────────────────────────────────────────────────
 
   /** Creates the events connection, the publisher and the subscriptions (the globals were checked). */
   #startMedia(): void {
-    const transport = {
-      fetch: this.#options.fetch!,
-      RTCPeerConnection: this.#options.RTCPeerConnection!,
-      connectTimeoutMs: this.#options.connectTimeoutMs,
-      token: () => this.#token,
-    };
     const send = (frame: ClientFrame) => this.#connection?.send(frame);
     this.#connection = new EventsConnection({
       WebSocket: this.#options.WebSocket!,
@@ -171,33 +184,18 @@ export class LocalStage implements DriverStage {
       onFrame: (frame) => this.#onFrame(frame),
       onClose: (code, cause) => this.#onSocketLost(code, cause),
     });
-    this.#publisher = new LocalPublisher({
-      ...transport,
+    ({ publisher: this.#publisher, subscriptions: this.#subscriptions } = createStageMedia({
+      options: this.#options,
       events: this.#events,
-      videoCodec: this.#options.videoCodec,
-      whipUrl: () => whipUrlOf(this.#claims!),
-      send,
-      localInfo: () => (this.#state === 'left' ? undefined : this.#participants.localInfo()),
-      isConnected: () => this.#state === 'connected',
-      refresh: () => this.refreshStrategy(),
-    });
-    this.#subscriptions = new RemoteSubscriptions({
-      ...transport,
-      events: this.#events,
-      whepUrl: (id) => whepUrlOf(this.#claims!, id),
-      view: (id) => this.#participants.view(id),
-      info: (id) => this.#participants.info(id),
+      participants: this.#participants,
+      subscriptionHooks: this.#extras.subscriptionHooks,
+      token: () => this.#token,
+      claims: () => this.#claims!,
       isConnected: () => this.#state === 'connected',
       isLeft: () => this.#state === 'left',
+      send,
       refresh: () => this.refreshStrategy(),
-    });
-    const subscriptions = this.#subscriptions;
-    this.#participants.media = {
-      publicationEnded: (id) => subscriptions.unsubscribe(id, 'not_subscribed', true),
-      removed: (id) => subscriptions.remove(id),
-      muted: (id, kind, muted) => subscriptions.muted(id, kind, muted),
-      publicationChanged: (id) => subscriptions.resetFailures(id),
-    };
+    }));
   }
 
   // ─── Events socket ────────────────────────────────────────────────────────────────────────────
@@ -241,6 +239,11 @@ export class LocalStage implements DriverStage {
       case 'muteChanged':
       case 'metadataChanged':
         if (this.#participants.apply(frame)) this.refreshStrategy();
+        return;
+      case 'layerState':
+      case 'inBandMessage':
+      case 'subtitleCue':
+        this.#extras.apply(frame);
         return;
       case 'tokenExchanged':
         this.#onTokenExchanged(frame.requestId, frame.self);
@@ -364,6 +367,7 @@ export class LocalStage implements DriverStage {
     clearTimeout(this.#joinTimer);
     this.#teardownMedia();
     this.#subscriptions?.clear();
+    this.#extras.clear();
     this.#participants.clear();
     this.#exchanges.rejectAll('The stage was left during the token exchange.');
     this.#connection?.close();

@@ -24,6 +24,8 @@ export interface Negotiation {
   isClosed(): boolean;
   /** The server created the session resource (DELETE it to end the session). */
   onResource(url: string): void;
+  /** Rewrites the offer as sent to the server (the local description stays the browser's own). */
+  offerSdp?(sdp: string): string;
 }
 
 /**
@@ -36,7 +38,8 @@ export async function negotiate(pc: RTCPeerConnection, transport: MediaTransport
   await iceGatheringComplete(pc, 2000);
   if (n.isClosed()) return false;
   const token = transport.token();
-  const { answer, resourceUrl } = await postOffer(transport.fetch, n.url, token, pc.localDescription!.sdp, n.category, n.remoteParticipantId);
+  const offer = n.offerSdp ? n.offerSdp(pc.localDescription!.sdp) : pc.localDescription!.sdp;
+  const { answer, resourceUrl } = await postOffer(transport.fetch, n.url, token, offer, n.category, n.remoteParticipantId);
   if (n.isClosed()) {
     deleteResource(transport.fetch, resourceUrl, token);
     return false;

@@ -8,8 +8,10 @@ import type { StageEventEmitter } from './emitter';
 import { LocalStageError } from './errors';
 import { isRetryable, negotiate, negotiationError, onConnectionLost, RetrySchedule, type MediaTransport } from './negotiation';
 import { preferVideoCodec } from './peer';
-import type { ClientFrame, LocalMediaKind } from './protocol';
+import { bytesToBase64 } from './in-band';
+import { LOCAL_IN_BAND_UUID, type ClientFrame, type LocalMediaKind } from './protocol';
 import { deleteResource } from './signaling';
+import { simulcastEncodings, withRidRestrictions, type SimulcastEncoding } from './simulcast';
 import type { LocalStageStream } from './streams';
 
 /**
@@ -17,7 +19,7 @@ import type { LocalStageStream } from './streams';
  * audio or video track. The mute and stats hooks of this driver's own {@link LocalStageStream} are
  * used when present (duck-typed, so two bundled copies of the class still work together).
  */
-export type PublishableStream = DriverLocalStream & Partial<Pick<LocalStageStream, 'onMuteChange' | 'setStatsSource' | 'config'>>;
+export type PublishableStream = DriverLocalStream & Partial<Pick<LocalStageStream, 'onMuteChange' | 'setStatsSource' | 'setInBandSender' | 'config'>>;
 
 export function isPublishable(stream: DriverLocalStream): stream is PublishableStream {
   const kind = stream?.mediaStreamTrack?.kind;
@@ -97,18 +99,20 @@ export class LocalPublisher {
     this.#publication = publication;
     this.#emitState('attempting_publish');
     try {
-      this.#addTransceivers(pc, streams);
+      const simulcast = this.#addTransceivers(pc, streams);
       const done = await negotiate(pc, host, {
         url: host.whipUrl(),
         category: 'PUBLISH_ERROR',
         isClosed: () => publication.closed,
         onResource: (url) => (publication.resourceUrl = url),
+        ...(simulcast ? { offerSdp: (sdp: string) => withRidRestrictions(sdp, simulcast) } : {}),
       });
       if (!done) return;
       publication.state = 'published';
       this.#retry.reset();
       for (const stream of streams) {
         publication.unsubscribeMute.push(stream.onMuteChange?.(() => this.#onLocalMute(stream)) ?? (() => {}));
+        if (stream.streamType === 'video') this.#enableInBand(stream, publication);
         // Tell the others the mute state the stream starts with.
         host.send({ type: 'mute', kind: stream.streamType as LocalMediaKind, muted: stream.isMuted });
       }
@@ -130,11 +134,15 @@ export class LocalPublisher {
     }
   }
 
-  #addTransceivers(pc: RTCPeerConnection, streams: PublishableStream[]): void {
+  /** Adds one transceiver per stream; returns the video's simulcast layers, if it sends some. */
+  #addTransceivers(pc: RTCPeerConnection, streams: PublishableStream[]): SimulcastEncoding[] | undefined {
     const mediaStream = typeof MediaStream === 'undefined' ? undefined : new MediaStream(streams.map((s) => s.mediaStreamTrack));
+    let simulcast: SimulcastEncoding[] | undefined;
     for (const stream of streams) {
       const config = stream.config;
       const encoding: RTCRtpEncodingParameters = {};
+      const layers = stream.streamType === 'video' ? simulcastEncodings(stream.mediaStreamTrack, config) : undefined;
+      if (layers) simulcast = layers;
       if (stream.streamType === 'video') {
         if (config?.maxBitrate) encoding.maxBitrate = config.maxBitrate * 1000;
         if (config?.maxFramerate) encoding.maxFramerate = config.maxFramerate;
@@ -144,11 +152,20 @@ export class LocalPublisher {
       const transceiver = pc.addTransceiver(stream.mediaStreamTrack, {
         direction: 'sendonly',
         ...(mediaStream ? { streams: [mediaStream] } : {}),
-        sendEncodings: [encoding],
+        sendEncodings: layers ? layers.map((l) => l.encoding) : [encoding],
       });
       if (stream.streamType === 'video') preferVideoCodec(transceiver, this.#host.videoCodec);
       stream.setStatsSource?.(() => transceiver.sender.getStats());
     }
+    return simulcast;
+  }
+
+  /** Lets the published video stream send in-band messages (over the events socket, with its media). */
+  #enableInBand(stream: PublishableStream, publication: Publication): void {
+    stream.setInBandSender?.((payload, repeatCount) => {
+      if (publication.closed || this.#publication !== publication) return;
+      this.#host.send({ type: 'inBandMessage', payload: bytesToBase64(payload), uuid: LOCAL_IN_BAND_UUID, ...(repeatCount ? { repeatCount } : {}) });
+    });
   }
 
   #retryLater(): void {
@@ -167,6 +184,8 @@ export class LocalPublisher {
     }
     for (const off of publication.unsubscribeMute) off();
     publication.unsubscribeMute = streams.map((s) => s.onMuteChange?.(() => this.#onLocalMute(s)) ?? (() => {}));
+    for (const stream of previous) if (!streams.includes(stream)) stream.setInBandSender?.(undefined);
+    for (const stream of streams) if (stream.streamType === 'video') this.#enableInBand(stream, publication);
     publication.streams = streams;
     const removed = previous.filter((s) => !streams.includes(s));
     const added = streams.filter((s) => !previous.includes(s));
@@ -186,7 +205,10 @@ export class LocalPublisher {
     this.#publication = undefined;
     publication.closed = true;
     for (const off of publication.unsubscribeMute) off();
-    for (const stream of publication.streams) stream.setStatsSource?.(undefined);
+    for (const stream of publication.streams) {
+      stream.setStatsSource?.(undefined);
+      stream.setInBandSender?.(undefined);
+    }
     if (publication.resourceUrl && !serverEnded) deleteResource(this.#host.fetch, publication.resourceUrl, this.#host.token());
     publication.pc.close();
     const info = this.#host.localInfo();

@@ -4,12 +4,13 @@
  * stage's `error` event. Runs are not re-entrant: a strategy that calls `refreshStrategy()` gets
  * one more run once the current one ends.
  */
-import { DriverErrorCode, subscribeTypeOf, type DriverStrategy, type DriverSubscribeType } from '../stage/driver';
+import { DriverErrorCode, subscribeTypeOf, type DriverStrategy, type DriverSubscribeConfiguration, type DriverSubscribeType } from '../stage/driver';
 import { messageOf } from '../core/errors';
 import type { StageEventEmitter } from './emitter';
 import { LocalStageError } from './errors';
 import type { ParticipantMirror } from './participants';
 import { isPublishable, type LocalPublisher, type PublishableStream } from './publisher';
+import type { RemoteLayers } from './remote-layers';
 import type { RemoteSubscriptions } from './subscriptions';
 
 export interface StrategyTargets {
@@ -17,6 +18,7 @@ export interface StrategyTargets {
   readonly participants: ParticipantMirror;
   readonly publisher: LocalPublisher | undefined;
   readonly subscriptions: RemoteSubscriptions | undefined;
+  readonly layers?: RemoteLayers;
 }
 
 export class StrategyRunner {
@@ -61,10 +63,11 @@ export class StrategyRunner {
     publisher?.reconcile(wanted);
   }
 
-  #subscribe({ events, participants, subscriptions }: StrategyTargets, id: string): void {
+  #subscribe({ events, participants, subscriptions, layers }: StrategyTargets, id: string): void {
     const view = participants.view(id);
     if (!view) return;
     let desired: DriverSubscribeType = 'none';
+    let config: DriverSubscribeConfiguration | undefined;
     if (participants.self?.capabilities.subscribe && view.published && view.streams.length > 0) {
       try {
         desired = subscribeTypeOf(this.strategy.shouldSubscribeToParticipant(participants.info(id)));
@@ -74,8 +77,22 @@ export class StrategyRunner {
       }
       if (desired !== 'audio_only' && desired !== 'audio_video') desired = 'none';
       if (desired === 'audio_only' && !view.streams.some((s) => s.kind === 'audio')) desired = 'none';
+      if (desired !== 'none') config = this.#configuration(events, participants, id);
     }
-    subscriptions?.reconcile(id, view, desired);
+    subscriptions?.reconcile(id, view, desired, config);
+    if (desired !== 'none') layers?.prefer(id);
+  }
+
+  /** The strategy's `subscribeConfiguration` (none when it has none, or throws: reported, defaults used). */
+  #configuration(events: StrategyTargets['events'], participants: ParticipantMirror, id: string): DriverSubscribeConfiguration | undefined {
+    if (typeof this.strategy.subscribeConfiguration !== 'function') return undefined;
+    try {
+      const config = this.strategy.subscribeConfiguration(participants.info(id));
+      return config && typeof config === 'object' ? config : undefined;
+    } catch (cause) {
+      events.emit('error', strategyError('SUBSCRIBE_ERROR', `subscribing to ${id} with the default configuration`, cause, id));
+      return undefined;
+    }
   }
 }
 

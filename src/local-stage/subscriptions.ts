@@ -3,12 +3,13 @@
  * re-subscribe when the publisher's streams change, unsubscribe, retry after failures, and apply
  * remote mute changes to the received streams. Owns one subscription state per remote participant.
  */
-import type { DriverParticipantInfo, DriverStream, DriverSubscribeState, DriverSubscribeType } from '../stage/driver';
+import type { DriverParticipantInfo, DriverStream, DriverSubscribeConfiguration, DriverSubscribeState, DriverSubscribeType } from '../stage/driver';
 import type { StageEventEmitter } from './emitter';
 import { isRetryable, negotiate, negotiationError, onConnectionLost, RetrySchedule, type MediaTransport } from './negotiation';
 import type { LocalMediaKind, LocalParticipantView, LocalStreamInfo } from './protocol';
 import { deleteResource } from './signaling';
-import { RemoteStageStream } from './streams';
+import { RemoteStageStream, type RemoteLayerState } from './streams';
+import { applyJitterBufferTarget, jitterBufferTargetOf, whepUrlWithLayer } from './subscribe-config';
 
 type SubscribeType = Exclude<DriverSubscribeType, 'none'>;
 
@@ -26,6 +27,8 @@ interface Entry {
   subscription: Subscription | undefined;
   state: DriverSubscribeState;
   retry: RetrySchedule;
+  /** The strategy's last `subscribeConfiguration` for this participant. */
+  config: DriverSubscribeConfiguration | undefined;
 }
 
 export interface SubscriptionsHost extends MediaTransport {
@@ -38,6 +41,11 @@ export interface SubscriptionsHost extends MediaTransport {
   /** Whether the stage was left (no more events then). */
   isLeft(): boolean;
   refresh(): void;
+  /** The simulcast layers of the publisher's video (for its {@link RemoteStageStream}). */
+  layerState?(publisherId: string): RemoteLayerState | undefined;
+  /** The subscription's video stream was announced / the subscription ended. */
+  videoAdded?(publisherId: string, stream: RemoteStageStream): void;
+  subscriptionEnded?(publisherId: string): void;
 }
 
 const streamsKey = (streams: readonly LocalStreamInfo[]) =>
@@ -56,14 +64,21 @@ export class RemoteSubscriptions {
 
   #entry(id: string): Entry {
     let entry = this.#entries.get(id);
-    if (!entry) this.#entries.set(id, (entry = { subscription: undefined, state: 'not_subscribed', retry: new RetrySchedule() }));
+    if (!entry) this.#entries.set(id, (entry = { subscription: undefined, state: 'not_subscribed', retry: new RetrySchedule(), config: undefined }));
     return entry;
   }
 
-  /** Brings the subscription to `remote` to what the strategy decided. */
-  reconcile(id: string, view: LocalParticipantView, desired: DriverSubscribeType): void {
+  /**
+   * Brings the subscription to `remote` to what the strategy decided. A changed jitter buffer
+   * setting applies to the running subscription; the initial layer, to the next one.
+   */
+  reconcile(id: string, view: LocalParticipantView, desired: DriverSubscribeType, config?: DriverSubscribeConfiguration): void {
     const entry = this.#entry(id);
     const current = entry.subscription;
+    const target = jitterBufferTargetOf(config?.jitterBuffer?.minDelay);
+    const changedTarget = target !== jitterBufferTargetOf(entry.config?.jitterBuffer?.minDelay);
+    entry.config = config;
+    if (current && changedTarget) applyJitterBufferTarget(current.streams.map((s) => s.receiver), target);
     if (desired === 'none') {
       entry.retry.cancel();
       if (current) this.unsubscribe(id);
@@ -92,7 +107,7 @@ export class RemoteSubscriptions {
       // Audio first, then video: the order the tiles expect does not matter, but keep it stable.
       for (const kind of (['audio', 'video'] as const).filter((k) => kinds.includes(k))) pc.addTransceiver(kind, { direction: 'recvonly' });
       const done = await negotiate(pc, host, {
-        url: host.whepUrl(id),
+        url: whepUrlWithLayer(host.whepUrl(id), entry.config),
         category: 'SUBSCRIBE_ERROR',
         remoteParticipantId: id,
         isClosed: () => subscription.closed,
@@ -107,7 +122,11 @@ export class RemoteSubscriptions {
       const latest = host.view(id) ?? view;
       subscription.streams = [...received.values()]
         .filter(({ track }) => kinds.includes(track.kind as LocalMediaKind))
-        .map(({ track, receiver }) => new RemoteStageStream(id, track, track.kind === 'audio' ? latest.audioMuted : latest.videoMuted, receiver));
+        .map(({ track, receiver }) => new RemoteStageStream(id, track, track.kind === 'audio' ? latest.audioMuted : latest.videoMuted, receiver, () => host.layerState?.(id)));
+      applyJitterBufferTarget(
+        subscription.streams.map((s) => s.receiver),
+        jitterBufferTargetOf(entry.config?.jitterBuffer?.minDelay),
+      );
       onConnectionLost(pc, () => {
         if (!current()) return;
         this.unsubscribe(id, 'errored');
@@ -116,6 +135,8 @@ export class RemoteSubscriptions {
       entry.retry.reset();
       this.#setState(id, entry, 'subscribed');
       if (subscription.streams.length > 0) host.events.emit('stageParticipantStreamsAdded', host.info(id), [...subscription.streams]);
+      const video = subscription.streams.find((s) => s.streamType === 'video');
+      if (video && current()) host.videoAdded?.(id, video);
     } catch (cause) {
       if (!current()) return;
       const error = negotiationError(cause, 'SUBSCRIBE_ERROR', `Subscribing to ${id}`, id);
@@ -152,6 +173,7 @@ export class RemoteSubscriptions {
     if (!entry || !subscription) return;
     entry.subscription = undefined;
     subscription.closed = true;
+    this.#host.subscriptionEnded?.(id);
     if (subscription.resourceUrl && !serverEnded) deleteResource(this.#host.fetch, subscription.resourceUrl, this.#host.token());
     subscription.pc.close();
     if (this.#host.isLeft()) return;
@@ -171,6 +193,17 @@ export class RemoteSubscriptions {
     const entry = this.#entries.get(id);
     const stream = entry?.subscription?.streams.find((s) => s.streamType === kind);
     return stream && stream.setMutedState(muted) && entry?.state === 'subscribed' ? stream : undefined;
+  }
+
+  /** The subscribed video stream of a participant. */
+  videoStream(id: string): RemoteStageStream | undefined {
+    const entry = this.#entries.get(id);
+    return entry?.state === 'subscribed' ? entry.subscription?.streams.find((s) => s.streamType === 'video') : undefined;
+  }
+
+  /** Whether `id`'s in-band messages are delivered: subscribed to its video, with in-band messaging enabled. */
+  inBandEnabled(id: string): boolean {
+    return this.#entries.get(id)?.config?.inBandMessaging?.enabled === true && this.videoStream(id) !== undefined;
   }
 
   /** Closes every subscription without DELETEs (the server ends them with the socket) and stops retrying. */

@@ -76,21 +76,30 @@ export class FakeTrack {
   readonly id = `track-${++trackIds}`;
   readonly kind: 'audio' | 'video';
   enabled = true;
-  constructor(kind: 'audio' | 'video') {
+  constructor(
+    kind: 'audio' | 'video',
+    readonly settings: { width?: number; height?: number } = {},
+  ) {
     this.kind = kind;
+  }
+
+  getSettings(): { width?: number; height?: number } {
+    return this.settings;
   }
 }
 
 export class FakeTransceiver {
   readonly sender: { track: FakeTrack | null; replaceTrack(t: FakeTrack): Promise<void>; getStats(): Promise<undefined> };
-  readonly receiver: { track: FakeTrack; getStats(): Promise<undefined> };
+  readonly receiver: { track: FakeTrack; getStats(): Promise<undefined>; jitterBufferTarget: number | null };
   readonly direction: string;
+  readonly sendEncodings: Array<{ rid?: string } & Record<string, unknown>>;
   codecPreferences: unknown[] | undefined;
 
-  constructor(trackOrKind: FakeTrack | 'audio' | 'video', direction: string) {
+  constructor(trackOrKind: FakeTrack | 'audio' | 'video', direction: string, sendEncodings: FakeTransceiver['sendEncodings'] = []) {
     const track = typeof trackOrKind === 'string' ? null : trackOrKind;
     const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind.kind;
     this.direction = direction;
+    this.sendEncodings = sendEncodings;
     this.sender = {
       track,
       replaceTrack: async (t) => {
@@ -98,7 +107,7 @@ export class FakeTransceiver {
       },
       getStats: async () => undefined,
     };
-    this.receiver = { track: new FakeTrack(kind), getStats: async () => undefined };
+    this.receiver = { track: new FakeTrack(kind), getStats: async () => undefined, jitterBufferTarget: null };
   }
 
   setCodecPreferences(codecs: unknown[]): void {
@@ -120,8 +129,8 @@ export class FakePeerConnection {
     FakePeerConnection.instances.push(this);
   }
 
-  addTransceiver(trackOrKind: FakeTrack | 'audio' | 'video', init: { direction: string }): FakeTransceiver {
-    const transceiver = new FakeTransceiver(trackOrKind, init.direction);
+  addTransceiver(trackOrKind: FakeTrack | 'audio' | 'video', init: { direction: string; sendEncodings?: FakeTransceiver['sendEncodings'] }): FakeTransceiver {
+    const transceiver = new FakeTransceiver(trackOrKind, init.direction, init.sendEncodings);
     this.transceivers.push(transceiver);
     return transceiver;
   }
@@ -131,7 +140,12 @@ export class FakePeerConnection {
   }
 
   async createOffer(): Promise<{ type: string; sdp: string }> {
-    const sections = this.transceivers.map((t) => `m=${t.receiver.track.kind} 9 UDP/TLS/RTP/SAVPF 96\r\na=${t.direction}`);
+    // Simulcast as Chromium writes it: bare `a=rid:<rid> send` lines and `a=simulcast:send`.
+    const simulcast = (t: FakeTransceiver) => {
+      const rids = t.sendEncodings.map((e) => e.rid).filter((rid): rid is string => typeof rid === 'string');
+      return rids.length > 1 ? `\r\n${rids.map((rid) => `a=rid:${rid} send`).join('\r\n')}\r\na=simulcast:send ${rids.join(';')}` : '';
+    };
+    const sections = this.transceivers.map((t) => `m=${t.receiver.track.kind} 9 UDP/TLS/RTP/SAVPF 96\r\na=${t.direction}${simulcast(t)}`);
     return { type: 'offer', sdp: `v=0\r\n${sections.join('\r\n')}\r\n` };
   }
 
