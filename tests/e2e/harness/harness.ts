@@ -211,12 +211,7 @@ const harness: HarnessApi = {
     }),
 
   sendInBandMessage: (text, repeatCount) =>
-    run(() => {
-      // Typed so that the harness also builds against a StageSession without in-band messages.
-      const sender: StageSession & { sendInBandMessage?(payload: string, options?: { repeatCount?: number }): Promise<void> } = ensureSession();
-      if (!sender.sendInBandMessage) throw new Error('this build of StageSession has no sendInBandMessage()');
-      return sender.sendInBandMessage(text, repeatCount === undefined ? undefined : { repeatCount });
-    }),
+    run(() => ensureSession().sendInBandMessage(text, repeatCount === undefined ? undefined : { repeatCount })),
 
   snapshot: (): HarnessSnapshot => {
     const seen = observed();
