@@ -30,12 +30,27 @@ export interface SpeakersChangedEvent {
   readonly audioLevels: Readonly<Record<string, number>>;
 }
 
-/** `qualityChanged`: a remote participant's network quality changed (`previous` is `undefined` at first). */
+/**
+ * `qualityChanged`: a participant's network quality changed (`previous` is `undefined` at first): a
+ * remote participant's, or the local one's when the media stack rates its own streams (Amazon IVS).
+ */
 export interface QualityChangedEvent {
   readonly participantId: string;
   readonly quality: NetworkQuality;
   readonly previous: NetworkQuality | undefined;
+  /**
+   * The figures the session measured itself. When the media stack rated the quality (`networkQuality`
+   * set) they are the received media's when there is any, else zero (the local participant's own).
+   */
   readonly stats: NetworkQualityStats;
+  /**
+   * The media stack's own rating when it has one (Amazon IVS `NetworkQuality`, the worst of the
+   * participant's streams): `excellent`/`good`/`normal` → `good`, `poor` → `poor`, `down` → `lost`.
+   * Absent when the session's classifier rated the figures (ivs-local, custom drivers).
+   */
+  readonly networkQuality?: 'excellent' | 'good' | 'normal' | 'poor' | 'down';
+  /** With `networkQuality`, for a publisher's video: what limits its encoder (`none`, `cpu`, `bandwidth`, `other`). */
+  readonly qualityLimitationReason?: string;
 }
 
 /** The events an add-on may emit on a session. */

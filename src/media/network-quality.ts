@@ -95,6 +95,33 @@ function rttOf(list: StatsEntry[] | undefined): number | undefined {
   return rtt === undefined ? undefined : rtt * 1000;
 }
 
+/** Figures of a participant rated by its media stack only (nothing received from it: the local participant). */
+const NO_FIGURES: NetworkQualityStats = Object.freeze({ packetLossPercent: 0, jitterMs: 0, rttMs: undefined, framesPerSecond: undefined, packetsReceived: 0 });
+
+/** The media stack's `NetworkQuality` names, worst first, and what the monitor reports for each. */
+const STACK_RANK = ['down', 'poor', 'normal', 'good', 'excellent'] as const;
+const STACK_TO_MONITOR: Record<(typeof STACK_RANK)[number], NetworkQuality> = { down: 'lost', poor: 'poor', normal: 'good', good: 'good', excellent: 'good' };
+
+interface StackQuality {
+  quality: NetworkQuality;
+  fields: Pick<QualityChangedEvent, 'networkQuality' | 'qualityLimitationReason'>;
+}
+
+/** The worst rating of a participant's streams by the media stack (`getQuality`); `undefined` when none rates. */
+async function stackQuality(p: Participant): Promise<StackQuality | undefined> {
+  const readings = await Promise.all(p.streams.map(async (s) => ({ kind: s.kind, quality: await s.getQuality?.().catch(() => undefined) })));
+  let worst: (typeof STACK_RANK)[number] | undefined;
+  let reason: string | undefined;
+  for (const { kind, quality } of readings) {
+    if (!quality || !STACK_RANK.includes(quality.networkQuality)) continue;
+    if (worst === undefined || STACK_RANK.indexOf(quality.networkQuality) < STACK_RANK.indexOf(worst)) worst = quality.networkQuality;
+    if (kind === 'video' && quality.qualityLimitationReason !== undefined) reason = quality.qualityLimitationReason;
+  }
+  if (worst === undefined) return undefined;
+  const fields: StackQuality['fields'] = reason === undefined ? { networkQuality: worst } : { networkQuality: worst, qualityLimitationReason: reason };
+  return { quality: STACK_TO_MONITOR[worst], fields };
+}
+
 /**
  * Rates every remote participant's connection `good`, `poor` or `lost` from the statistics of the
  * media received from them (packet loss, jitter, round-trip time, decoded frames), read every
@@ -104,6 +131,10 @@ function rttOf(list: StatsEntry[] | undefined): number | undefined {
  * Thresholds (see {@link NetworkQualityThresholds}): `poor` at ≥ 5 % loss, ≥ 60 ms jitter, ≥ 500 ms
  * RTT, or unmuted video decoding < 5 frames/s; `lost` when no packet arrived during an interval.
  * Drops are reported at once, recoveries after `recoverAfter` intervals.
+ *
+ * When the media stack rates its streams itself (Amazon IVS: `ParticipantStream.getQuality()`, from
+ * `requestQualityStats()`), its rating wins (`networkQuality` on the event), and the local participant
+ * is rated too (its published streams). On ivs-local the classifier above applies.
  *
  * @example
  * ```ts
@@ -161,15 +192,33 @@ export class NetworkQualityMonitor extends TypedEmitter<NetworkQualityEvents> {
   }
 
   async #read(): Promise<void> {
-    const remotes = this.#source.participants.filter((p) => !p.isLocal && p.subscribeState === 'subscribed' && p.streams.length > 0);
-    const readings = await Promise.all(remotes.map(async (p) => ({ p, audio: await streamStats(p, 'audio'), video: await streamStats(p, 'video') })));
+    const rated = this.#source.participants.filter((p) =>
+      p.isLocal ? p.streams.some((s) => typeof s.getQuality === 'function') : p.subscribeState === 'subscribed' && p.streams.length > 0,
+    );
+    const readings = await Promise.all(
+      rated.map(async (p) => ({
+        p,
+        audio: p.isLocal ? undefined : await streamStats(p, 'audio'),
+        video: p.isLocal ? undefined : await streamStats(p, 'video'),
+        stack: await stackQuality(p),
+      })),
+    );
     if (this.#timer === undefined) return;
     const now = Date.now();
     const seen = new Set<string>();
-    for (const { p, audio, video } of readings) {
+    for (const { p, audio, video, stack } of readings) {
       const a = inbound(audio);
       const v = inbound(video);
-      if (!a && !v) continue; // No statistics from this media stack.
+      if (!a && !v) {
+        // No statistics of received media: the media stack's own rating, if it has one.
+        if (stack) {
+          seen.add(p.id);
+          const entry = this.#entries.get(p.id) ?? { tracks: '', counters: undefined, quality: undefined, better: 0 };
+          this.#entries.set(p.id, entry);
+          this.#update(p.id, entry, stack.quality, NO_FIGURES, stack);
+        }
+        continue;
+      }
       seen.add(p.id);
       const counters: Counters = {
         received: (num(a, 'packetsReceived') ?? 0) + (num(v, 'packetsReceived') ?? 0),
@@ -197,13 +246,13 @@ export class NetworkQualityMonitor extends TypedEmitter<NetworkQualityEvents> {
         framesPerSecond: counters.frames === undefined || previous.frames === undefined ? undefined : Math.max(0, counters.frames - previous.frames) / seconds,
         packetsReceived: received,
       };
-      const quality = classifyNetworkQuality(stats, v !== undefined && !p.videoMuted, this.#thresholds);
-      this.#update(p.id, entry, quality, stats);
+      const quality = stack?.quality ?? classifyNetworkQuality(stats, v !== undefined && !p.videoMuted, this.#thresholds);
+      this.#update(p.id, entry, quality, stats, stack);
     }
     for (const id of [...this.#entries.keys()]) if (!seen.has(id)) this.#entries.delete(id);
   }
 
-  #update(participantId: string, entry: Entry, quality: NetworkQuality, stats: NetworkQualityStats): void {
+  #update(participantId: string, entry: Entry, quality: NetworkQuality, stats: NetworkQualityStats, stack: StackQuality | undefined): void {
     const previous = entry.quality;
     if (quality === previous) {
       entry.better = 0;
@@ -213,7 +262,7 @@ export class NetworkQualityMonitor extends TypedEmitter<NetworkQualityEvents> {
     if (previous !== undefined && rank[quality] > rank[previous] && ++entry.better < this.#recoverAfter) return;
     entry.better = 0;
     entry.quality = quality;
-    const payload: QualityChangedEvent = { participantId, quality, previous, stats };
+    const payload: QualityChangedEvent = stack ? { participantId, quality, previous, stats, ...stack.fields } : { participantId, quality, previous, stats };
     this.emit('qualityChanged', payload);
     this.#relay?.('qualityChanged', payload);
   }

@@ -12,30 +12,44 @@
  */
 import type * as Ivs from 'amazon-ivs-web-broadcast';
 import type {
+  InitialLayerPreference,
+  JitterBufferMinDelay,
   LocalStageStream,
+  SimulcastLocalLayerConfiguration,
   Stage,
   StageAudioConfiguration as IvsAudioConfig,
   StageEvents,
   StageStrategy,
   StageStream,
+  StageSubscribeStreamType,
   StageVideoConfiguration as IvsVideoConfig,
+  SubscribeConfiguration,
   SubscribeType,
 } from 'amazon-ivs-web-broadcast';
 import { StageError } from '../core/errors';
 import type {
+  DriverInitialLayerPreference,
+  DriverJitterBufferMinDelay,
   DriverLocalStream,
+  DriverSimulcastLayer,
   DriverStage,
   DriverStageEventMap,
   DriverStrategy,
   DriverStream,
   DriverStreamConfig,
+  DriverSubscribeConfiguration,
+  DriverSubscribeStreamType,
   DriverSubscribeType,
+  SimulcastPreset,
   StageDriver,
 } from './driver';
 import { subscribeTypeOf } from './driver';
 
 /** The parts of `amazon-ivs-web-broadcast` the driver uses. @internal */
-export type IvsSdk = Pick<typeof Ivs, 'Stage' | 'LocalStageStream' | 'StageEvents' | 'SubscribeType'>;
+export type IvsSdk = Pick<
+  typeof Ivs,
+  'Stage' | 'LocalStageStream' | 'StageEvents' | 'SubscribeType' | 'StageSubscribeStreamType' | 'SimulcastLayerPresets' | 'JitterBufferMinDelay' | 'InitialLayerPreference'
+>;
 
 /**
  * A stream as the session needs it from Amazon IVS: `getStats` is optional in the driver contract
@@ -44,10 +58,34 @@ export type IvsSdk = Pick<typeof Ivs, 'Stage' | 'LocalStageStream' | 'StageEvent
  */
 type IvsStream = DriverStream & { getStats(): Promise<RTCStatsReport | undefined> };
 
+/**
+ * A published stream: the SDK's `LocalStageStream` must offer what `sendInBandMessage()` and the
+ * local participant's quality use (optional in the driver contract).
+ */
+type IvsLocalStream = DriverLocalStream & IvsStream & Required<Pick<DriverLocalStream, 'insertSeiMessage' | 'requestQualityStats'>>;
+
+/** Each simulcast preset as the SDK's own `SimulcastLayerPresets` member. */
+const PRESET_KEYS = {
+  '720p': 'DEFAULT_720',
+  '540p': 'DEFAULT_540',
+  '480p': 'DEFAULT_480',
+  '360p': 'DEFAULT_360',
+  '270p': 'DEFAULT_270',
+  '180p': 'DEFAULT_180',
+  '160p': 'DEFAULT_160',
+} as const satisfies Record<SimulcastPreset, keyof IvsSdk['SimulcastLayerPresets']>;
+
+/** A layer of `publishConfig.video.simulcast.layers` as the SDK's `SimulcastLocalLayerConfiguration`. */
+function toIvsLayer(layer: DriverSimulcastLayer | SimulcastPreset, presets: IvsSdk['SimulcastLayerPresets']): SimulcastLocalLayerConfiguration {
+  if (typeof layer === 'string') return { ...presets[PRESET_KEYS[layer]] };
+  return { width: layer.width, height: layer.height, maxBitrateKbps: layer.maxBitrateKbps, maxFramerate: layer.maxFramerate };
+}
+
 function isIvsSdk(value: unknown): value is IvsSdk {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  const { Stage: stage, LocalStageStream: localStream, StageEvents: events, SubscribeType: subscribe } = value as Partial<Record<keyof IvsSdk, unknown>>;
-  return typeof stage === 'function' && typeof localStream === 'function' && typeof events === 'object' && events !== null && typeof subscribe === 'object' && subscribe !== null;
+  const { Stage: stage, LocalStageStream: localStream, ...tables } = value as Partial<Record<keyof IvsSdk, unknown>>;
+  const names = ['StageEvents', 'SubscribeType', 'StageSubscribeStreamType', 'SimulcastLayerPresets', 'JitterBufferMinDelay', 'InitialLayerPreference'] as const;
+  return typeof stage === 'function' && typeof localStream === 'function' && names.every((name) => typeof tables[name] === 'object' && tables[name] !== null);
 }
 
 /**
@@ -64,17 +102,22 @@ export function ivsSdkOf(mod: unknown): IvsSdk {
   const keys = typeof mod === 'object' && mod !== null ? Object.keys(mod).slice(0, 8).join(', ') || 'none' : typeof mod;
   throw new StageError(
     'join',
-    'amazon-ivs-web-broadcast loaded, but neither its exports nor its default export have Stage, LocalStageStream, StageEvents ' +
-      `and SubscribeType (exports: ${keys}). Check that your bundler resolves the package itself, not a stub.`,
+    'amazon-ivs-web-broadcast loaded, but neither its exports nor its default export have Stage, LocalStageStream, StageEvents, ' +
+      `SubscribeType, StageSubscribeStreamType, SimulcastLayerPresets, JitterBufferMinDelay and InitialLayerPreference (exports: ${keys}). Check that your bundler resolves the package itself, not a stub.`,
   );
 }
 
 /**
  * Maps this SDK's per-kind publish settings to the IVS `StageVideoConfiguration` /
- * `StageAudioConfiguration` (`maxBitrate` is kbps, as `maxVideoBitrateKbps`).
+ * `StageAudioConfiguration` (`maxBitrate` is kbps, as `maxVideoBitrateKbps`; simulcast presets are the
+ * SDK's `SimulcastLayerPresets`).
  * @internal
  */
-export function toIvsStreamConfig(kind: string, config: DriverStreamConfig | undefined): IvsVideoConfig | IvsAudioConfig | undefined {
+export function toIvsStreamConfig(
+  kind: string,
+  config: DriverStreamConfig | undefined,
+  presets: IvsSdk['SimulcastLayerPresets'],
+): IvsVideoConfig | IvsAudioConfig | undefined {
   if (!config) return undefined;
   if (kind === 'audio') {
     const audio: IvsAudioConfig = {};
@@ -85,8 +128,32 @@ export function toIvsStreamConfig(kind: string, config: DriverStreamConfig | und
   const video: IvsVideoConfig = {};
   if (config.maxBitrate !== undefined) video.maxVideoBitrateKbps = config.maxBitrate;
   if (config.maxFramerate !== undefined) video.maxFramerate = config.maxFramerate;
-  if (config.simulcast !== undefined) video.simulcast = { enabled: config.simulcast.enabled };
+  if (config.simulcast !== undefined) {
+    const { enabled, layers } = config.simulcast;
+    video.simulcast = layers === undefined ? { enabled } : { enabled, layers: layers.map((layer) => toIvsLayer(layer, presets)) };
+  }
+  if (config.inBandMessaging !== undefined) video.inBandMessaging = { enabled: config.inBandMessaging.enabled };
   return video;
+}
+
+/** The SDK's `SubscribeConfiguration` for the driver's (presets as the SDK's enum members). @internal */
+export function toIvsSubscribeConfiguration(config: DriverSubscribeConfiguration, sdk: Pick<IvsSdk, 'JitterBufferMinDelay' | 'InitialLayerPreference'>): SubscribeConfiguration {
+  const { JitterBufferMinDelay: delays, InitialLayerPreference: initial } = sdk;
+  const minDelays = { default: delays.DEFAULT, low: delays.LOW, medium: delays.MEDIUM, high: delays.HIGH } satisfies Record<
+    Exclude<DriverJitterBufferMinDelay, number>,
+    JitterBufferMinDelay
+  >;
+  const initialLayers = { lowest_quality: initial.LOWEST_QUALITY, highest_quality: initial.HIGHEST_QUALITY } satisfies Record<
+    DriverInitialLayerPreference,
+    InitialLayerPreference
+  >;
+  const out: SubscribeConfiguration = {};
+  const minDelay = config.jitterBuffer?.minDelay;
+  if (minDelay !== undefined) out.jitterBuffer = { minDelay: typeof minDelay === 'number' ? minDelay : minDelays[minDelay] };
+  if (config.inBandMessaging !== undefined) out.inBandMessaging = { enabled: config.inBandMessaging.enabled };
+  const preference = config.simulcast?.initialLayerPreference;
+  if (preference !== undefined) out.simulcast = { initialLayerPreference: initialLayers[preference] };
+  return out;
 }
 
 /** SDK streams, as the session receives them. */
@@ -191,18 +258,32 @@ class IvsStage implements DriverStage {
 
   /** The session's strategy as an SDK `StageStrategy`. */
   #strategy(strategy: DriverStrategy): StageStrategy {
-    const { LocalStageStream: IvsLocalStageStream, SubscribeType: subscribe } = this.#sdk;
+    const { LocalStageStream: IvsLocalStageStream, SubscribeType: subscribe, StageSubscribeStreamType: streamType } = this.#sdk;
     const subscribeTypes = {
       none: subscribe.NONE,
       audio_only: subscribe.AUDIO_ONLY,
       audio_video: subscribe.AUDIO_VIDEO,
     } satisfies Record<DriverSubscribeType, SubscribeType>;
+    const streamTypes = {
+      audio: streamType.AUDIO,
+      video: streamType.VIDEO,
+      subtitles: streamType.SUBTITLES,
+    } satisfies Record<DriverSubscribeStreamType, StageSubscribeStreamType>;
     // The session publishes only streams this driver made (createLocalStream), so all are the SDK's.
     const isIvsStream = (stream: DriverLocalStream): stream is LocalStageStream => stream instanceof IvsLocalStageStream;
     return {
       stageStreamsToPublish: () => strategy.stageStreamsToPublish().filter(isIvsStream),
       shouldPublishParticipant: (participant) => strategy.shouldPublishParticipant(participant),
-      shouldSubscribeToParticipant: (participant) => subscribeTypes[subscribeTypeOf(strategy.shouldSubscribeToParticipant(participant))],
+      shouldSubscribeToParticipant: (participant) => {
+        const answer = strategy.shouldSubscribeToParticipant(participant);
+        return Array.isArray(answer) ? answer.map((type) => streamTypes[type]) : subscribeTypes[subscribeTypeOf(answer)];
+      },
+      subscribeConfiguration: (participant) => toIvsSubscribeConfiguration(strategy.subscribeConfiguration?.(participant) ?? {}, this.#sdk),
+      preferredLayerForStream: (participant, stream) => {
+        // A layer is handed back by its label: the SDK accepts one, and it names the SDK's own layer object.
+        const layer = strategy.preferredLayerForStream?.(participant, stream);
+        return typeof layer === 'object' && layer !== null ? layer.label : layer;
+      },
     } satisfies StageStrategy;
   }
 }
@@ -213,7 +294,7 @@ export function createIvsDriver(sdk: IvsSdk): StageDriver {
     kind: 'ivs',
     createStage: (token, strategy) => new IvsStage(sdk, token, strategy),
     createLocalStream(track, config) {
-      const stream: DriverLocalStream & IvsStream = new sdk.LocalStageStream(track, toIvsStreamConfig(track.kind, config));
+      const stream: IvsLocalStream = new sdk.LocalStageStream(track, toIvsStreamConfig(track.kind, config, sdk.SimulcastLayerPresets));
       return stream;
     },
   };

@@ -26,8 +26,12 @@ import {
   type DriverConnectionState,
   type DriverLeftReason,
   type DriverLocalStream,
+  type DriverLayerSelectedReason,
   type DriverParticipantInfo,
   type DriverPublishState,
+  type DriverQualityStats,
+  type DriverStreamLayer,
+  type DriverSubtitleCue,
   type DriverStage,
   type DriverStageError,
   type DriverStageEventMap,
@@ -38,6 +42,7 @@ import {
   type StageDriver,
 } from '../../src/stage/driver';
 import type { MediaDevicesLike } from '../../src/core/media-devices';
+import type { FakeRemoteStream } from './fake-remote-stream';
 
 type AnyListener = (...args: never[]) => void;
 
@@ -83,6 +88,7 @@ export class FakeStage implements DriverStage {
 
   refreshStrategy(): void {
     this.calls.refreshStrategy++;
+    this.applyPreferredLayers();
   }
 
   replaceStrategy(strategy: DriverStrategy): void {
@@ -225,6 +231,68 @@ export class FakeStage implements DriverStage {
     this.left = true;
     this.emit('stageLeft', reason);
   }
+
+  // ---- simulcast, in-band messages, subtitles (SDK 1.41 .d.ts) -------------------------------
+
+  /** Remote simulcast streams whose layer the strategy chooses (`preferredLayerForStream`). */
+  readonly simulcastStreams = new Map<FakeRemoteStream, DriverParticipantInfo>();
+
+  /** The publisher's layers changed: `STAGE_STREAM_LAYERS_CHANGED`, then the strategy is asked for a layer. */
+  setLayers(info: DriverParticipantInfo, stream: FakeRemoteStream, layers: DriverStreamLayer[]): void {
+    this.simulcastStreams.set(stream, info);
+    stream.layers = layers;
+    if (stream.selected && !layers.some((l) => l.label === stream.selected!.label)) stream.selected = undefined;
+    this.emit('stageStreamLayersChanged', info, stream, stream.getLayers());
+    this.applyPreferredLayers(stream);
+  }
+
+  /** The server delivers `layer` (`STAGE_STREAM_LAYER_SELECTED`). */
+  selectLayer(info: DriverParticipantInfo, stream: FakeRemoteStream, layer: DriverStreamLayer | undefined, reason: DriverLayerSelectedReason = 'selected'): void {
+    stream.selected = layer;
+    this.emit('stageStreamLayerSelected', info, stream, stream.getSelectedLayer(), reason);
+  }
+
+  /** `STAGE_STREAM_ADAPTION_CHANGED`, when the mode changes. */
+  setAdapting(info: DriverParticipantInfo, stream: FakeRemoteStream, adapting: boolean): void {
+    if (stream.isAdapting === adapting) return;
+    stream.isAdapting = adapting;
+    this.emit('stageStreamAdaptionChanged', info, stream, adapting);
+  }
+
+  /**
+   * Asks the strategy's `preferredLayerForStream` for each simulcast stream (or one) and applies the
+   * answer as the SDK documents it: a layer or its label selects that layer (adaption off), `undefined`
+   * / `null` resumes adaption. Returns the answers.
+   */
+  applyPreferredLayers(only?: FakeRemoteStream): Array<DriverStreamLayer | string | undefined | null> {
+    const answers: Array<DriverStreamLayer | string | undefined | null> = [];
+    for (const [stream, info] of this.simulcastStreams) {
+      if (only && stream !== only) continue;
+      const answer = this.strategy.preferredLayerForStream?.(info, stream);
+      answers.push(answer);
+      const label = typeof answer === 'string' ? answer : answer?.label;
+      const layer = label === undefined ? undefined : stream.layers.find((l) => l.label === label);
+      if (layer) {
+        this.setAdapting(info, stream, false);
+        if (stream.selected?.label !== layer.label) this.selectLayer(info, stream, layer, 'selected');
+      } else if (label === undefined) {
+        this.setAdapting(info, stream, true);
+      } else {
+        this.selectLayer(info, stream, undefined, 'unavailable');
+      }
+    }
+    return answers;
+  }
+
+  /** `STAGE_STREAM_SEI_MESSAGE_RECEIVED` with a 16-byte uuid. */
+  emitSeiMessage(info: DriverParticipantInfo, payload: Uint8Array, uuid: Uint8Array = new Uint8Array(16).map((_, i) => i * 17)): void {
+    this.emit('stageStreamSeiMessageReceived', info, { uuid: uuid.slice().buffer, payload: payload.slice().buffer });
+  }
+
+  /** `STAGE_PARTICIPANT_SUBTITLE_CUE_RECEIVED`. */
+  emitSubtitleCue(info: DriverParticipantInfo, cue: DriverSubtitleCue): void {
+    this.emit('stageParticipantSubtitleCueReceived', info, cue);
+  }
 }
 
 /** A `LocalStageStream` stand-in. */
@@ -235,6 +303,10 @@ export class FakeLocalStream implements DriverLocalStream {
   readonly config: DriverStreamConfig | undefined;
   isMuted = false;
   readonly muteCalls: boolean[] = [];
+  /** `insertSeiMessage` calls that were accepted. */
+  readonly seiMessages: Array<{ payload: Uint8Array; repeatCount: number | undefined }> = [];
+  /** What `requestQualityStats()` answers. */
+  qualityStats: DriverQualityStats[] | undefined;
 
   constructor(track: MediaStreamTrack, config?: DriverStreamConfig) {
     this.id = `local-${track.id}`;
@@ -246,6 +318,19 @@ export class FakeLocalStream implements DriverLocalStream {
   setMuted(muted: boolean): void {
     this.muteCalls.push(muted);
     this.isMuted = muted;
+  }
+
+  /** As the SDK documents it: video with `inBandMessaging` enabled, 1 byte to 1 KB, `repeatCount` 0–30. */
+  async insertSeiMessage(payload: ArrayBuffer, options?: { repeatCount?: number }): Promise<void> {
+    if (this.streamType !== 'video' || this.config?.inBandMessaging?.enabled !== true) throw new Error('inBandMessaging is not enabled for this stream');
+    if (payload.byteLength < 1 || payload.byteLength > 1024) throw new Error('SEI payload must be 1 byte to 1 KB');
+    const repeatCount = options?.repeatCount;
+    if (repeatCount !== undefined && (repeatCount < 0 || repeatCount > 30)) throw new Error('repeatCount must be 0 to 30');
+    this.seiMessages.push({ payload: new Uint8Array(payload.slice(0)), repeatCount });
+  }
+
+  async requestQualityStats(): Promise<DriverQualityStats[] | undefined> {
+    return this.qualityStats;
   }
 }
 

@@ -130,6 +130,10 @@ describe('loadIvsDriver', () => {
       LocalStageStream: FakeSdkLocalStageStream as never,
       StageEvents: real.StageEvents,
       SubscribeType: real.SubscribeType,
+      StageSubscribeStreamType: real.StageSubscribeStreamType,
+      SimulcastLayerPresets: real.SimulcastLayerPresets,
+      JitterBufferMinDelay: real.JitterBufferMinDelay,
+      InitialLayerPreference: real.InitialLayerPreference,
     });
     const track = new FakeMediaStreamTrack('video').asTrack();
     driver.createLocalStream(track, { maxBitrate: 1200, maxFramerate: 24, simulcast: { enabled: true } });
@@ -163,6 +167,10 @@ describe('loadIvsDriver', () => {
       LocalStageStream: FakeSdkLocalStageStream as never,
       StageEvents: real.StageEvents,
       SubscribeType: real.SubscribeType,
+      StageSubscribeStreamType: real.StageSubscribeStreamType,
+      SimulcastLayerPresets: real.SimulcastLayerPresets,
+      JitterBufferMinDelay: real.JitterBufferMinDelay,
+      InitialLayerPreference: real.InitialLayerPreference,
     });
     const sdkStream = driver.createLocalStream(new FakeMediaStreamTrack('video').asTrack());
     const foreign = { streamType: 'audio', mediaStreamTrack: new FakeMediaStreamTrack('audio').asTrack(), isMuted: false, setMuted() {} };
@@ -212,9 +220,10 @@ describe('ivsSdkOf (the module shape of a UMD/CommonJS package depends on the bu
 });
 
 describe('toIvsStreamConfig', () => {
-  it('maps audio settings and leaves out unset fields', () => {
-    expect(toIvsStreamConfig('audio', { maxAudioBitrateKbps: 96, stereo: true, maxBitrate: 1 })).toEqual({ maxAudioBitrateKbps: 96, stereo: true });
-    expect(toIvsStreamConfig('video', {})).toEqual({});
-    expect(toIvsStreamConfig('video', undefined)).toBeUndefined();
+  it('maps audio settings and leaves out unset fields', async () => {
+    const { SimulcastLayerPresets: presets } = await import('amazon-ivs-web-broadcast');
+    expect(toIvsStreamConfig('audio', { maxAudioBitrateKbps: 96, stereo: true, maxBitrate: 1 }, presets)).toEqual({ maxAudioBitrateKbps: 96, stereo: true });
+    expect(toIvsStreamConfig('video', {}, presets)).toEqual({});
+    expect(toIvsStreamConfig('video', undefined, presets)).toBeUndefined();
   });
 });

@@ -26,7 +26,7 @@ interface Edit {
   replace: string;
 }
 
-/** The seven changes of the issue's experiment, each a plausible SDK release the session must notice. */
+/** Plausible SDK releases the session must notice: the seven of the lifecycle issue, then the media mappings of issue 17. */
 const EDITS: Edit[] = [
   {
     name: 'the mute callback reduced to one argument',
@@ -62,6 +62,67 @@ const EDITS: Edit[] = [
     name: 'shouldPublishParticipant with a changed signature',
     find: 'shouldPublishParticipant(participant: StageParticipantInfo): boolean;',
     replace: 'shouldPublishParticipant(participantId: string): boolean;',
+  },
+  // Issue 17: the simulcast, subscribe-configuration, quality and in-band mappings.
+  {
+    name: 'preferredLayerForStream renamed',
+    find: '    preferredLayerForStream?(participant: StageParticipantInfo, stream: RemoteStageStream): StageStreamLayer | string | undefined | null;',
+    replace: '    preferredStreamLayer?(participant: StageParticipantInfo, stream: RemoteStageStream): StageStreamLayer | string | undefined | null;',
+  },
+  {
+    name: "SeiMessage.payload's type changed to a string",
+    find: '    payload: ArrayBuffer;\n};',
+    replace: '    payload: string;\n};',
+  },
+  {
+    name: 'StageStreamLayer.height dropped',
+    find: "     * e.g. height of `360 pixels` corresponds with `360p`\n     */\n    height: number;",
+    replace: "     * e.g. height of `360 pixels` corresponds with `360p`\n     */",
+  },
+  {
+    name: 'the STAGE_STREAM_LAYER_SELECTED callback without its layer',
+    find: '[StageEvents.STAGE_STREAM_LAYER_SELECTED]: (participantInfo: StageParticipantInfo, stream: RemoteStageStream, layer: StageStreamLayer | undefined, reason: StageStreamLayerSelectedReason) => void;',
+    replace: '[StageEvents.STAGE_STREAM_LAYER_SELECTED]: (participantInfo: StageParticipantInfo, stream: RemoteStageStream, reason: StageStreamLayerSelectedReason) => void;',
+  },
+  {
+    name: 'the DEFAULT_360 simulcast preset renamed',
+    find: '    DEFAULT_360: Readonly<SimulcastLocalLayerConfiguration>;',
+    replace: '    DEFAULT_360P: Readonly<SimulcastLocalLayerConfiguration>;',
+  },
+  {
+    name: 'SimulcastConfiguration.layers renamed',
+    find: '    layers?: SimulcastLocalLayerConfiguration[];',
+    replace: '    encodings?: SimulcastLocalLayerConfiguration[];',
+  },
+  {
+    name: 'the JitterBufferMinDelay.LOW preset dropped',
+    find: '    LOW = "low",',
+    replace: '',
+  },
+  {
+    name: 'SubscribeConfiguration.jitterBuffer renamed',
+    find: '    jitterBuffer?: JitterBufferConfiguration;',
+    replace: '    jitter?: JitterBufferConfiguration;',
+  },
+  {
+    name: 'StageSubscribeStreamType.SUBTITLES dropped',
+    find: '    VIDEO = "video",\n    SUBTITLES = "subtitles"',
+    replace: '    VIDEO = "video"',
+  },
+  {
+    name: "insertSeiMessage's payload changed to a string",
+    find: '    insertSeiMessage: (payload: ArrayBuffer, options?: {',
+    replace: '    insertSeiMessage: (payload: string, options?: {',
+  },
+  {
+    name: 'requestQualityStats removed from LocalStageStream',
+    find: '    requestQualityStats: () => Promise<LocalAudioStats[] | LocalVideoStats[] | undefined>;',
+    replace: '',
+  },
+  {
+    name: "StageParticipantInfo.userInfo's type changed to a string",
+    find: '    readonly userInfo: Record<string, unknown>;',
+    replace: '    readonly userInfo: string;',
   },
 ];
 
