@@ -8,7 +8,10 @@
 /** Version announced in `welcome`; bumped on incompatible changes. */
 export const LOCAL_STAGE_PROTOCOL_VERSION = 1;
 
-/** The uuid of an in-band message whose sender gave none (32 hex digits). */
+/**
+ * The uuid of an in-band message sent without one (32 lowercase hex digits, the form of the
+ * `uuid` of Amazon IVS `STAGE_STREAM_SEI_MESSAGE_RECEIVED`).
+ */
 export const LOCAL_IN_BAND_UUID = '7e5f0ac6c8f44e4b9d6b1b6a2f1c9e01';
 
 /** Media kinds a participant can publish. */

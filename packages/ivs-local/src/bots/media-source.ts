@@ -81,6 +81,8 @@ export function isKeyframe(accessUnit: readonly Buffer[]): boolean {
 export interface BotMedia {
   /** H.264 access units of the loop (each begins a frame; the first is a keyframe). */
   videoFrames: Buffer[][];
+  /** The same loop per simulcast layer of the bots (`low` 160x120, `mid` 240x180, `high` = `videoFrames`). */
+  layerFrames: Record<'low' | 'mid' | 'high', Buffer[][]>;
   /** Opus packets of 20 ms. */
   audioPackets: Buffer[];
   videoFps: number;
@@ -93,11 +95,19 @@ let decoded: Promise<BotMedia> | undefined;
  * (~100 KB) load on first use, not with `aws-ivs-realtime/local`.
  */
 export function botMedia(): Promise<BotMedia> {
-  decoded ??= import('./assets.generated').then((assets) => ({
-    videoFrames: annexBAccessUnits(Buffer.from(assets.BOT_VIDEO_H264_BASE64, 'base64')),
-    audioPackets: oggOpusPackets(Buffer.from(assets.BOT_AUDIO_OGG_BASE64, 'base64')),
-    videoFps: assets.BOT_VIDEO_FPS,
-  }));
+  decoded ??= import('./assets.generated').then((assets) => {
+    const videoFrames = annexBAccessUnits(Buffer.from(assets.BOT_VIDEO_H264_BASE64, 'base64'));
+    return {
+      videoFrames,
+      layerFrames: {
+        low: annexBAccessUnits(Buffer.from(assets.BOT_VIDEO_H264_160_BASE64, 'base64')),
+        mid: annexBAccessUnits(Buffer.from(assets.BOT_VIDEO_H264_240_BASE64, 'base64')),
+        high: videoFrames,
+      },
+      audioPackets: oggOpusPackets(Buffer.from(assets.BOT_AUDIO_OGG_BASE64, 'base64')),
+      videoFps: assets.BOT_VIDEO_FPS,
+    };
+  });
   return decoded;
 }
 
@@ -115,6 +125,10 @@ export class RtpLoop {
   constructor(payloadType: number, clockRate: number) {
     this.#payloadType = payloadType;
     this.#clockRate = clockRate;
+  }
+
+  get ssrc(): number {
+    return this.#ssrc;
   }
 
   /**

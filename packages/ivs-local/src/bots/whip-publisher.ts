@@ -7,6 +7,7 @@ import { MediaStreamTrack, RTCRtpCodecParameters, useOPUS, type RTCPeerConnectio
 import { loopbackStunUrl } from '../stage-media/loopback-stun';
 import { createPeer } from '../stage-media/peer';
 import { botMedia, h264Payloads, RtpLoop } from './media-source';
+import { BOT_SIMULCAST_LAYERS, SimulcastSender, withSimulcast } from './simulcast';
 
 /** H.264 as offered: Constrained Baseline (the assets are level 3.0; 42e01f is what Chromium offers first, so viewers match exactly), packetization-mode 1. */
 export const BOT_H264 = 'profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1';
@@ -19,6 +20,11 @@ export interface WhipPublisherOptions {
   audioOnly?: boolean;
   /** Where ICE candidates are gathered; default loopback only. */
   hostAddresses?: readonly string[];
+  /**
+   * Publish the video as 3 simulcast layers (160x120, 240x180, 320x240; rids `low`, `mid`, `high`)
+   * with `a=rid` restrictions, as a browser publishing simulcast does.
+   */
+  simulcast?: boolean;
   /** Longest wait for the connection after the answer. Default 15 s. */
   connectTimeoutMs?: number;
 }
@@ -42,8 +48,12 @@ export class WhipPublisher {
   readonly #location: string;
   readonly #timer: NodeJS.Timeout;
   #stopped = false;
-  /** Video frames sent so far. */
+  /** Video frames sent so far (per layer when simulcast). */
   framesSent = 0;
+  /** The SSRC of each simulcast layer (empty without simulcast). */
+  readonly layerSsrcs = new Map<string, number>();
+  /** Simulcast layers not sent for now (as an encoder pauses a layer under load). */
+  readonly pausedLayers = new Set<string>();
 
   private constructor(pc: RTCPeerConnection, token: string, location: string, send: () => void) {
     this.#pc = pc;
@@ -61,7 +71,7 @@ export class WhipPublisher {
   static async start(options: WhipPublisherOptions): Promise<WhipPublisher> {
     const video = new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, parameters: BOT_H264 });
     const settings = { hostAddresses: options.hostAddresses ?? ['127.0.0.1'], iceGatheringTimeoutMs: 3000, stunUrl: await loopbackStunUrl() };
-    const pc = createPeer(settings, { audio: [useOPUS()], video: [video] });
+    const pc = createPeer(settings, { audio: [useOPUS()], video: [video] }, { rtpStreamId: options.simulcast ?? false });
     const audioTrack = new MediaStreamTrack({ kind: 'audio' });
     const videoTrack = new MediaStreamTrack({ kind: 'video' });
     pc.addTransceiver(audioTrack, { direction: 'sendonly' });
@@ -72,7 +82,7 @@ export class WhipPublisher {
       const response = await fetch(options.whipUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/sdp', authorization: `Bearer ${options.token}` },
-        body: pc.localDescription!.sdp,
+        body: options.simulcast ? withSimulcast(pc.localDescription!.sdp, BOT_SIMULCAST_LAYERS) : pc.localDescription!.sdp,
       });
       const body = await response.text();
       if (response.status !== 201) throw new WhipPublishError(response.status, body);
@@ -81,7 +91,10 @@ export class WhipPublisher {
       await connected(pc, options.connectTimeoutMs ?? 15_000);
 
       const media = await botMedia();
-      const videoRtp = new RtpLoop(pc.getTransceivers()[1]!.sender.codec?.payloadType ?? 96, 90000);
+      const videoTransceiver = pc.getTransceivers()[1]!;
+      const videoPayloadType = videoTransceiver.sender.codec?.payloadType ?? 96;
+      const videoRtp = new RtpLoop(videoPayloadType, 90000);
+      const layers = options.simulcast ? new SimulcastSender(videoTransceiver, BOT_SIMULCAST_LAYERS, videoPayloadType, body) : undefined;
       const audioRtp = new RtpLoop(pc.getTransceivers()[0]!.sender.codec?.payloadType ?? 111, 48000);
       const started = performance.now();
       let frame = 0;
@@ -94,11 +107,21 @@ export class WhipPublisher {
         }
         for (; frame / media.videoFps <= elapsed; frame++) {
           if (options.audioOnly) continue;
+          if (layers) {
+            for (const { rid } of BOT_SIMULCAST_LAYERS) {
+              if (publisher.pausedLayers.has(rid)) continue;
+              const frames = media.layerFrames[rid as 'low' | 'mid' | 'high'];
+              layers.send(rid, h264Payloads(frames[frame % frames.length]!), frame / media.videoFps);
+            }
+            publisher.framesSent++;
+            continue;
+          }
           const payloads = h264Payloads(media.videoFrames[frame % media.videoFrames.length]!);
           for (const rtp of videoRtp.packets(payloads, frame / media.videoFps, true)) videoTrack.writeRtp(rtp);
           publisher.framesSent++;
         }
       });
+      for (const { rid } of layers ? BOT_SIMULCAST_LAYERS : []) publisher.layerSsrcs.set(rid, layers!.ssrcOf(rid)!);
       return publisher;
     } catch (error) {
       await pc.close().catch(() => {});

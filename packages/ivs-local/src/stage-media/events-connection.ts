@@ -15,6 +15,7 @@ import { parseFrame, refuse, sendFrame } from './frames';
 import type { Membership } from './membership';
 import type { ResolvedStageMediaOptions } from './options';
 import type { Member } from './room';
+import { preferLayer, relayInBandMessage, relaySubtitleCue } from './stage-messages';
 
 export type EventsConnectionState = 'awaiting-join' | 'joining' | 'joined' | 'closed';
 
@@ -112,6 +113,17 @@ export class EventsConnection {
       case 'exchangeToken':
         void this.#membership.exchangeToken(member, frame.token, frame.requestId);
         return;
+      case 'preferLayer':
+        preferLayer(member, frame);
+        return;
+      case 'inBandMessage':
+      case 'subtitleCue': {
+        const room = this.#membership.room(this.#stageId);
+        if (!room) return;
+        if (frame.type === 'inBandMessage') relayInBandMessage(room, member, frame);
+        else relaySubtitleCue(room, member, frame);
+        return;
+      }
       case 'leave': {
         this.#leftByClient = true;
         const room = this.#membership.room(this.#stageId);

@@ -26,13 +26,17 @@ export function parseFrame(data: RawData, isBinary: boolean): ClientFrame | stri
   switch (frame['type']) {
     case 'join':
       return typeof frame['token'] === 'string' && frame['token'] ? (frame as ClientFrame) : 'join needs {"token":"<participant token>"}.';
+    // Validated where they are handled (membership.ts, stage-messages.ts): a bad one gets an error frame.
     case 'mute':
     case 'leave':
+    case 'preferLayer':
+    case 'inBandMessage':
+    case 'subtitleCue':
       return frame as ClientFrame;
     case 'exchangeToken':
       if (frame['requestId'] !== undefined && typeof frame['requestId'] !== 'string') return 'exchangeToken "requestId" must be a string.';
       return frame as ClientFrame;
     default:
-      return `Unknown frame type ${JSON.stringify(frame['type'])}; expected join, mute, exchangeToken or leave.`;
+      return `Unknown frame type ${JSON.stringify(frame['type'])}; expected join, mute, exchangeToken, preferLayer, inBandMessage, subtitleCue or leave.`;
   }
 }

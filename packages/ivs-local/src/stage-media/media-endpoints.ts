@@ -96,10 +96,20 @@ export class MediaEndpoints {
     if (!target || !target.announced || !publisher || publisher.state !== 'connected') {
       throw new StageHttpError(404, 'publisher-not-found', `Participant ${JSON.stringify(publisherId)} is not publishing in this stage.`);
     }
+    const initial = initialLayer(req);
     // At most one WHEP session per (subscriber, publisher): the newest replaces the others.
     for (const previous of [...member.subscriptions]) if (previous.publisher === publisher) previous.close();
-    const subscriber = new Subscriber(member.id, publisher, await this.#peerSettings(), (s, state) =>
-      this.#membership.onSubscriberState(target, member, s, state),
+    const preference = member.layerPreferences.get(publisherId);
+    const subscriber = new Subscriber(
+      member.id,
+      publisher,
+      await this.#peerSettings(),
+      (s, state) => this.#membership.onSubscriberState(target, member, s, state),
+      {
+        initial,
+        ...(preference !== undefined ? { preference } : {}),
+        onState: (state) => member.send({ type: 'layerState', publisherId, ...state }),
+      },
     );
     member.subscriptions.add(subscriber);
     publisher.addSubscriber(subscriber);
@@ -163,6 +173,7 @@ export class MediaEndpoints {
     // A new WHIP session replaces the previous one (republish after a network change).
     member.publisher?.close();
     const publisher = new Publisher(member.id, settings, (p, state) => this.#membership.onPublisherState(room, member, p, state));
+    publisher.onStreamsChanged = () => this.#membership.onPublisherStreams(room, member, publisher);
     member.publisher = publisher;
     if (h264Only) publisher.closeWhenIdle(this.#options.plainWhipIdleTimeoutMs);
     let answer: string;
@@ -217,6 +228,13 @@ export class MediaEndpoints {
     }
     return { room, member };
   }
+}
+
+/** WHEP `?layer=lowest|highest`: the layer a simulcast publisher's video starts with (default lowest). */
+function initialLayer(req: IncomingMessage): 'lowest' | 'highest' {
+  const layer = new URL(req.url ?? '/', 'http://localhost').searchParams.get('layer');
+  if (layer === null || layer === 'lowest' || layer === 'highest') return layer ?? 'lowest';
+  throw new StageHttpError(400, 'bad-request', `layer=${JSON.stringify(layer.slice(0, 40))} is not a layer choice: use ?layer=lowest or ?layer=highest.`);
 }
 
 function requireStage(grant: ParticipantGrant, stageId: string): void {

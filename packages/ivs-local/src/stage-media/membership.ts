@@ -248,6 +248,12 @@ export class Membership {
     }
   }
 
+  /** A simulcast layer of `member`'s connected WHIP session started or stopped arriving. */
+  onPublisherStreams(room: StageRoom, member: Member, publisher: Publisher): void {
+    if (member.publisher !== publisher || member.removed || !member.announced || !member.published) return;
+    room.broadcast({ type: 'streamsChanged', participantId: member.id, streams: publisher.streams });
+  }
+
   /** A WHEP session of `subscriberMember` (on `target`'s media) changed state. */
   onSubscriberState(target: Member, subscriberMember: Member, subscriber: Subscriber, state: SubscriberState): void {
     if (state === 'closed') subscriberMember.subscriptions.delete(subscriber);

@@ -5,6 +5,7 @@ import {
   useOPUS,
   usePLI,
   useSdesMid,
+  useSdesRTPStreamId,
   useVP8,
 } from 'werift';
 import type { LocalStreamInfo } from 'aws-ivs-realtime/protocol';
@@ -71,11 +72,13 @@ export function followConnection(pc: RTCPeerConnection, on: { connected(): void;
 /**
  * Creates a werift peer connection configured for loopback media: no TURN, no IPv6, host candidates
  * only on the configured addresses (werift offers no usable loopback candidate without
- * `iceAdditionalHostAddresses`), STUN at `settings.stunUrl` (pass `loopbackStunUrl()`).
+ * `iceAdditionalHostAddresses`), STUN at `settings.stunUrl` (pass `loopbackStunUrl()`). With
+ * `rtpStreamId`, video negotiates the RTP stream id extension (simulcast ingest).
  */
 export function createPeer(
   settings: PeerSettings,
   codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] },
+  { rtpStreamId = false }: { rtpStreamId?: boolean } = {},
 ): RTCPeerConnection {
   const all = settings.hostAddresses === 'all';
   return new RTCPeerConnection({
@@ -85,7 +88,8 @@ export function createPeer(
     iceAdditionalHostAddresses: all ? ['127.0.0.1'] : [...(settings.hostAddresses as readonly string[])],
     bundlePolicy: 'max-bundle',
     codecs,
-    headerExtensions: { audio: [useSdesMid()], video: [useSdesMid()] },
+    // The RTP stream id (rid) tells simulcast layers apart (publishers only).
+    headerExtensions: { audio: [useSdesMid()], video: rtpStreamId ? [useSdesMid(), useSdesRTPStreamId()] : [useSdesMid()] },
   });
 }
 

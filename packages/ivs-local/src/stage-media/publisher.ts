@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MediaStreamTrack as WeriftTrack, RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { LocalMediaKind, LocalStreamInfo } from 'aws-ivs-realtime/protocol';
+import type { LayerSelector } from './layer-selector';
 import { answerOffer, followConnection, canonicalMimeType, createPeer, publishCodecs, type PeerSettings } from './peer';
 import { isForwardableCodec, isH264Codec, narrowOffer, SdpError } from './sdp';
+import { SimulcastIngest } from './simulcast-ingest';
 
 /**
  * What a publisher forwards to: one WHEP session (`Subscriber` implements it). Declared here so that
@@ -13,6 +15,8 @@ export interface ForwardTarget {
   readonly state: 'connecting' | 'connected' | 'closed';
   /** The outgoing track of that kind, once the session is connected. */
   trackFor(kind: LocalMediaKind): WeriftTrack | undefined;
+  /** Which layer it receives of a simulcast publisher (`undefined` for a single encoding). */
+  readonly layerSelector: LayerSelector | undefined;
   close(): void;
 }
 
@@ -29,8 +33,10 @@ const PLI_MIN_INTERVAL_MS = 250;
 export class Publisher {
   readonly resourceId = randomUUID();
   readonly participantId: string;
-  /** The tracks negotiated in the offer (known after {@link negotiate}). */
-  streams: LocalStreamInfo[] = [];
+  #streams: LocalStreamInfo[] = [];
+  #simulcast: SimulcastIngest | undefined;
+  /** Called when the announced streams change (a simulcast layer started or stopped). */
+  onStreamsChanged: (() => void) | undefined;
   #state: PublisherState = 'connecting';
   #pc: RTCPeerConnection;
   #subscribers = new Set<ForwardTarget>();
@@ -49,7 +55,7 @@ export class Publisher {
   ) {
     this.participantId = participantId;
     this.#onStateChange = onStateChange;
-    this.#pc = createPeer(settings, publishCodecs());
+    this.#pc = createPeer(settings, publishCodecs(), { rtpStreamId: true });
     this.#stopFollowing = followConnection(this.#pc, {
       connected: () => {
         if (this.#state !== 'connecting') return;
@@ -66,6 +72,17 @@ export class Publisher {
 
   get state(): PublisherState {
     return this.#state;
+  }
+
+  /** The tracks negotiated in the offer (known after {@link negotiate}), with the simulcast layers' current activity. */
+  get streams(): LocalStreamInfo[] {
+    const layers = this.#simulcast?.layers;
+    return this.#streams.map((s) => (s.kind === 'video' && layers ? { ...s, layers: layers.map((l) => ({ ...l })) } : { ...s }));
+  }
+
+  /** The simulcast layers of the video track (lowest first), `undefined` for a single encoding. */
+  get layers(): LocalStreamInfo['layers'] {
+    return this.streams.find((s) => s.kind === 'video')?.layers;
   }
 
   /** Whether the session ever reached `connected` (and was therefore announced). */
@@ -88,14 +105,17 @@ export class Publisher {
       }
       kinds.add(section.kind);
       return section.codecs.find(h264Only && section.kind === 'video' ? isH264Codec : isForwardableCodec);
-    });
+    }, { simulcast: true });
     const streams: LocalStreamInfo[] = [];
     for (const [index, codec] of narrowed.chosen) {
       const section = narrowed.sections[index]!;
-      streams.push({ kind: section.kind as LocalMediaKind, mimeType: canonicalMimeType(codec.mimeType), sdpFmtpLine: codec.sdpFmtpLine });
+      const mimeType = canonicalMimeType(codec.mimeType);
+      streams.push({ kind: section.kind as LocalMediaKind, mimeType, sdpFmtpLine: codec.sdpFmtpLine });
+      const layers = narrowed.layers.get(index);
+      if (layers) this.#simulcast = new SimulcastIngest(layers, mimeType, () => this.#layersChanged());
     }
     if (streams.length === 0) throw new SdpError('bad-request', 'The offer has no audio or video track to publish.');
-    this.streams = streams;
+    this.#streams = streams;
     const answer = await answerOffer(this.#pc, narrowed.sdp, this.#settings.iceGatheringTimeoutMs);
     if (this.#state === 'connecting') {
       this.#connectTimer = setTimeout(() => this.close(), connectTimeoutMs);
@@ -129,8 +149,17 @@ export class Publisher {
     return this.#subscribers;
   }
 
-  /** Asks the publisher for a keyframe (PLI on the SSRC actually observed), rate-limited. */
-  requestKeyframe(): void {
+  /**
+   * Asks the publisher for a keyframe (PLI on the SSRC actually observed), rate-limited. For a
+   * simulcast publisher: on layer `rid`, or on every active layer.
+   */
+  requestKeyframe(rid?: string | null): void {
+    if (this.#simulcast) {
+      if (this.#state !== 'connected') return;
+      if (rid) this.#simulcast.requestKeyframe(rid);
+      else this.#simulcast.requestAllKeyframes();
+      return;
+    }
     const video = this.#video;
     if (!video || video.ssrc === undefined || this.#state !== 'connected') return;
     const now = Date.now();
@@ -147,6 +176,7 @@ export class Publisher {
     clearTimeout(this.#connectTimer);
     this.#stopFollowing();
     clearInterval(this.#idleTimer);
+    this.#simulcast?.close();
     this.#setState('closed');
     for (const subscriber of [...this.#subscribers]) subscriber.close();
     this.#subscribers.clear();
@@ -155,6 +185,16 @@ export class Publisher {
 
   #attach(track: WeriftTrack): void {
     const kind = track.kind as LocalMediaKind;
+    const simulcast = this.#simulcast;
+    if (kind === 'video' && simulcast) {
+      const transceiver = this.#pc.getTransceivers().find((t) => t.receiver.tracks.includes(track));
+      if (!transceiver) return;
+      simulcast.attach(transceiver, (rid, rtp) => {
+        this.#lastRtpAt = Date.now();
+        simulcast.forward(rid, rtp, this.#subscribers);
+      });
+      return;
+    }
     if (kind === 'video') {
       const transceiver = this.#pc.getTransceivers().find((t) => t.receiver.tracks.includes(track));
       if (transceiver) this.#video = { transceiver, ssrc: undefined };
@@ -178,6 +218,12 @@ export class Publisher {
       buffer ??= rtp.serialize();
       target.writeRtp(buffer);
     }
+  }
+
+  #layersChanged(): void {
+    const layers = this.#simulcast?.layers ?? [];
+    for (const subscriber of this.#subscribers) subscriber.layerSelector?.setLayers(layers);
+    if (this.#state === 'connected') this.onStreamsChanged?.();
   }
 
   #setState(state: PublisherState): void {

@@ -24,6 +24,10 @@ export class Member {
   /** The socket dropped without `leave`; the member waits for a reconnect (see `reconnectGraceMs`). */
   socketLost = false;
   graceTimer: NodeJS.Timeout | undefined;
+  /** `preferLayer` choices of this subscriber, per publisher (applied to its current and next WHEP sessions). */
+  readonly layerPreferences = new Map<string, string | null>();
+  /** Decoded in-band message bytes sent in the current one-second window (the 10 KB/s limit). */
+  readonly inBandWindow = { startedAt: 0, bytes: 0 };
   /** Whether the others were told of this participant (a plain WHIP publisher: once its offer was answered). */
   announced: boolean;
 

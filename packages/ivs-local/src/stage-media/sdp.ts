@@ -7,6 +7,8 @@
  * werift: the answer it produces can only contain that codec.
  */
 
+import { offersRtpStreamId, parseSimulcastLayers, servedSimulcastLines, type OfferedLayer } from './simulcast-sdp';
+
 /** A codec offered in one media section. */
 export interface OfferedCodec {
   payloadType: number;
@@ -122,19 +124,23 @@ export function fmtpParameters(line: string): Map<string, string> {
 const RTP_ONLY_ATTRIBUTES = /^a=(rtpmap|fmtp|rtcp-fb):(\d+|\*)[ ]/;
 
 /**
- * Narrows each audio/video section of an offer to the single codec returned by `choose` and drops
- * simulcast (`a=simulcast`, `a=rid`): the server forwards one encoding per track. `choose` returns
- * `undefined` to refuse a section; the whole offer is then refused with `codec-mismatch`.
- * Returns the rewritten SDP and the chosen codec per section index.
+ * Narrows each audio/video section of an offer to the single codec returned by `choose`. `choose`
+ * returns `undefined` to refuse a section; the whole offer is then refused with `codec-mismatch`.
+ * Simulcast (`a=simulcast`, `a=rid`) is dropped, except with `{ simulcast: true }` (a WHIP offer)
+ * on a video section that offers the RTP stream id extension: that section's layers are served
+ * (see `simulcast-sdp.ts`), and a malformed simulcast description is refused (`bad-request`).
+ * Returns the rewritten SDP, the chosen codec and the served layers per section index.
  */
 export function narrowOffer(
   sdp: string,
   choose: (section: OfferedSection) => OfferedCodec | undefined,
-): { sdp: string; sections: OfferedSection[]; chosen: Map<number, OfferedCodec> } {
+  { simulcast = false }: { simulcast?: boolean } = {},
+): { sdp: string; sections: OfferedSection[]; chosen: Map<number, OfferedCodec>; layers: Map<number, OfferedLayer[]> } {
   const { session, sections } = splitSdp(sdp);
   const parsed = sections.map(parseSection);
   requireTransportAttributes(session, sections, parsed);
   const chosen = new Map<number, OfferedCodec>();
+  const served = new Map<number, OfferedLayer[]>();
   sections.forEach((raw, index) => {
     const section = parsed[index]!;
     if ((section.kind !== 'audio' && section.kind !== 'video') || section.disabled) return;
@@ -147,6 +153,10 @@ export function narrowOffer(
       );
     }
     chosen.set(index, codec);
+    const layers = simulcast && section.kind === 'video' ? parseSimulcastLayers(raw.lines) : undefined;
+    if (typeof layers === 'string') throw new SdpError('bad-request', `Media section ${index}: ${layers}`);
+    const serve = layers !== undefined && offersRtpStreamId(raw.lines);
+    if (serve) served.set(index, layers);
     const pt = String(codec.payloadType);
     raw.lines = raw.lines
       .map((line, i) => {
@@ -164,8 +174,9 @@ export function narrowOffer(
       })
       // An FID group only makes sense with RTX, which is no longer offered.
       .filter((line) => !line.startsWith('a=ssrc-group:FID'));
+    if (serve) raw.lines = servedSimulcastLines(raw.lines, layers);
   });
-  return { sdp: joinSdp(session, sections), sections: parsed, chosen };
+  return { sdp: joinSdp(session, sections), sections: parsed, chosen, layers: served };
 }
 
 /**

@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { MediaStreamTrack as WeriftTrack, useOPUS, useVP8, type RTCPeerConnection, type RTCRtpCodecParameters } from 'werift';
 import type { LocalMediaKind } from 'aws-ivs-realtime/protocol';
+import { LayerSelector, type LayerPreference, type LayerState } from './layer-selector';
 import { answerOffer, followConnection, codecFromStream, createPeer, type PeerSettings } from './peer';
 import type { ForwardTarget, Publisher } from './publisher';
 import { matchPublisherCodec, narrowOffer, SdpError } from './sdp';
 
 export type SubscriberState = 'connecting' | 'connected' | 'closed';
+
+/** How a WHEP session receives a simulcast publisher. */
+export interface SubscriberLayerOptions {
+  /** WHEP `?layer=`: where adapting starts. Default `lowest` (as on Amazon IVS). */
+  initial?: 'lowest' | 'highest';
+  /** A `preferLayer` the subscriber sent before this session existed. */
+  preference?: LayerPreference;
+  /** Receives the `layerState` changes (sent to the subscribing participant). */
+  onState?: (state: LayerState) => void;
+}
 
 /**
  * One WHEP session: a werift peer connection sending one publisher's tracks to one subscribing
@@ -22,17 +33,32 @@ export class Subscriber implements ForwardTarget {
   #connectTimer: NodeJS.Timeout | undefined;
   #stopFollowing: () => void;
   #onStateChange: (subscriber: Subscriber, state: SubscriberState) => void;
+  /** The layer this session receives of a simulcast publisher; `undefined` for a single encoding. */
+  readonly layerSelector: LayerSelector | undefined;
 
   constructor(
     participantId: string,
     publisher: Publisher,
     settings: PeerSettings,
     onStateChange: (subscriber: Subscriber, state: SubscriberState) => void,
+    layerOptions: SubscriberLayerOptions = {},
   ) {
     this.participantId = participantId;
     this.publisher = publisher;
     this.#settings = settings;
     this.#onStateChange = onStateChange;
+    const layers = publisher.layers;
+    this.layerSelector = layers
+      ? new LayerSelector({
+          initial: layerOptions.initial ?? 'lowest',
+          ...(layerOptions.preference !== undefined ? { preference: layerOptions.preference } : {}),
+          layers,
+          requestKeyframe: (rid) => publisher.requestKeyframe(rid),
+          onState: (state) => {
+            if (this.#state === 'connected') layerOptions.onState?.(state);
+          },
+        })
+      : undefined;
     const video = publisher.streams.find((s) => s.kind === 'video');
     const audio = publisher.streams.find((s) => s.kind === 'audio');
     const codecs: { audio: RTCRtpCodecParameters[]; video: RTCRtpCodecParameters[] } = {
@@ -46,7 +72,8 @@ export class Subscriber implements ForwardTarget {
         clearTimeout(this.#connectTimer);
         this.#state = 'connected';
         this.#onStateChange(this, 'connected');
-        this.publisher.requestKeyframe();
+        if (this.layerSelector) this.layerSelector.start();
+        else this.publisher.requestKeyframe();
       },
       lost: () => this.close(),
     });
@@ -86,8 +113,8 @@ export class Subscriber implements ForwardTarget {
       this.#tracks.set(stream.kind, track);
       const transceiver = this.#pc.addTransceiver(track, { direction: 'sendonly' });
       if (stream.kind === 'video') {
-        // Forward the subscriber's keyframe requests upstream.
-        transceiver.sender.onPictureLossIndication.subscribe(() => this.publisher.requestKeyframe());
+        // Forward the subscriber's keyframe requests upstream (to the layer it receives).
+        transceiver.sender.onPictureLossIndication.subscribe(() => this.publisher.requestKeyframe(this.layerSelector?.selected));
       }
     }
     const answer = await answerOffer(this.#pc, narrowed.sdp, this.#settings.iceGatheringTimeoutMs);
