@@ -5,6 +5,7 @@
 import { clockTrack, readClock } from './clock';
 import { observed } from './instrument';
 (await import('./beyond')).installBeyond(); // window.harnessBeyond: opt-in media features (beyond-*.spec.ts)
+(await import('./driver-layers')).installDriverLayers(); // window.harnessDriver: the local stage driver itself (driver-layers.spec.ts)
 import { IvsRealtimeError, StageGrid, StageSession } from 'aws-ivs-realtime';
 import type { Participant } from 'aws-ivs-realtime';
 import type {
