@@ -118,6 +118,10 @@ export interface HarnessOutbound {
   framesPerSecond: number;
   frameWidth: number;
   frameHeight: number;
+  /** The simulcast layer's `rid` (`undefined` for a single encoding). */
+  rid: string | undefined;
+  /** Video: what limits the encoder now (`none`, `cpu`, `bandwidth`, `other`). */
+  qualityLimitationReason: string | undefined;
 }
 
 export interface HarnessEvent {

@@ -298,6 +298,8 @@ const harness: HarnessApi = {
             framesPerSecond: num('framesPerSecond'),
             frameWidth: num('frameWidth'),
             frameHeight: num('frameHeight'),
+            rid: typeof s['rid'] === 'string' ? s['rid'] : undefined,
+            qualityLimitationReason: typeof s['qualityLimitationReason'] === 'string' ? s['qualityLimitationReason'] : undefined,
           });
         }
       });
