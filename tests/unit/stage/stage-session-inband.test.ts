@@ -188,6 +188,8 @@ describe('StageSession publishConfig: simulcast and in-band messaging', () => {
       [{ video: { simulcast: true } }, /simulcast.*enabled/],
       [{ video: { inBandMessaging: true } }, /inBandMessaging.*enabled/],
       [{ video: 'hd' }, /publishConfig\.video/],
+      [{ video: { maxBitrate: 500, simulcast: { enabled: true, layers: [layer] } } }, /layers\[0\]\.maxBitrateKbps.*above publishConfig\.video\.maxBitrate \(500\)/],
+      [{ video: { maxFramerate: 24, simulcast: { enabled: true, layers: [layer] } } }, /layers\[0\]\.maxFramerate.*above publishConfig\.video\.maxFramerate \(24\)/],
     ];
     for (const [publishConfig, message] of bad) {
       expect(() => new StageSession({ publishConfig: publishConfig as never }), JSON.stringify(publishConfig)).toThrow(ValidationError);
