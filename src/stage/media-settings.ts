@@ -46,6 +46,20 @@ function checkLayer(field: string, layer: unknown): void {
   checkRange(`${field}.maxFramerate`, maxFramerate, L.videoMinFramerate, L.videoMaxFramerate, 'frames/s');
 }
 
+/** A custom layer may not exceed the stream's own `maxBitrate` / `maxFramerate` (the SDK throws otherwise). */
+function checkLayersWithinStream(video: DriverStreamConfig, layers: readonly (DriverSimulcastLayer | SimulcastPreset)[]): void {
+  layers.forEach((layer, i) => {
+    if (typeof layer === 'string') return;
+    const field = `publishConfig.video.simulcast.layers[${i}]`;
+    if (video.maxBitrate !== undefined && layer.maxBitrateKbps > video.maxBitrate) {
+      throw new ValidationError(`${field}.maxBitrateKbps`, `is ${layer.maxBitrateKbps} kbps, above publishConfig.video.maxBitrate (${video.maxBitrate}). Lower the layer or raise maxBitrate.`);
+    }
+    if (video.maxFramerate !== undefined && layer.maxFramerate > video.maxFramerate) {
+      throw new ValidationError(`${field}.maxFramerate`, `is ${layer.maxFramerate}, above publishConfig.video.maxFramerate (${video.maxFramerate}). Lower the layer or raise maxFramerate.`);
+    }
+  });
+}
+
 /**
  * Checks the simulcast and in-band parts of a `publishConfig` (the other fields are the media stack's
  * to check). Simulcast: at most 3 layers, each a preset or a custom layer within Amazon IVS's ranges.
@@ -67,6 +81,7 @@ export function validatePublishConfig(config: unknown): asserts config is Publis
         throw new ValidationError('publishConfig.video.simulcast.layers', `must be an array of 1 to ${L.simulcastMaxLayers} layers, or left out for the default layers.`);
       }
       layers.forEach((layer, i) => checkLayer(`publishConfig.video.simulcast.layers[${i}]`, layer));
+      checkLayersWithinStream(video, layers);
     }
   }
   if (video?.inBandMessaging !== undefined) checkEnabled('publishConfig.video.inBandMessaging', video.inBandMessaging);

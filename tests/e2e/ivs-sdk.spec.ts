@@ -154,7 +154,7 @@ test.describe('the real amazon-ivs-web-broadcast through StageSession, endpoints
     expect(bundledFrom.some((input) => input.includes('node_modules/amazon-ivs-web-broadcast/')), 'the real SDK is bundled').toBe(true);
   });
 
-  test('a host and a viewer: join() fails with a typed StageError join error once the SDK gives up; the host\'s streams are real LocalStageStreams with the configured settings; exchangeToken and leave behave; no unhandled rejection; every captured track ended', async ({ browser }) => {
+  test('a host and a viewer: join() fails with a typed StageError join error once the SDK gives up; the host\'s streams are real LocalStageStreams with the configured settings (simulcast layers: an SDK preset and a custom one; in-band messaging) and the strategy answers the subscribe configuration; exchangeToken and leave behave; no unhandled rejection; every captured track ended', async ({ browser }) => {
     test.setTimeout(150_000);
     const [hostRun, viewerRun] = await hostAndViewer(browser, false, (traffic) => {
       expectOnlyTheTokenEndpoints(traffic.host);
@@ -183,7 +183,20 @@ test.describe('the real amazon-ivs-web-broadcast through StageSession, endpoints
 
     expect(hostRun.streams.map((s) => s.kind).sort()).toEqual(['audio', 'video']);
     expect(hostRun.streams.every((s) => s.isSdkLocalStageStream), 'the strategy publishes real LocalStageStreams').toBe(true);
-    expect(hostRun.streams.find((s) => s.kind === 'video')).toMatchObject({ maxVideoBitrateKbps: 900, maxFramerate: 24, simulcast: true, trackState: 'live' });
+    const video = hostRun.streams.find((s) => s.kind === 'video')!;
+    expect(video).toMatchObject({ maxVideoBitrateKbps: 900, maxFramerate: 30, simulcast: true, inBandMessaging: true, trackState: 'live' });
+    // The SDK's public mediaConfig carries the two layers: its own 360p preset, and the custom one as given.
+    expect(video.layers, 'simulcast layers on the real LocalStageStream').toHaveLength(2);
+    expect(video.layers![0]).toMatchObject({ width: 640, height: 360 });
+    expect(video.layers![1]).toEqual({ width: 448, height: 252, maxBitrateKbps: 210, maxFramerate: 20 });
+    expect(video.layerIsSdkPreset, 'the first layer is the SDK\'s SimulcastLayerPresets.DEFAULT_360').toEqual([true, false]);
+    for (const [who, result] of [['host', hostRun], ['viewer', viewerRun]] as const) {
+      expect(result.strategyAnswers, `${who}: the strategy handed to the stage answers the subscribe configuration`).toEqual({
+        subscribeConfiguration: { jitterBuffer: { minDelay: 'medium' }, inBandMessaging: { enabled: true }, simulcast: { initialLayerPreference: 'highest_quality' } },
+        shouldSubscribeToParticipant: ['audio', 'video', 'subtitles'],
+      });
+      expect(result.inBandWhileJoining, `${who}: sendInBandMessage while connecting`).toMatchObject({ name: 'InvalidStateError', isInvalidStateError: true });
+    }
     expect(hostRun.capturedTracks.map((t) => t.kind).sort(), 'the host captured camera and microphone').toEqual(['audio', 'video']);
     expect(viewerRun.streams, 'a viewer publishes nothing').toEqual([]);
     expect(viewerRun.capturedTracks).toEqual([]);

@@ -21,7 +21,19 @@ export interface PublishedStream {
   maxVideoBitrateKbps: number | undefined;
   maxFramerate: number | undefined;
   simulcast: boolean | undefined;
+  /** `mediaConfig.simulcast.layers` of the real LocalStageStream (the SDK's public field). */
+  layers: Array<{ width: number; height: number; maxBitrateKbps: number; maxFramerate: number }> | undefined;
+  /** Whether each layer is the object of the SDK's `SimulcastLayerPresets` of its height (a copy of it). */
+  layerIsSdkPreset: boolean[];
+  /** `mediaConfig.inBandMessaging.enabled`. */
+  inBandMessaging: boolean | undefined;
   trackState: string;
+}
+
+/** What the strategy the session handed the stage answers for a remote participant. */
+export interface StrategyAnswers {
+  subscribeConfiguration: unknown;
+  shouldSubscribeToParticipant: unknown;
 }
 
 export interface IvsSdkRunOptions {
@@ -41,6 +53,9 @@ export interface IvsSdkRun {
   exchangeWhileJoining: PageError | undefined;
   exchangeAfterwards: PageError | undefined;
   streams: PublishedStream[];
+  strategyAnswers: StrategyAnswers;
+  /** `sendInBandMessage()` while the join is still trying. */
+  inBandWhileJoining: PageError | undefined;
   events: Array<{ type: string; detail: string }>;
   state: string;
   leftReason: string | undefined;

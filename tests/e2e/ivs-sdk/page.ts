@@ -16,7 +16,7 @@ import {
   type DriverStrategy,
   type StageDriver,
 } from 'aws-ivs-realtime';
-import type { IvsSdkPageApi, IvsSdkRun, IvsSdkRunOptions, PageError, PublishedStream } from './api';
+import type { IvsSdkPageApi, IvsSdkRun, IvsSdkRunOptions, PageError, PublishedStream, StrategyAnswers } from './api';
 
 declare global {
   interface Window {
@@ -50,26 +50,66 @@ function flatten(error: unknown): PageError {
   };
 }
 
-/** The SDK's LocalStageStream class, from the module however this bundler shaped it. */
-async function sdkLocalStageStream(): Promise<unknown> {
+/** An export of the SDK module, however this bundler shaped it (named, or on `default`). */
+async function sdkExport(name: string): Promise<unknown> {
   const mod: Record<string, unknown> = await import('amazon-ivs-web-broadcast');
-  const named = mod['LocalStageStream'];
-  return typeof named === 'function' ? named : (mod['default'] as Record<string, unknown> | undefined)?.['LocalStageStream'];
+  const named = mod[name];
+  return named !== undefined ? named : (mod['default'] as Record<string, unknown> | undefined)?.[name];
+}
+
+interface Layer {
+  width: number;
+  height: number;
+  maxBitrateKbps: number;
+  maxFramerate: number;
+}
+
+/** What this test reads of the SDK's public `LocalStageStream.mediaConfig`. */
+interface MediaConfigView {
+  maxVideoBitrateKbps?: number;
+  maxFramerate?: number;
+  simulcast?: { enabled?: boolean; layers?: Layer[] };
+  inBandMessaging?: { enabled?: boolean };
 }
 
 async function published(strategy: DriverStrategy): Promise<PublishedStream[]> {
-  const LocalStageStream = await sdkLocalStageStream();
+  const LocalStageStream = await sdkExport('LocalStageStream');
+  const presets = Object.values((await sdkExport('SimulcastLayerPresets')) ?? {}) as Layer[];
+  const same = (a: Layer, b: Layer) => a.width === b.width && a.height === b.height && a.maxBitrateKbps === b.maxBitrateKbps && a.maxFramerate === b.maxFramerate;
   return strategy.stageStreamsToPublish().map((stream) => {
-    const config = (stream as { mediaConfig?: { maxVideoBitrateKbps?: number; maxFramerate?: number; simulcast?: { enabled?: boolean } } }).mediaConfig;
+    const config = (stream as { mediaConfig?: MediaConfigView }).mediaConfig;
+    const layers = config?.simulcast?.layers;
     return {
       kind: String(stream.streamType),
       isSdkLocalStageStream: typeof LocalStageStream === 'function' && stream instanceof LocalStageStream,
       maxVideoBitrateKbps: config?.maxVideoBitrateKbps,
       maxFramerate: config?.maxFramerate,
       simulcast: config?.simulcast?.enabled,
+      layers: layers?.map(({ width, height, maxBitrateKbps, maxFramerate }) => ({ width, height, maxBitrateKbps, maxFramerate })),
+      layerIsSdkPreset: (layers ?? []).map((layer) => presets.some((preset) => same(preset, layer))),
+      inBandMessaging: config?.inBandMessaging?.enabled,
       trackState: stream.mediaStreamTrack.readyState,
     };
   });
+}
+
+/** What the strategy answers for a remote participant (the shape of the SDK's `StageParticipantInfo`). */
+function strategyAnswers(strategy: DriverStrategy): StrategyAnswers {
+  const remote = {
+    id: 'remote-1',
+    userId: 'remote',
+    attributes: {},
+    userInfo: {},
+    capabilities: new Set(['publish', 'subscribe']),
+    isLocal: false,
+    videoStopped: false,
+    audioMuted: false,
+    isPublishing: true,
+  };
+  return {
+    subscribeConfiguration: strategy.subscribeConfiguration?.(remote),
+    shouldSubscribeToParticipant: strategy.shouldSubscribeToParticipant(remote),
+  };
 }
 
 async function run({ token, publish, leaveWhileJoining }: IvsSdkRunOptions): Promise<IvsSdkRun> {
@@ -94,10 +134,21 @@ async function run({ token, publish, leaveWhileJoining }: IvsSdkRunOptions): Pro
       },
     };
   };
+  // Simulcast (an SDK preset and a custom layer), in-band messaging and a subscribe configuration,
+  // all through StageSession's typed options: no cast on this path.
   const session = new StageSession({
     strategy: publish ? 'host' : 'viewer',
     stageFactory,
-    publishConfig: { video: { maxBitrate: 900, maxFramerate: 24, simulcast: { enabled: true } }, audio: { maxAudioBitrateKbps: 96 } },
+    publishConfig: {
+      video: {
+        maxBitrate: 900,
+        maxFramerate: 30,
+        simulcast: { enabled: true, layers: ['360p', { width: 448, height: 252, maxBitrateKbps: 210, maxFramerate: 20 }] },
+        inBandMessaging: { enabled: true },
+      },
+      audio: { maxAudioBitrateKbps: 96 },
+    },
+    subscribe: { jitterBufferMinDelay: 'medium', initialLayer: 'highest', inBandMessages: true, subtitles: true },
   });
   const events: Array<{ type: string; detail: string }> = [];
   session.on('stateChanged', ({ state }) => events.push({ type: 'stateChanged', detail: state }));
@@ -108,6 +159,8 @@ async function run({ token, publish, leaveWhileJoining }: IvsSdkRunOptions): Pro
   const joining = session.join({ token, publish });
   await created;
   const streams = await published(strategy!);
+  const answers = strategyAnswers(strategy!);
+  const inBandWhileJoining = await session.sendInBandMessage('hello').then(() => undefined, flatten);
   const exchangeWhileJoining = await session.exchangeToken(token).then(() => undefined, flatten);
   const leaveAt = performance.now();
   if (leaveWhileJoining) await session.leave();
@@ -127,6 +180,8 @@ async function run({ token, publish, leaveWhileJoining }: IvsSdkRunOptions): Pro
     exchangeWhileJoining,
     exchangeAfterwards,
     streams,
+    strategyAnswers: answers,
+    inBandWhileJoining,
     events,
     state: session.state,
     leftReason: session.leftReason,
