@@ -165,8 +165,11 @@ describe('layers and in-band helpers', () => {
   });
 
   it('subtitle cues are checked', () => {
-    expect(checkedSubtitleCue({ text: 'hi', languageCode: 'en-US', startTimeMs: 0 })).toEqual({ text: 'hi', languageCode: 'en-US', startTimeMs: 0 });
+    expect(checkedSubtitleCue({ text: 'hi', languageCode: 'en', startTimeMs: 0 })).toEqual({ text: 'hi', languageCode: 'en', startTimeMs: 0 });
     expect(() => checkedSubtitleCue({ text: 'hi' })).toThrow(/languageCode/);
+    expect(() => checkedSubtitleCue({ text: 'hi', languageCode: 'en-US' })).toThrow(/two-letter/);
+    expect(() => checkedSubtitleCue({ text: 'é'.repeat(513), languageCode: 'fr' })).toThrow(/at most 1024 bytes/);
+    expect(() => checkedSubtitleCue({ text: 'a', languageCode: 'fr', languageLabel: 'x'.repeat(97) })).toThrow(/languageLabel/);
     expect(() => checkedSubtitleCue({ text: 1, languageCode: 'en' })).toThrow(/text/);
     expect(() => checkedSubtitleCue({ text: 'a', languageCode: 'en', endTimeMs: -1 })).toThrow(/endTimeMs/);
     expect(() => checkedSubtitleCue(null)).toThrow(ValidationError);
