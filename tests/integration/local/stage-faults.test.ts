@@ -249,6 +249,34 @@ describe('property-based fuzz of the stage routes', () => {
       fc.json({ maxDepth: 3 }),
       fc.string({ maxLength: 100 }),
       fc.record({ type: fc.constantFrom('join', 'mute', 'leave!', 'exchangeToken', 'welcome'), token: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()) }).map((o) => JSON.stringify(o)),
+      // The layer, in-band and subtitle frames with wrong, missing and extreme fields.
+      fc
+        .record(
+          {
+            type: fc.constantFrom('preferLayer', 'inBandMessage', 'subtitleCue'),
+            publisherId: fc.oneof(fc.string({ maxLength: 20 }), fc.constant('x'.repeat(300)), fc.integer(), fc.constant(null)),
+            layer: fc.oneof(fc.constantFrom('low', 'lowest', 'highest', null, ''), fc.string({ maxLength: 40 }), fc.integer()),
+            payload: fc.oneof(fc.base64String({ maxLength: 2000 }), fc.string({ maxLength: 40 }), fc.integer(), fc.constant(null)),
+            uuid: fc.oneof(fc.stringMatching(/^[0-9a-fA-F]{30,34}$/), fc.integer()),
+            repeatCount: fc.oneof(fc.integer({ min: -5, max: 40 }), fc.double(), fc.string({ maxLength: 3 })),
+            cue: fc.oneof(
+              fc.record(
+                {
+                  text: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('x'.repeat(2000)), fc.integer()),
+                  languageCode: fc.oneof(fc.string({ maxLength: 3 }), fc.constant('en')),
+                  languageLabel: fc.oneof(fc.string({ maxLength: 120 }), fc.integer()),
+                  targetParticipantId: fc.oneof(fc.string({ maxLength: 20 }), fc.integer()),
+                  startTimeMs: fc.oneof(fc.double(), fc.integer()),
+                  endTimeMs: fc.oneof(fc.double(), fc.string({ maxLength: 3 })),
+                },
+                { requiredKeys: [] },
+              ),
+              fc.jsonValue({ maxDepth: 2 }),
+            ),
+          },
+          { requiredKeys: ['type'] },
+        )
+        .map((o) => JSON.stringify(o)),
       fc.uint8Array({ maxLength: 50 }).map((b) => Buffer.from(b)),
     );
     await fc.assert(

@@ -1,177 +1,235 @@
+/**
+ * ivs-local's simulcast pieces without media: the WHIP offer's rid/simulcast lines, keyframe
+ * detection from RTP payloads, a subscriber's layer selection and the RTP rewriting across layers.
+ */
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/core/errors';
-import { LocalStageStream } from '../../../src/local-stage';
-import { base64ToArrayBuffer, bytesToBase64, checkedSubtitleCue, hexToArrayBuffer, InBandRateLimit, seiMessageOf } from '../../../src/local-stage/in-band';
-import { LOCAL_IN_BAND_UUID } from '../../../src/local-stage/protocol';
-import { layerStateOf, preferenceOf } from '../../../src/local-stage/remote-layers';
-import { LOCAL_SIMULCAST_PRESETS, resolveSimulcastLayers, simulcastEncodings, withRidRestrictions } from '../../../src/local-stage/simulcast';
-import { jitterBufferTargetOf, whepUrlWithLayer } from '../../../src/local-stage/subscribe-config';
-import { FakeTrack } from './fakes';
+import { isH264KeyframeStart, isVp8KeyframeStart, keyframeDetector } from '../../../packages/ivs-local/src/stage-media/keyframe';
+import { LayerSelector, RtpRewriter, type LayerState } from '../../../packages/ivs-local/src/stage-media/layer-selector';
+import { isForwardableCodec, narrowOffer, parseOffer, SdpError } from '../../../packages/ivs-local/src/stage-media/sdp';
+import { parseSimulcastLayers } from '../../../packages/ivs-local/src/stage-media/simulcast-sdp';
+import { withSimulcast, BOT_SIMULCAST_LAYERS } from '../../../packages/ivs-local/src/bots/simulcast';
+import type { LocalLayerInfo } from '../../../src/local-stage/protocol';
 
-const track = (width?: number, height?: number) => new FakeTrack('video', width && height ? { width, height } : {}) as unknown as MediaStreamTrack;
+/** A Chromium-like simulcast publish offer (the local driver adds the restrictions). */
+const OFFER = [
+  'v=0',
+  'o=- 1 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0',
+  'a=ice-ufrag:abcd',
+  'a=ice-pwd:0123456789abcdef01234567',
+  'a=fingerprint:sha-256 AA:BB',
+  'm=video 9 UDP/TLS/RTP/SAVPF 96 97',
+  'c=IN IP4 0.0.0.0',
+  'a=mid:0',
+  'a=sendonly',
+  'a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid',
+  'a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id',
+  'a=extmap:11 urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id',
+  'a=rtpmap:96 VP8/90000',
+  'a=rtcp-fb:96 nack pli',
+  'a=rtpmap:97 rtx/90000',
+  'a=fmtp:97 apt=96',
+  'a=rid:high send max-width=1280;max-height=720;max-br=2500000;max-fps=30',
+  'a=rid:low send max-width=320;max-height=180;max-br=250000;max-fps=30',
+  'a=rid:mid send max-width=640;max-height=360;max-br=700000;max-fps=30',
+  'a=simulcast:send high;low;~mid',
+  '',
+].join('\r\n');
 
-describe('simulcast encodings', () => {
-  it('default layers: 1/4, 1/2 and the full track, rids low/mid/high, lowest first', () => {
-    const encodings = simulcastEncodings(track(1280, 720), { simulcast: { enabled: true } })!;
-    expect(encodings.map((e) => [e.rid, e.encoding.scaleResolutionDownBy, e.width, e.height, e.encoding.maxBitrate, e.encoding.maxFramerate])).toEqual([
-      ['low', 4, 320, 180, 250_000, 30],
-      ['mid', 2, 640, 360, 700_000, 30],
-      ['high', 1, 1280, 720, 2_500_000, 30],
+const choose = (section: Parameters<Parameters<typeof narrowOffer>[1]>[0]) => section.codecs.find(isForwardableCodec);
+
+describe('simulcast in a WHIP offer', () => {
+  it('parses the rids and RFC 8851 restrictions, lowest first by pixels then bitrate', () => {
+    const lines = OFFER.split('\r\n');
+    expect(parseSimulcastLayers(lines)).toEqual([
+      { rid: 'low', width: 320, height: 180, bitrateBps: 250000, framesPerSecond: 30 },
+      { rid: 'mid', width: 640, height: 360, bitrateBps: 700000, framesPerSecond: 30 },
+      { rid: 'high', width: 1280, height: 720, bitrateBps: 2500000, framesPerSecond: 30 },
     ]);
-    expect(encodings.map((e) => e.encoding.rid)).toEqual(['low', 'mid', 'high']);
+    const noSizes = ['a=rid:a send max-br=900000', 'a=rid:b send max-br=100000', 'a=rid:c send', 'a=simulcast:send a;b;c'];
+    expect(parseSimulcastLayers(noSizes)).toMatchObject([{ rid: 'c', bitrateBps: 0 }, { rid: 'b' }, { rid: 'a' }]);
+    expect(parseSimulcastLayers(['a=mid:0'])).toBeUndefined();
   });
 
-  it('presets in any order are sorted lowest first and scaled from the track settings', () => {
-    const encodings = simulcastEncodings(track(640, 480), { simulcast: { enabled: true, layers: ['360p', '180p'] } })!;
-    // Two layers: rids low/high. 640x480 into 320x180: limited by the height (480/180).
-    expect(encodings.map((e) => e.rid)).toEqual(['low', 'high']);
-    expect(encodings[0]!.encoding.scaleResolutionDownBy).toBeCloseTo(480 / 180);
-    expect(encodings[1]!.encoding.scaleResolutionDownBy).toBeCloseTo(480 / 360);
-    expect(encodings.map((e) => e.encoding.maxBitrate)).toEqual([250_000, 700_000]);
+  it('says what is wrong with an unusable simulcast description', () => {
+    expect(parseSimulcastLayers(['a=simulcast:send a;b;c;d', 'a=rid:a send', 'a=rid:b send', 'a=rid:c send', 'a=rid:d send'])).toMatch(/4 layers.*at most 3/);
+    expect(parseSimulcastLayers(['a=simulcast:send a;b'])).toMatch(/no "a=rid:a send" line/);
+    expect(parseSimulcastLayers(['a=simulcast:send a;a', 'a=rid:a send'])).toMatch(/twice/);
+    expect(parseSimulcastLayers(['a=simulcast:send a', 'a=rid:a send max-width=wide'])).toMatch(/malformed max-width/);
+    expect(parseSimulcastLayers(['a=simulcast:send a/b'])).toMatch(/malformed rid list/);
   });
 
-  it('never scales up: a layer larger than the track sends the track as is', () => {
-    const encodings = simulcastEncodings(track(640, 360), { simulcast: { enabled: true, layers: ['180p', '720p'] } })!;
-    expect(encodings.map((e) => e.encoding.scaleResolutionDownBy)).toEqual([2, 1]);
-    expect(encodings.map((e) => [e.width, e.height])).toEqual([
-      [320, 180],
-      [640, 360],
-    ]);
+  it('serves a WHIP offer: rid lines without restrictions (as werift reads them) and one simulcast line', () => {
+    const { sdp, layers } = narrowOffer(OFFER, choose, { simulcast: true });
+    expect(layers.get(0)?.map((l) => l.rid)).toEqual(['low', 'mid', 'high']);
+    expect(sdp).toContain('a=rid:low send\r\na=rid:mid send\r\na=rid:high send\r\na=simulcast:send low;mid;high\r\n');
+    expect(sdp).not.toMatch(/max-width|~mid|rtx/);
+    expect(parseOffer(sdp)[0]!.codecs.map((c) => c.mimeType)).toEqual(['video/VP8']);
   });
 
-  it('without track settings, scales relative to the top layer', () => {
-    const encodings = simulcastEncodings(track(), { simulcast: { enabled: true, layers: [{ width: 960, height: 540, maxBitrateKbps: 1200, maxFramerate: 24 }, '270p'] } })!;
-    expect(encodings.map((e) => [e.rid, e.encoding.scaleResolutionDownBy, e.width, e.height, e.maxFramerate])).toEqual([
-      ['low', 2, 480, 270, 30],
-      ['high', 1, 960, 540, 24],
-    ]);
+  it('drops simulcast when it cannot be served: WHEP offers, no rtp-stream-id extension', () => {
+    for (const [offer, options] of [
+      [OFFER, {}],
+      [OFFER.replace('a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n', ''), { simulcast: true }],
+    ] as const) {
+      const { sdp, layers } = narrowOffer(offer, choose, options);
+      expect(layers.size).toBe(0);
+      expect(sdp).not.toMatch(/a=rid|a=simulcast/);
+    }
   });
 
-  it('no simulcast, or a single layer: a plain encoding', () => {
-    expect(simulcastEncodings(track(1280, 720), undefined)).toBeUndefined();
-    expect(simulcastEncodings(track(1280, 720), { simulcast: { enabled: false, layers: ['720p', '180p'] } })).toBeUndefined();
-    expect(simulcastEncodings(track(1280, 720), { simulcast: { enabled: true, layers: ['360p'] } })).toBeUndefined();
+  it('refuses a malformed simulcast description in a WHIP offer with bad-request', () => {
+    const bad = OFFER.replace('a=simulcast:send high;low;~mid', 'a=simulcast:send high;low;mid;extra');
+    expect(() => narrowOffer(bad, choose, { simulcast: true })).toThrow(SdpError);
+    expect(() => narrowOffer(bad, choose, { simulcast: true })).toThrow(/4 layers/);
   });
 
-  it('rejects bad layer lists with a ValidationError naming the entry, at LocalStageStream construction', () => {
-    const make = (layers: unknown) => new LocalStageStream(track(1280, 720), { simulcast: { enabled: true, layers: layers as never } });
-    expect(() => make(['720p', '360p', '180p', '160p'])).toThrow(/1 to 3 layers, got 4/);
-    expect(() => make([])).toThrow(ValidationError);
-    expect(() => make(['1080p'])).toThrow(/Unknown simulcast preset "1080p"/);
-    expect(() => make(['toString'])).toThrow(/Unknown simulcast preset/);
-    expect(() => make([{ width: 640, height: 0, maxBitrateKbps: 500, maxFramerate: 30 }])).toThrow(/simulcast\.layers\[0\]\.height|height is 0/);
-    expect(() => make('720p')).toThrow(/must be an array/);
-    // Audio ignores video settings; a good list is accepted.
-    expect(() => new LocalStageStream(new FakeTrack('audio') as unknown as MediaStreamTrack, { simulcast: { enabled: true, layers: [] } })).not.toThrow();
-    expect(make(['720p', '180p']).config?.simulcast?.layers).toEqual(['720p', '180p']);
-  });
-
-  it('resolves every preset of the table', () => {
-    const layers = resolveSimulcastLayers({ enabled: true, layers: ['720p', '160p', '540p'] })!;
-    expect(layers).toEqual([LOCAL_SIMULCAST_PRESETS['160p'], LOCAL_SIMULCAST_PRESETS['540p'], LOCAL_SIMULCAST_PRESETS['720p']]);
-    expect(LOCAL_SIMULCAST_PRESETS['480p']).toEqual({ width: 854, height: 480, maxBitrateKbps: 1000, maxFramerate: 30 });
+  it('the bots write the same kind of offer', () => {
+    const plain = OFFER.replace(/a=rid:.*\r\n/g, '').replace(/a=simulcast:.*\r\n/, '').replace('a=sendonly', 'a=sendonly\r\na=ssrc:42 cname:x');
+    const offer = withSimulcast(plain, BOT_SIMULCAST_LAYERS);
+    expect(offer).not.toContain('a=ssrc:');
+    expect(parseSimulcastLayers(offer.split('\r\n'))).toEqual(BOT_SIMULCAST_LAYERS);
   });
 });
 
-describe('RFC 8851 restrictions in the offer', () => {
-  const offer = [
-    'v=0',
-    'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-    'a=rid:low send',
-    'm=video 9 UDP/TLS/RTP/SAVPF 96',
-    'a=mid:1',
-    'a=rid:low send',
-    'a=rid:mid send',
-    'a=rid:high send max-width=9',
-    'a=simulcast:send low;mid;high',
-    '',
-  ].join('\r\n');
+describe('keyframe detection', () => {
+  it('VP8: the first packet of a key frame (S=1, partition 0, P=0), with and without the extended descriptor', () => {
+    expect(isVp8KeyframeStart(Buffer.from([0x10, 0x00]))).toBe(true);
+    expect(isVp8KeyframeStart(Buffer.from([0x10, 0x01]))).toBe(false); // P=1: interframe
+    expect(isVp8KeyframeStart(Buffer.from([0x00, 0x00]))).toBe(false); // not the start of a frame
+    expect(isVp8KeyframeStart(Buffer.from([0x11, 0x00]))).toBe(false); // partition 1
+    // X, I with a 15-bit picture id, L (TL0PICIDX), T (TID): 1 + 1 + 2 + 1 + 1 bytes of descriptor.
+    expect(isVp8KeyframeStart(Buffer.from([0x90, 0xe0, 0x81, 0x23, 0x05, 0x40, 0x00]))).toBe(true);
+    expect(isVp8KeyframeStart(Buffer.from([0x90, 0xe0, 0x81, 0x23, 0x05, 0x40, 0x01]))).toBe(false);
+    // 7-bit picture id.
+    expect(isVp8KeyframeStart(Buffer.from([0x90, 0x80, 0x12, 0x00]))).toBe(true);
+    expect(isVp8KeyframeStart(Buffer.from([0x90, 0x80]))).toBe(false);
+    expect(isVp8KeyframeStart(Buffer.alloc(0))).toBe(false);
+  });
 
-  it('adds max-width/max-height/max-br/max-fps to the video section rid lines only', () => {
-    const encodings = simulcastEncodings(track(1280, 720), { simulcast: { enabled: true } })!;
-    const munged = withRidRestrictions(offer, encodings).split('\r\n');
-    expect(munged).toContain('a=rid:low send max-width=320;max-height=180;max-br=250000;max-fps=30');
-    expect(munged).toContain('a=rid:mid send max-width=640;max-height=360;max-br=700000;max-fps=30');
-    // Left alone: an existing restriction, and the audio section.
-    expect(munged).toContain('a=rid:high send max-width=9');
-    expect(munged[2]).toBe('a=rid:low send');
-    expect(munged).toContain('a=simulcast:send low;mid;high');
+  it('H.264: SPS or IDR alone, in a STAP-A, or the first FU-A fragment of an IDR', () => {
+    expect(isH264KeyframeStart(Buffer.from([0x67, 0x42]))).toBe(true); // SPS
+    expect(isH264KeyframeStart(Buffer.from([0x65, 0x88]))).toBe(true); // IDR
+    expect(isH264KeyframeStart(Buffer.from([0x41, 0x9a]))).toBe(false); // non-IDR slice
+    expect(isH264KeyframeStart(Buffer.from([0x68, 0xce]))).toBe(false); // PPS alone
+    const stapA = Buffer.from([0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68, 0xce]);
+    expect(isH264KeyframeStart(stapA)).toBe(true);
+    expect(isH264KeyframeStart(Buffer.from([0x78, 0x00, 0x02, 0x06, 0x05]))).toBe(false); // SEI only
+    expect(isH264KeyframeStart(Buffer.from([0x78, 0x00, 0x09, 0x67]))).toBe(false); // truncated
+    expect(isH264KeyframeStart(Buffer.from([0x7c, 0x85, 0x00]))).toBe(true); // FU-A start, IDR
+    expect(isH264KeyframeStart(Buffer.from([0x7c, 0x05, 0x00]))).toBe(false); // FU-A middle
+    expect(isH264KeyframeStart(Buffer.from([0x7c, 0x81, 0x00]))).toBe(false); // FU-A start, non-IDR
+  });
+
+  it('picks the detector by codec', () => {
+    expect(keyframeDetector('video/H264')(Buffer.from([0x65]))).toBe(true);
+    expect(keyframeDetector('video/VP8')(Buffer.from([0x10, 0x00]))).toBe(true);
+    expect(keyframeDetector('video/VP9')(Buffer.from([0x10, 0x00]))).toBe(false);
   });
 });
 
-describe('subscribe configuration', () => {
-  it('jitter buffer table: default → null, low 50, medium 200, high 500, ms as is within 0–4000', () => {
-    expect([undefined, 'default', 'low', 'medium', 'high', 120, -5, 9000, Number.NaN].map((v) => jitterBufferTargetOf(v as never))).toEqual([
-      null,
-      null,
-      50,
-      200,
-      500,
-      120,
-      0,
-      4000,
-      null,
-    ]);
+function layers(active: Record<string, boolean> = {}): LocalLayerInfo[] {
+  return ['low', 'mid', 'high'].map((rid, i) => ({ rid, width: 160 * (i + 1), height: 90 * (i + 1), bitrateBps: 0, framesPerSecond: 30, active: active[rid] ?? true }));
+}
+
+function selector(options: { initial?: 'lowest' | 'highest'; preference?: string | null; active?: Record<string, boolean> } = {}) {
+  const states: LayerState[] = [];
+  const plis: string[] = [];
+  let now = 0;
+  const s = new LayerSelector({
+    initial: options.initial ?? 'lowest',
+    ...(options.preference !== undefined ? { preference: options.preference } : {}),
+    layers: layers(options.active),
+    requestKeyframe: (rid) => plis.push(rid),
+    onState: (state) => states.push(state),
+    now: () => now,
+  });
+  /**
+   * Feeds one packet of each layer, low, mid then high (keyframes where listed): the layers
+   * forwarded, in order (`['low', 'high']`: low's packet, then the switch at high's keyframe).
+   */
+  const tick = (keyframes: string[] = []) => ['low', 'mid', 'high'].filter((rid) => s.route(rid, () => keyframes.includes(rid)));
+  return { s, states, plis, tick, advance: (ms: number) => (now += ms) };
+}
+
+describe('LayerSelector', () => {
+  it('adapting: the initial (lowest) layer at its first keyframe, then the highest at its keyframe', () => {
+    const { s, states, plis, tick } = selector();
+    s.start();
+    expect(states[0]).toMatchObject({ selected: null, adapting: true, reason: 'available' });
+    expect(plis).toEqual(['low']);
+    expect(tick()).toEqual([]); // nothing before a keyframe
+    expect(tick(['mid', 'high'])).toEqual([]);
+    expect(tick(['low'])).toEqual(['low']);
+    expect(states.at(-1)).toMatchObject({ selected: 'low', reason: 'selected' });
+    expect(plis).toEqual(['low', 'high']);
+    expect(tick()).toEqual(['low']); // delta frames of high do not switch
+    expect(tick(['high'])).toEqual(['low', 'high']);
+    expect(states.at(-1)).toMatchObject({ selected: 'high', adapting: true, reason: 'adaption' });
+    expect(tick(['low'])).toEqual(['high']);
   });
 
-  it('initial layer preference → ?layer=', () => {
-    const url = 'http://127.0.0.1:4000/stage/s/whep/p1';
-    expect(whepUrlWithLayer(url, undefined)).toBe(url);
-    expect(whepUrlWithLayer(url, { simulcast: { initialLayerPreference: 'highest_quality' } })).toBe(`${url}?layer=highest`);
-    expect(whepUrlWithLayer(`${url}?x=1`, { simulcast: { initialLayerPreference: 'lowest_quality' } })).toBe(`${url}?x=1&layer=lowest`);
+  it('?layer=highest starts on the top layer; a preference stops adapting and null resumes it', () => {
+    const { s, states, tick } = selector({ initial: 'highest' });
+    s.start();
+    expect(tick(['low', 'mid', 'high'])).toEqual(['high']);
+    s.setPreference('lowest');
+    expect(states.at(-1)).toMatchObject({ selected: 'high', adapting: false, reason: 'adaption' });
+    expect(tick()).toEqual(['high']);
+    expect(tick(['low'])).toEqual(['low']);
+    expect(states.at(-1)).toMatchObject({ selected: 'low', adapting: false, reason: 'selected' });
+    s.setPreference('mid');
+    expect(tick(['mid'])).toEqual(['low', 'mid']);
+    s.setPreference(null);
+    expect(states.at(-1)).toMatchObject({ adapting: true, reason: 'adaption' });
+    expect(tick(['high'])).toEqual(['mid', 'high']);
+  });
+
+  it('a selected layer that stops is unavailable: the nearest active layer below takes over; it comes back when active again', () => {
+    const { s, states, tick } = selector({ preference: 'mid' });
+    s.start();
+    expect(tick(['mid'])).toEqual(['mid']);
+    s.setLayers(layers({ mid: false }));
+    expect(states.at(-1)).toMatchObject({ selected: 'mid', reason: 'unavailable' });
+    expect(tick(['low'])).toEqual(['low']);
+    expect(states.at(-1)).toMatchObject({ selected: 'low', reason: 'unavailable' });
+    s.setLayers(layers());
+    expect(states.at(-1)).toMatchObject({ selected: 'low', reason: 'available' });
+    expect(tick(['mid'])).toEqual(['low', 'mid']);
+    expect(states.at(-1)).toMatchObject({ selected: 'mid', reason: 'selected' });
+    // The lowest is preferred but stops: the lowest active one (above it) is used.
+    s.setPreference('low');
+    s.setLayers(layers({ low: false }));
+    expect(tick(['mid', 'high'])).toEqual(['mid']);
+  });
+
+  it('asks again for a keyframe while it waits for one, at most once a second', () => {
+    const { s, plis, tick, advance } = selector({ preference: 'high' });
+    s.start();
+    expect(plis).toEqual(['high']);
+    tick();
+    advance(500);
+    tick();
+    expect(plis).toEqual(['high']);
+    advance(600);
+    tick();
+    expect(plis).toEqual(['high', 'high']);
   });
 });
 
-describe('layers and in-band helpers', () => {
-  const layer = (rid: string, width: number, height: number, active = true) => ({ rid, width, height, bitrateBps: width * 1000, framesPerSecond: 30, active });
-
-  it('layerState → active layers lowest first, the selected one flagged', () => {
-    const state = layerStateOf({ layers: [layer('high', 1280, 720), layer('low', 320, 180), layer('mid', 640, 360, false)], selected: 'high', adapting: true });
-    expect(state.layers.map((l) => [l.label, l.selected])).toEqual([
-      ['low', false],
-      ['high', true],
-    ]);
-    expect(state.selected).toMatchObject({ label: 'high', width: 1280, selected: true });
-    expect(state.adapting).toBe(true);
-    expect(layerStateOf({ layers: [layer('low', 320, 180)], selected: null, adapting: false }).selected).toBeUndefined();
-  });
-
-  it('a preferred-layer answer: object → label, string as is, nothing → null', () => {
-    expect(preferenceOf({ label: 'mid', width: 1, height: 1, bitrateBps: 1, framesPerSecond: 1, selected: false })).toBe('mid');
-    expect(preferenceOf('lowest')).toBe('lowest');
-    expect(preferenceOf(undefined)).toBeNull();
-    expect(preferenceOf(null)).toBeNull();
-  });
-
-  it('base64 and hex round trips; malformed frames are dropped', () => {
-    const bytes = new Uint8Array([0, 1, 2, 250, 255]);
-    expect(new Uint8Array(base64ToArrayBuffer(bytesToBase64(bytes))!)).toEqual(bytes);
-    expect(new Uint8Array(hexToArrayBuffer(LOCAL_IN_BAND_UUID)!)[0]).toBe(0x7e);
-    expect(hexToArrayBuffer('xyz')).toBeUndefined();
-    expect(seiMessageOf({ payload: '%%%', uuid: LOCAL_IN_BAND_UUID })).toBeUndefined();
-    expect(seiMessageOf({ payload: 'AQ==', uuid: 'short' })).toBeUndefined();
-    expect(new Uint8Array(seiMessageOf({ payload: 'AQ==', uuid: LOCAL_IN_BAND_UUID })!.payload)).toEqual(new Uint8Array([1]));
-  });
-
-  it('the in-band rate limit allows 10 KB per rolling second', () => {
-    let now = 0;
-    const limit = new InBandRateLimit(10 * 1024, () => now);
-    for (let i = 0; i < 10; i++) expect(limit.take(1024)).toBe(true);
-    expect(limit.take(1)).toBe(false);
-    now = 999;
-    expect(limit.take(1)).toBe(false);
-    now = 1000;
-    expect(limit.take(1024)).toBe(true);
-  });
-
-  it('subtitle cues are checked', () => {
-    expect(checkedSubtitleCue({ text: 'hi', languageCode: 'en', startTimeMs: 0 })).toEqual({ text: 'hi', languageCode: 'en', startTimeMs: 0 });
-    expect(() => checkedSubtitleCue({ text: 'hi' })).toThrow(/languageCode/);
-    expect(() => checkedSubtitleCue({ text: 'hi', languageCode: 'en-US' })).toThrow(/two-letter/);
-    expect(() => checkedSubtitleCue({ text: 'é'.repeat(513), languageCode: 'fr' })).toThrow(/at most 1024 bytes/);
-    expect(() => checkedSubtitleCue({ text: 'a', languageCode: 'fr', languageLabel: 'x'.repeat(97) })).toThrow(/languageLabel/);
-    expect(() => checkedSubtitleCue({ text: 1, languageCode: 'en' })).toThrow(/text/);
-    expect(() => checkedSubtitleCue({ text: 'a', languageCode: 'en', endTimeMs: -1 })).toThrow(/endTimeMs/);
-    expect(() => checkedSubtitleCue(null)).toThrow(ValidationError);
+describe('RtpRewriter', () => {
+  it('keeps the first source as is and continues the sequence and timestamps across a rebase', () => {
+    let now = 1000;
+    const r = new RtpRewriter(() => now);
+    expect(r.rewrite(100, 5000)).toEqual({ sequenceNumber: 100, timestamp: 5000 });
+    expect(r.rewrite(101, 8000)).toEqual({ sequenceNumber: 101, timestamp: 8000 });
+    expect(r.rewrite(99, 2000)).toEqual({ sequenceNumber: 99, timestamp: 2000 }); // late packet: same offset
+    now += 40;
+    r.rebase();
+    expect(r.rewrite(65530, 4_294_967_000)).toEqual({ sequenceNumber: 102, timestamp: 8000 + 40 * 90 });
+    expect(r.rewrite(65535, 4_294_967_000)).toEqual({ sequenceNumber: 107, timestamp: 11600 });
+    expect(r.rewrite(0, 4_294_967_000 + 3000 - 2 ** 32)).toEqual({ sequenceNumber: 108, timestamp: 14600 });
   });
 });

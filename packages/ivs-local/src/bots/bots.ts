@@ -23,6 +23,11 @@ export interface StartBotsOptions extends LocalEndpoint {
   count: number;
   /** Publish audio only (the offer still has an H.264 video track, as IVS requires). */
   audioOnly?: boolean;
+  /**
+   * Publish the video as 3 simulcast layers (rids `low` 160x120, `mid` 240x180, `high` 320x240,
+   * with `a=rid` restrictions), as a browser publishing simulcast. Not with `audioOnly`.
+   */
+  simulcast?: boolean;
   /** Names: `<prefix>-1` … as userId, `Bot 1` … as displayName. Default `bot`. */
   userIdPrefix?: string;
   /** Extra attributes for every bot (displayName is set per bot). */
@@ -88,6 +93,9 @@ export async function startBots(options: StartBotsOptions): Promise<Bots> {
   if (typeof options.stageArn !== 'string' || !options.stageArn.startsWith('arn:')) {
     throw new BotsOptionsError(`stageArn must be a stage ARN (CreateStage's stage.arn), got ${JSON.stringify(options.stageArn)}.`);
   }
+  if (options.simulcast && options.audioOnly) {
+    throw new BotsOptionsError('simulcast sends video layers: it cannot be combined with audioOnly.');
+  }
   const { endpoint, region, credentials } = resolveEndpoint(options);
   const client = new IVSRealTimeClient({ endpoint, region, credentials, maxAttempts: 1 });
   const prefix = options.userIdPrefix ?? 'bot';
@@ -110,6 +118,7 @@ export async function startBots(options: StartBotsOptions): Promise<Bots> {
         whipUrl: whipUrlOf(token),
         token,
         audioOnly: options.audioOnly ?? false,
+        simulcast: options.simulcast ?? false,
         ...(options.hostAddresses ? { hostAddresses: options.hostAddresses } : {}),
       });
       const bot: Bot = {

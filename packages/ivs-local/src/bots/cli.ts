@@ -11,11 +11,12 @@ import { formatLoadTestReport, LoadTestOptionsError, runLoadTest } from './load-
 
 const BOTS_HELP = `ivs-local bots — publish synthetic participants into a stage through plain WHIP
 
-Usage: ivs-local bots --stage <arn> [--count N] [--audio-only] [--duration s] [--endpoint url]
+Usage: ivs-local bots --stage <arn> [--count N] [--audio-only] [--simulcast] [--duration s] [--endpoint url]
 
   --stage <arn>       the stage (CreateStage's stage.arn)
   --count <n>         how many bots, 1–12 (default 1); userIds bot-1 …, displayName "Bot 1" …
   --audio-only        publish the beep only (the offer still carries H.264 video, as IVS requires)
+  --simulcast         publish the video as 3 simulcast layers: low 160x120, mid 240x180, high 320x240
   --duration <s>      stop after s seconds (default: until Ctrl+C)
   --endpoint <url>    ivs-local's URL (default $IVS_LOCAL_URL, else http://127.0.0.1:4590)
 
@@ -76,6 +77,7 @@ export async function runBotsCommand(args: string[]): Promise<number> {
         stage: { type: 'string' },
         count: { type: 'string' },
         'audio-only': { type: 'boolean' },
+        simulcast: { type: 'boolean' },
         duration: { type: 'string' },
         endpoint: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -98,6 +100,7 @@ export async function runBotsCommand(args: string[]): Promise<number> {
       stageArn: values.stage,
       count: number(values.count, 1)!,
       audioOnly: values['audio-only'] ?? false,
+      simulcast: values.simulcast ?? false,
       ...(values.endpoint ? { endpoint: values.endpoint } : {}),
     });
     for (const bot of bots.bots) process.stdout.write(`${bot.userId} (${bot.displayName}) publishing as ${bot.participantId}: ${bot.location}\n`);

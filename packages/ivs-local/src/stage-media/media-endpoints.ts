@@ -88,6 +88,7 @@ export class MediaEndpoints {
 
   /** `POST /stage/<stageId>/whep/<publisherId>`: subscribe to a participant; a new session replaces the subscriber's previous one to that publisher. */
   async whep(req: IncomingMessage, res: ServerResponse, stageId: string, publisherId: string): Promise<void> {
+    const initial = initialLayer(req);
     const { offer, grant } = await this.#readOffer(req, stageId);
     const { room, member } = this.#joinedMember(grant, stageId, 'subscribe');
     if (publisherId === member.id) throw new StageHttpError(400, 'bad-request', 'A participant cannot subscribe to its own media.');
@@ -96,7 +97,6 @@ export class MediaEndpoints {
     if (!target || !target.announced || !publisher || publisher.state !== 'connected') {
       throw new StageHttpError(404, 'publisher-not-found', `Participant ${JSON.stringify(publisherId)} is not publishing in this stage.`);
     }
-    const initial = initialLayer(req);
     // At most one WHEP session per (subscriber, publisher): the newest replaces the others.
     for (const previous of [...member.subscriptions]) if (previous.publisher === publisher) previous.close();
     const preference = member.layerPreferences.get(publisherId);
