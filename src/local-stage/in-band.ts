@@ -15,6 +15,12 @@ export const IN_BAND_MAX_REPEAT = 30;
 /** At most this many payload bytes per rolling second (as Amazon IVS documents for SEI messages). */
 export const IN_BAND_BYTES_PER_SECOND = 10 * 1024;
 
+/** Subtitle cue limits of the local stage (UTF-8 bytes). */
+export const SUBTITLE_MAX_TEXT_BYTES = 1024;
+export const SUBTITLE_MAX_LABEL_BYTES = 96;
+
+const byteLength = (text: string) => new TextEncoder().encode(text).byteLength;
+
 /** The payload as bytes, checked (an `ArrayBuffer` or a view of one, 1 to 1024 bytes). */
 export function inBandPayloadBytes(payload: unknown): Uint8Array {
   let bytes: Uint8Array | undefined;
@@ -40,8 +46,15 @@ export function inBandRepeatCount(options: { repeatCount?: number } | undefined)
 export function checkedSubtitleCue(cue: unknown): LocalSubtitleCue {
   const c = cue as Partial<LocalSubtitleCue> | null;
   if (!c || typeof c !== 'object') throw new ValidationError('cue', 'A subtitle cue must be an object { text, languageCode, … }.');
-  if (typeof c.text !== 'string') throw new ValidationError('cue.text', 'A subtitle cue needs a text string.');
-  if (typeof c.languageCode !== 'string' || c.languageCode === '') throw new ValidationError('cue.languageCode', 'A subtitle cue needs a languageCode (e.g. "en-US").');
+  if (typeof c.text !== 'string' || byteLength(c.text) > SUBTITLE_MAX_TEXT_BYTES) {
+    throw new ValidationError('cue.text', `A subtitle cue needs a text string of at most ${SUBTITLE_MAX_TEXT_BYTES} bytes.`);
+  }
+  if (typeof c.languageCode !== 'string' || !/^[A-Za-z]{2}$/.test(c.languageCode)) {
+    throw new ValidationError('cue.languageCode', `A subtitle cue needs a two-letter ISO 639-1 languageCode (e.g. "en"), got ${JSON.stringify(c.languageCode)}.`);
+  }
+  if (c.languageLabel !== undefined && typeof c.languageLabel === 'string' && byteLength(c.languageLabel) > SUBTITLE_MAX_LABEL_BYTES) {
+    throw new ValidationError('cue.languageLabel', `languageLabel must be at most ${SUBTITLE_MAX_LABEL_BYTES} bytes.`);
+  }
   for (const field of ['startTimeMs', 'endTimeMs'] as const) {
     const value = c[field];
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {

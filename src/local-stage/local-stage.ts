@@ -329,6 +329,7 @@ export class LocalStage implements DriverStage {
   #teardownMedia(): void {
     this.#publisher?.teardown();
     this.#subscriptions?.teardown();
+    this.#extras.clear();
   }
 
   /** Ends with an error: emits `error`, then ends with `reason`. A pending join rejects with the error. */
@@ -367,7 +368,6 @@ export class LocalStage implements DriverStage {
     clearTimeout(this.#joinTimer);
     this.#teardownMedia();
     this.#subscriptions?.clear();
-    this.#extras.clear();
     this.#participants.clear();
     this.#exchanges.rejectAll('The stage was left during the token exchange.');
     this.#connection?.close();

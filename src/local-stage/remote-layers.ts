@@ -25,8 +25,6 @@ export interface LayersHost {
 interface PublisherLayers extends RemoteLayerState {
   /** The received video stream the events were about (`undefined` until it is announced). */
   stream: RemoteStageStream | undefined;
-  /** The last `preferLayer` sent for this subscription (`null`: the server adapts, its default). */
-  preferred: string | null;
 }
 
 const layerKey = (layers: readonly DriverStreamLayer[]) => layers.map((l) => `${l.label}:${l.width}x${l.height}:${l.bitrateBps}:${l.framesPerSecond}`).join('|');
@@ -60,6 +58,11 @@ export function preferenceOf(answer: DriverStreamLayer | string | undefined | nu
 export class RemoteLayers {
   readonly #host: LayersHost;
   readonly #publishers = new Map<string, PublisherLayers>();
+  /**
+   * The last `preferLayer` sent per publisher. The server keeps it for this participant's later
+   * WHEP sessions on that publisher too, until the events socket closes; absent: `null`, its default.
+   */
+  readonly #sent = new Map<string, string | null>();
 
   constructor(host: LayersHost) {
     this.#host = host;
@@ -74,7 +77,7 @@ export class RemoteLayers {
   apply(frame: LayerStateFrame): void {
     if (typeof frame.publisherId !== 'string') return;
     const previous = this.#publishers.get(frame.publisherId);
-    const next: PublisherLayers = { ...layerStateOf(frame), stream: previous?.stream, preferred: previous?.preferred ?? null };
+    const next: PublisherLayers = { ...layerStateOf(frame), stream: previous?.stream };
     this.#publishers.set(frame.publisherId, next);
     if (!next.stream) return;
     const layersChanged = layerKey(previous?.layers ?? []) !== layerKey(next.layers);
@@ -94,9 +97,8 @@ export class RemoteLayers {
    * so far are reported, and the strategy's preferred layer asked for.
    */
   streamAdded(id: string, stream: RemoteStageStream): void {
-    const state = this.#publishers.get(id) ?? { layers: [], selected: undefined, adapting: false, stream: undefined, preferred: null };
+    const state = this.#publishers.get(id) ?? { layers: [], selected: undefined, adapting: false, stream: undefined };
     state.stream = stream;
-    state.preferred = null;
     this.#publishers.set(id, state);
     const info = this.#host.info(id);
     if (!info || state.layers.length === 0) return;
@@ -131,12 +133,14 @@ export class RemoteLayers {
       );
       return;
     }
-    if (preferred === state.preferred) return;
-    state.preferred = preferred;
+    if (preferred === (this.#sent.get(id) ?? null)) return;
+    this.#sent.set(id, preferred);
     this.#host.send({ type: 'preferLayer', publisherId: id, layer: preferred });
   }
 
+  /** The events socket closed (the server forgets the preferences with it), or the stage was left. */
   clear(): void {
     this.#publishers.clear();
+    this.#sent.clear();
   }
 }

@@ -35,6 +35,8 @@ export interface DriverPublishOptions {
   height: number;
   simulcast?: DriverStreamConfig['simulcast'];
   inBandMessaging?: boolean;
+  /** The local driver's `videoCodec` option (default VP8). */
+  codec?: 'VP8' | 'H264';
 }
 
 export interface DriverSubscribeOptions {
@@ -61,6 +63,7 @@ export interface DriverInbound {
   jitterBufferTargetDelay: number;
   jitterBufferEmittedCount: number;
   receiverTarget: number | null | undefined;
+  mimeType: string | undefined;
   layers: string[];
   selected: string | undefined;
   adapting: boolean | undefined;
@@ -106,9 +109,15 @@ function createApi() {
     s.on('error', (error) => events.push({ type: 'error', detail: `${error.category} ${error.code}: ${error.message}` }));
   };
 
-  const joinStage = async (token: string, strategy: Parameters<Awaited<ReturnType<typeof defaultStageFactory>>['createStage']>[1]) => {
+  const joinStage = async (token: string, strategy: Parameters<Awaited<ReturnType<typeof defaultStageFactory>>['createStage']>[1], codec?: 'VP8' | 'H264') => {
     const driver = await defaultStageFactory(token);
     stage = driver.createStage(token, strategy);
+    if (codec) {
+      // The driver's own options are not part of the public API: build the same LocalStage class
+      // (from the package's lazily loaded chunk) again with its videoCodec option.
+      const LocalStage = stage.constructor as new (t: string, s: typeof strategy, o: { videoCodec: string }) => DriverStage;
+      stage = new LocalStage(token, strategy, { videoCodec: codec });
+    }
     record(stage);
     return { driver, stage };
   };
@@ -124,11 +133,15 @@ function createApi() {
           ...(options.inBandMessaging ? { inBandMessaging: { enabled: true } } : {}),
         });
         const streams = [published];
-        const { stage: s } = await joinStage(options.token, {
-          stageStreamsToPublish: () => streams,
-          shouldPublishParticipant: () => true,
-          shouldSubscribeToParticipant: () => 'none',
-        });
+        const { stage: s } = await joinStage(
+          options.token,
+          {
+            stageStreamsToPublish: () => streams,
+            shouldPublishParticipant: () => true,
+            shouldSubscribeToParticipant: () => 'none',
+          },
+          options.codec,
+        );
         const isPublished = new Promise<void>((resolve) =>
           s.on('stageParticipantPublishStateChanged', (p: DriverParticipantInfo, state) => p.isLocal && state === 'published' && resolve()),
         );
@@ -191,8 +204,10 @@ function createApi() {
         if (!video) return undefined;
         const report = await video.getStats?.();
         let inbound: Record<string, number | undefined> = {};
+        const codecs = new Map<string, string>();
         report?.forEach((entry: Record<string, unknown>) => {
           if (entry.type === 'inbound-rtp' && entry.kind === 'video') inbound = entry as Record<string, number | undefined>;
+          if (entry.type === 'codec') codecs.set(entry.id as string, entry.mimeType as string);
         });
         return {
           frameWidth: inbound.frameWidth,
@@ -202,6 +217,7 @@ function createApi() {
           jitterBufferTargetDelay: inbound.jitterBufferTargetDelay ?? 0,
           jitterBufferEmittedCount: inbound.jitterBufferEmittedCount ?? 0,
           receiverTarget: (video as unknown as { receiver?: RTCRtpReceiver }).receiver?.jitterBufferTarget,
+          mimeType: codecs.get((inbound as unknown as { codecId?: string }).codecId ?? ''),
           layers: labels(video.getLayers?.() ?? []),
           selected: video.getSelectedLayer?.()?.label,
           adapting: video.isAdapting,

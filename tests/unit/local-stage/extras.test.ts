@@ -214,6 +214,35 @@ describe('remote layers', () => {
     expect(preferFrames(ws).map((f) => f.layer)).toEqual(['mid', null]);
   });
 
+  it('remembers the preference across WHEP sessions (as the server does) until the events socket reconnects', async () => {
+    const t = createStage();
+    t.strategy.preferred = 'high';
+    const state = { type: 'layerState' as const, publisherId: 'p1', layers: LAYERS, selected: 'low', adapting: true, reason: 'available' as const };
+    const { ws } = await subscribed(t, (ws) => ws.receive(state));
+    expect(preferFrames(ws)).toHaveLength(1);
+    // The publisher republishes with another codec: a new WHEP session, the same preference.
+    ws.receive({ type: 'streamsChanged', participantId: 'p1', streams: [SIMULCAST_STREAMS[0]!, { kind: 'video', mimeType: 'video/H264', sdpFmtpLine: 'packetization-mode=1' }] });
+    await flush();
+    ws.receive(state);
+    FakePeerConnection.instances.at(-1)!.connect();
+    await flush();
+    expect(t.http.calls.filter((c) => c.method === 'POST')).toHaveLength(2);
+    expect(named(t, 'stageStreamLayersChanged')).toHaveLength(2);
+    expect(preferFrames(ws)).toHaveLength(1);
+    // A new events socket: the server starts from "adapt" again.
+    ws.drop(1006);
+    await new Promise((r) => setTimeout(r, 400));
+    const again = FakeWebSocket.last;
+    expect(again).not.toBe(ws);
+    again.open();
+    again.receive({ type: 'welcome', protocolVersion: 1, self: view('p-self'), participants: [view('p1', { published: true, streams: SIMULCAST_STREAMS })], subscriberCount: 0 });
+    await flush();
+    again.receive(state);
+    FakePeerConnection.instances.at(-1)!.connect();
+    await flush();
+    expect(preferFrames(again)).toEqual([{ type: 'preferLayer', publisherId: 'p1', layer: 'high' }]);
+  });
+
   it('a strategy that throws in preferredLayerForStream is reported, not fatal', async () => {
     const t = createStage();
     await subscribed(t, (ws) => ws.receive({ type: 'layerState', publisherId: 'p1', layers: LAYERS, selected: 'low', adapting: true, reason: 'available' }));
@@ -319,7 +348,7 @@ describe('in-band messages', () => {
 });
 
 describe('subtitle cues', () => {
-  const cue = { text: 'Hello', languageCode: 'en-US', startTimeMs: 10, endTimeMs: 900 };
+  const cue = { text: 'Hello', languageCode: 'en', startTimeMs: 10, endTimeMs: 900 };
 
   it('are delivered when the strategy asks for subtitles from that participant', async () => {
     const t = createStage();
