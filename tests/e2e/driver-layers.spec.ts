@@ -2,7 +2,7 @@
  * The local stage driver below StageSession, in Chromium against ivs-local's SFU: a publisher sends
  * 3 simulcast layers (fake camera at 1280x720), a subscriber's driver sees the layers, receives the
  * layer its strategy prefers (inbound `frameWidth`), applies the jitter buffer target of its
- * subscribe configuration, and receives an in-band message sent with the video.
+ * subscribe configuration, and receives an in-band message sent with the video and a subtitle cue.
  */
 import type { DriverInbound, DriverOutbound, DriverPublishOptions, DriverResult, DriverSubscribeOptions } from './harness/driver-layers';
 import { expect, test, type HarnessPage } from './fixtures';
@@ -52,7 +52,7 @@ async function receivesWidth(page: HarnessPage, width: number): Promise<DriverIn
   return last!;
 }
 
-test('3-layer simulcast through the SFU: layers, preferred layer, jitter buffer target and an in-band message', async ({ stage, openHarness }) => {
+test('3-layer simulcast through the SFU: layers, preferred layer, jitter buffer target, an in-band message and a subtitle cue', async ({ stage, openHarness }) => {
   const host = await openHarness('publisher');
   const viewer = await openHarness('viewer');
   const publisher = await stage.token({ userId: 'publisher' });
@@ -67,7 +67,7 @@ test('3-layer simulcast through the SFU: layers, preferred layer, jitter buffer 
     ['mid', 640],
   ]);
 
-  await subscribe(viewer, { token: subscriber.token, preferred: 'low', config: { jitterBuffer: { minDelay: 'high' }, inBandMessaging: { enabled: true } } });
+  await subscribe(viewer, { token: subscriber.token, preferred: 'low', subtitles: true, config: { jitterBuffer: { minDelay: 'high' }, inBandMessaging: { enabled: true } } });
   // The layers as the SFU announces them, lowest first; the preferred one is received.
   await expect.poll(async () => (await inbound(viewer))?.layers, { timeout: 20_000 }).toEqual(['low', 'mid', 'high']);
   const low = await receivesWidth(viewer, 320);
@@ -105,6 +105,12 @@ test('3-layer simulcast through the SFU: layers, preferred layer, jitter buffer 
   await expect
     .poll(async () => (await events(viewer)).filter((e) => e.type === 'sei').map((e) => e.detail), { timeout: 10_000 })
     .toContainEqual({ uuid: IN_BAND_UUID, payload: 'hello layers' });
+
+  // A subtitle cue authored by the publisher's driver, asked for with 'subtitles'.
+  value(await host.page.evaluate(() => window.harnessDriver.sendSubtitleCue('first line')), 'sendSubtitleCue');
+  await expect
+    .poll(async () => (await events(viewer)).filter((e) => e.type === 'subtitleCue').map((e) => [e.participantId, e.detail]), { timeout: 10_000 })
+    .toEqual([[publisher.participantId, { text: 'first line', languageCode: 'en' }]]);
 });
 
 test("Chromium's simulcast layer limit: a 640x480 camera sends the two lower layers, and the subscriber sees those", async ({ stage, openHarness }) => {

@@ -24,7 +24,7 @@ export interface DriverResult<T = unknown> {
 }
 
 export interface DriverEvent {
-  type: 'layersChanged' | 'layerSelected' | 'adaptionChanged' | 'sei' | 'streamsAdded' | 'error';
+  type: 'layersChanged' | 'layerSelected' | 'adaptionChanged' | 'sei' | 'subtitleCue' | 'streamsAdded' | 'error';
   participantId?: string;
   detail: unknown;
 }
@@ -44,6 +44,8 @@ export interface DriverSubscribeOptions {
   config?: DriverSubscribeConfiguration;
   /** The answer of `preferredLayerForStream` (a label, or null: let the server adapt). */
   preferred?: string | null;
+  /** Ask for subtitle cues (`shouldSubscribeToParticipant` answers a stream-type list). */
+  subtitles?: boolean;
 }
 
 /** One `outbound-rtp` of the publisher's video (one per simulcast layer). */
@@ -106,6 +108,7 @@ function createApi() {
     s.on('stageStreamSeiMessageReceived', (p, message: DriverSeiMessage) =>
       events.push({ type: 'sei', participantId: p.id, detail: { uuid: hex(message.uuid), payload: new TextDecoder().decode(message.payload) } }),
     );
+    s.on('stageParticipantSubtitleCueReceived', (p, cue) => events.push({ type: 'subtitleCue', participantId: p.id, detail: { text: cue.text, languageCode: cue.languageCode } }));
     s.on('error', (error) => events.push({ type: 'error', detail: `${error.category} ${error.code}: ${error.message}` }));
   };
 
@@ -168,6 +171,12 @@ function createApi() {
         await published!.insertSeiMessage!(new TextEncoder().encode(text).buffer, { repeatCount });
       }),
 
+    /** `LocalStage.sendSubtitleCue` (the local driver's own method, not part of the driver seam). */
+    sendSubtitleCue: (text: string) =>
+      run(() => {
+        (stage as unknown as { sendSubtitleCue(cue: { text: string; languageCode: string }): void }).sendSubtitleCue({ text, languageCode: 'en' });
+      }),
+
     subscribe: (options: DriverSubscribeOptions) =>
       run(async () => {
         answers.config = options.config ?? {};
@@ -175,7 +184,7 @@ function createApi() {
         const { stage: s } = await joinStage(options.token, {
           stageStreamsToPublish: () => [],
           shouldPublishParticipant: () => false,
-          shouldSubscribeToParticipant: () => 'audio_video',
+          shouldSubscribeToParticipant: () => (options.subtitles ? ['audio', 'video', 'subtitles'] : 'audio_video'),
           subscribeConfiguration: () => answers.config,
           preferredLayerForStream: () => answers.preferred,
         });
