@@ -39,6 +39,7 @@ import { describeError, field, h, replaceChildren } from './dom';
 import { discardMedia, takeHandOff } from './handoff';
 import { LiveDevices, ScreenShareControl, canShareScreen } from './live-media';
 import { gridOptions, nameOf, renderLayout, screenOf, type LiveView } from './live-view';
+import { ReactionControl } from './reactions';
 
 const LEFT_TEXT: Record<LeftReason, string> = {
   user: 'You left the live.',
@@ -134,8 +135,13 @@ interface Live {
 function startLive(root: HTMLElement, ctx: AppContext, stageArn: string, role: Role, handedMedia: PublishMediaOptions | undefined, simulcast = false): () => void {
   const controller = new AbortController();
   const publisher = role !== 'viewer';
-  // Simulcast: the camera in 3 layers; viewers' grids ask for the one each tile needs (StageGrid's layerPreferences).
-  const session = new StageSession({ strategy: publisher ? 'host' : 'viewer', ...(simulcast ? { publishConfig: { video: { simulcast: { enabled: true } } } } : {}) });
+  const session = new StageSession({
+    strategy: publisher ? 'host' : 'viewer',
+    // Reactions travel in-band with the video (reactions.ts).
+    subscribe: { inBandMessages: true },
+    // Simulcast: the camera in 3 layers; viewers' grids ask for the one each tile needs (StageGrid's layerPreferences).
+    ...(publisher ? { publishConfig: { video: { inBandMessaging: { enabled: true }, ...(simulcast ? { simulcast: { enabled: true } } : {}) } } } : {}),
+  });
   const live: Live = {
     ctx,
     stageArn,
@@ -216,6 +222,7 @@ function createControls(live: Live): Controls {
     role === 'host' && canShareScreen()
       ? new ScreenShareControl({ session, controlPlane: live.controlPlane, stageArn: live.stageArn, userId: live.ctx.identity.userId, displayName: live.ctx.identity.displayName, notify, signal })
       : undefined;
+  const reactions = new ReactionControl({ session, grid: () => live.grid, notify, signal });
   const leaveButton = h('button', { text: 'Leave', attrs: { type: 'button' }, on: { click: () => live.ctx.navigate('#/') }, signal });
   const endButton = h('button', { class: 'danger', text: 'End for everyone', attrs: { type: 'button' }, on: { click: () => view.confirmEnd.showModal() }, signal });
   view.confirmEnd.append(
@@ -230,6 +237,7 @@ function createControls(live: Live): Controls {
   );
   if (live.publisher) view.controls.append(publishButton, micButton, cameraButton);
   if (screenShare) view.controls.append(screenShare.button);
+  if (live.publisher) view.controls.append(reactions.element);
   view.controls.append(layoutButton, overlayButton, leaveButton);
   if (role === 'host') view.controls.append(endButton);
   view.controls.after(devices.element);
@@ -244,6 +252,7 @@ function createControls(live: Live): Controls {
       cameraButton.setAttribute('aria-pressed', String(session.muted.video));
       for (const button of [publishButton, micButton, cameraButton]) button.disabled = !connected || live.ended;
       screenShare?.setEnabled(session.state === 'connected' && session.publishing && !live.ended);
+      reactions.setEnabled(session.state === 'connected' && session.publishing && !live.ended);
       layoutButton.setAttribute('aria-pressed', String(live.grid?.layoutMode === 'spotlight'));
       endButton.disabled = live.ended;
     },

@@ -1,7 +1,8 @@
 /**
  * The demo's "Send simulcast layers" choice when going live: with it checked, the host's camera goes
  * out as 3 video layers (the host page's outbound-rtp), and a viewer receives the host's video; the
- * grid's layer preferences are on. Unchecked (the other demo specs), one layer is sent.
+ * grid's layer preferences are on. Unchecked (the other demo specs), one layer is sent. Then the
+ * host's reactions, sent in-band with its video, show over its tile on the viewer's page.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { demoUrl, openHostAndViewer } from './support';
@@ -72,6 +73,15 @@ test('going live with "Send simulcast layers" checked sends the camera as 3 laye
   const video = viewer.locator('.ivs-tile:not(.ivs-tile--local) video');
   await expect(video).toHaveCount(1, { timeout: 30_000 });
   await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { message: 'the viewer shows the host’s video', timeout: 20_000 }).toBeGreaterThan(0);
+});
+
+test('a reaction the host sends in-band with its video shows over the host’s tile on the viewer’s page, and only there', async () => {
+  await host.getByRole('button', { name: 'React 👏' }).click();
+  const hostTile = viewer.locator('.ivs-tile:not(.ivs-tile--local)');
+  await expect(hostTile.locator('.reaction'), 'the reaction over the host’s tile').toHaveText('👏', { timeout: 10_000 });
+  await expect(host.locator('.ivs-tile--local .reaction'), 'the host sees its own reaction too').toHaveText('👏');
+  await expect(viewer.getByRole('button', { name: 'React 👏' }), 'a viewer (not publishing) has no reaction buttons').toHaveCount(0);
+  await expect(hostTile.locator('.reaction'), 'the reaction goes after a moment').toHaveCount(0, { timeout: 10_000 });
 });
 
 test('the host ends the simulcast live', async () => {
