@@ -82,7 +82,7 @@ export type {
 export type { StrategyOption, SessionStrategy, SubscribeDecision } from './stage/strategies';
 export type { PublishMediaOptions, PublishConfig } from './stage/local-media';
 export { defaultStageFactory } from './stage/default-factory';
-export { loadIvsDriver } from './stage/ivs-driver';
+export { loadIvsDriver, ivsStageFactory, type IvsStageFactoryOptions } from './stage/ivs-driver';
 export type {
   StageDriver,
   StageFactory,

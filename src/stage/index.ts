@@ -7,7 +7,7 @@ export type { StageSessionOptions, JoinOptions } from './stage-session';
 export type { PublishMediaOptions, PublishConfig } from './local-media';
 export type { SessionStrategy, StrategyOption, SubscribeDecision } from './strategies';
 export { defaultStageFactory } from './default-factory';
-export { loadIvsDriver } from './ivs-driver';
+export { loadIvsDriver, ivsStageFactory, type IvsStageFactoryOptions } from './ivs-driver';
 export type {
   LeftReason,
   Participant,

@@ -13,6 +13,7 @@
 import type * as Ivs from 'amazon-ivs-web-broadcast';
 import type {
   InitialLayerPreference,
+  StageConfiguration,
   JitterBufferMinDelay,
   LocalStageStream,
   SimulcastLocalLayerConfiguration,
@@ -26,7 +27,7 @@ import type {
   SubscribeConfiguration,
   SubscribeType,
 } from 'amazon-ivs-web-broadcast';
-import { StageError } from '../core/errors';
+import { StageError, ValidationError } from '../core/errors';
 import type {
   DriverInitialLayerPreference,
   DriverJitterBufferMinDelay,
@@ -49,7 +50,9 @@ import { subscribeTypeOf } from './driver';
 export type IvsSdk = Pick<
   typeof Ivs,
   'Stage' | 'LocalStageStream' | 'StageEvents' | 'SubscribeType' | 'StageSubscribeStreamType' | 'SimulcastLayerPresets' | 'JitterBufferMinDelay' | 'InitialLayerPreference'
->;
+> &
+  // Optional: only a shared connection (ivsStageFactory) needs it.
+  Partial<Pick<typeof Ivs, 'RealTimeConnection'>>;
 
 /**
  * A stream as the session needs it from Amazon IVS: `getStats` is optional in the driver contract
@@ -215,9 +218,9 @@ class IvsStage implements DriverStage {
   /** `off` of each attached listener, per event. */
   readonly #attached = new Map<keyof DriverStageEventMap, Map<unknown, () => void>>();
 
-  constructor(sdk: IvsSdk, token: string, strategy: DriverStrategy) {
+  constructor(sdk: IvsSdk, token: string, strategy: DriverStrategy, configuration: StageConfiguration | undefined) {
     this.#sdk = sdk;
-    this.#stage = new sdk.Stage(token, this.#strategy(strategy));
+    this.#stage = new sdk.Stage(token, this.#strategy(strategy), configuration);
   }
 
   join(): Promise<void> {
@@ -288,11 +291,29 @@ class IvsStage implements DriverStage {
   }
 }
 
-/** Builds the driver from the loaded SDK (see {@link ivsSdkOf}). @internal */
-export function createIvsDriver(sdk: IvsSdk): StageDriver {
+/**
+ * The `StageConfiguration` for a shared connection: it must be a `RealTimeConnection` of this SDK.
+ * @throws {ValidationError} otherwise.
+ */
+function stageConfiguration(sdk: IvsSdk, connection: unknown): StageConfiguration | undefined {
+  if (connection === undefined) return undefined;
+  const RealTimeConnection = sdk.RealTimeConnection;
+  if (RealTimeConnection && connection instanceof RealTimeConnection) return { connection };
+  throw new ValidationError(
+    'connection',
+    'is not a RealTimeConnection of the loaded amazon-ivs-web-broadcast (RealTimeConnection needs 1.41 or later; with two copies of the SDK in the bundle, create it from the one this package loads).',
+  );
+}
+
+/**
+ * Builds the driver from the loaded SDK (see {@link ivsSdkOf}); `connection`: a shared
+ * `RealTimeConnection` every stage uses. @internal
+ */
+export function createIvsDriver(sdk: IvsSdk, options: { connection?: unknown } = {}): StageDriver {
+  const configuration = stageConfiguration(sdk, options.connection);
   return {
     kind: 'ivs',
-    createStage: (token, strategy) => new IvsStage(sdk, token, strategy),
+    createStage: (token, strategy) => new IvsStage(sdk, token, strategy, configuration),
     createLocalStream(track, config) {
       const stream: IvsLocalStream = new sdk.LocalStageStream(track, toIvsStreamConfig(track.kind, config, sdk.SimulcastLayerPresets));
       return stream;

@@ -6,7 +6,9 @@
  * read from the loaded module (no copies of their values).
  */
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../src/core/errors';
 import type { DriverStrategy } from '../../../src/stage/driver';
+import { ivsStageFactory } from '../../../src/stage/ivs-driver';
 import { createIvsDriver, toIvsStreamConfig, toIvsSubscribeConfiguration, type IvsSdk } from '../../../src/stage/ivs-adapter';
 import { FakeMediaStreamTrack } from '../../fakes/fake-stage';
 
@@ -118,5 +120,49 @@ describe('the IVS adapter, subscribing', () => {
     expect(values(real.JitterBufferMinDelay)).toEqual(['default', 'high', 'low', 'medium']);
     expect(values(real.InitialLayerPreference)).toEqual(['highest_quality', 'lowest_quality']);
     expect(Object.keys(real.SimulcastLayerPresets).sort()).toEqual(['DEFAULT_160', 'DEFAULT_180', 'DEFAULT_270', 'DEFAULT_360', 'DEFAULT_480', 'DEFAULT_540', 'DEFAULT_720']);
+  });
+});
+
+describe('a shared RealTimeConnection', () => {
+  /** The real SDK with a `Stage` that records its constructor's third argument (`StageConfiguration`). */
+  async function recordingConfiguration() {
+    const real = await realSdk();
+    const configurations: unknown[] = [];
+    const sdk: IvsSdk = {
+      ...real,
+      Stage: class {
+        constructor(_token: string, _strategy: unknown, configuration?: unknown) {
+          configurations.push(configuration);
+        }
+      } as never,
+    };
+    return { real, sdk, configurations };
+  }
+
+  it('hands every Stage the connection in its StageConfiguration; without one, none', async () => {
+    const { real, sdk, configurations } = await recordingConfiguration();
+    // An object of the SDK's class (its constructor would open a socket with a connection token).
+    const connection: object = Object.create(real.RealTimeConnection.prototype);
+    const shared = createIvsDriver(sdk, { connection });
+    shared.createStage('a', baseStrategy);
+    shared.createStage('b', baseStrategy);
+    createIvsDriver(sdk).createStage('c', baseStrategy);
+    expect(configurations).toEqual([{ connection }, { connection }, undefined]);
+    expect((configurations[0] as { connection: unknown }).connection).toBe(connection);
+  });
+
+  it('refuses anything but a RealTimeConnection of the loaded SDK with a ValidationError', async () => {
+    const { sdk } = await recordingConfiguration();
+    expect(() => createIvsDriver(sdk, { connection: { connect() {} } })).toThrow(ValidationError);
+    expect(() => createIvsDriver({ ...sdk, RealTimeConnection: undefined }, { connection: {} })).toThrow(/not a RealTimeConnection/);
+    expect(() => ivsStageFactory({ connection: 'token' as never })).toThrow(ValidationError);
+    expect(() => ivsStageFactory(undefined as never)).toThrow(/connection/);
+    await expect(ivsStageFactory({ connection: {} })('tok')).rejects.toThrow(ValidationError);
+  });
+
+  it('ivsStageFactory gives an IVS driver bound to the connection', async () => {
+    const real = await realSdk();
+    const driver = await ivsStageFactory({ connection: Object.create(real.RealTimeConnection.prototype) })('tok');
+    expect(driver.kind).toBe('ivs');
   });
 });

@@ -120,6 +120,11 @@ const EDITS: Edit[] = [
     replace: '',
   },
   {
+    name: 'StageConfiguration.connection renamed',
+    find: '    connection?: RealTimeConnection;\n};',
+    replace: '    realTimeConnection?: RealTimeConnection;\n};',
+  },
+  {
     name: "StageParticipantInfo.userInfo's type changed to a string",
     find: '    readonly userInfo: Record<string, unknown>;',
     replace: '    readonly userInfo: string;',
