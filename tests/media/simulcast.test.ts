@@ -7,6 +7,7 @@
  * Which layer a received packet belongs to is read from its payload: every packet of the three
  * encodings is known (the assets are packetized the same way as the publisher does).
  */
+import { spawn } from 'node:child_process';
 import { CreateParticipantTokenCommand, CreateStageCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { useOPUS, type MediaStreamTrack, type RTCPeerConnection, type RtpPacket } from 'werift';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -287,6 +288,35 @@ describe('simulcast bots', () => {
         ['high', 320, 240, true],
       ]);
     }
+  });
+});
+
+describe('ivs-local bots --simulcast (built CLI)', () => {
+  it('publishes simulcast bots until --duration ends; --simulcast with --audio-only is a usage error', async () => {
+    const run = (args: string[]) => {
+      const child = spawn(process.execPath, ['packages/ivs-local/dist/bin/ivs-local.js', 'bots', ...args], {
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      });
+      cleanup.push(async () => child.kill());
+      let output = '';
+      child.stdout.on('data', (d) => (output += String(d)));
+      child.stderr.on('data', (d) => (output += String(d)));
+      const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+      return { exited, output: () => output };
+    };
+    const bots = run(['--stage', stageArn, '--count', '2', '--simulcast', '--duration', '4', '--endpoint', ivs.url]);
+    const watcher = await Participant.join((await token('watcher', ['SUBSCRIBE'])).token);
+    const published = () =>
+      watcher
+        .of('participantJoined')
+        .map((f) => watcher.streamsOf(f.participant.id).find((s) => s.kind === 'video')?.layers?.filter((l) => l.active).map((l) => l.rid).join(','));
+    await until('2 bots with 3 active layers', published, (layers) => layers.filter((l) => l === 'low,mid,high').length === 2);
+    expect(await bots.exited).toBe(0);
+    expect(bots.output()).toMatch(/bots stopped \(bot-1: \d+ frames, bot-2: \d+ frames\)/);
+
+    const both = run(['--stage', stageArn, '--simulcast', '--audio-only', '--endpoint', ivs.url]);
+    expect(await both.exited).toBe(2);
+    expect(both.output()).toMatch(/simulcast .* cannot be combined with audioOnly/);
   });
 });
 
