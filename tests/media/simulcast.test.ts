@@ -11,7 +11,9 @@ import { CreateParticipantTokenCommand, CreateStageCommand, IVSRealTimeClient } 
 import { useOPUS, type MediaStreamTrack, type RTCPeerConnection, type RtpPacket } from 'werift';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startBots } from '../../packages/ivs-local/src/bots/bots';
 import { botMedia, h264Payloads } from '../../packages/ivs-local/src/bots/media-source';
+import { WhepViewer } from '../../packages/ivs-local/src/bots/whep-viewer';
 import { connected, gathered, WhipPublisher } from '../../packages/ivs-local/src/bots/whip-publisher';
 import { loopbackStunUrl } from '../../packages/ivs-local/src/stage-media/loopback-stun';
 import { codecFromStream, createPeer } from '../../packages/ivs-local/src/stage-media/peer';
@@ -263,6 +265,28 @@ describe('simulcast ingest and per-subscriber layers', () => {
     await until('high frames again', () => viewer.video.length, (n) => n > back + 20);
     expect(layerRuns(viewer.video).map((r) => r.rid)).toEqual(['high', 'mid', 'high']);
     expectContinuous(viewer.video);
+  });
+});
+
+describe('simulcast bots', () => {
+  it('startBots({ simulcast: true }) publishes 3 layers per bot; a viewer receives each bot at the source frame rate', async () => {
+    const bots = await startBots({ endpoint: ivs.url, stageArn, count: 2, simulcast: true });
+    cleanup.push(() => bots.stop());
+    const v = await WhepViewer.join({ url: ivs.url, stageId, token: (await token('viewer', ['SUBSCRIBE'])).token });
+    cleanup.push(() => v.close());
+    await until('2 streams with frames', () => v.streams.filter((s) => s.frames > 30).length, (n) => n === 2);
+    for (const s of v.streams) {
+      expect(s.fps()).toBeGreaterThan(12);
+      expect(s.packetsLost).toBe(0);
+    }
+    const watcher = await Participant.join((await token('watcher', ['SUBSCRIBE'])).token);
+    for (const bot of bots.bots) {
+      expect(watcher.streamsOf(bot.participantId).find((s) => s.kind === 'video')?.layers?.map((l) => [l.rid, l.width, l.height, l.active])).toEqual([
+        ['low', 160, 120, true],
+        ['mid', 240, 180, true],
+        ['high', 320, 240, true],
+      ]);
+    }
   });
 });
 

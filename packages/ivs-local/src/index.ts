@@ -54,5 +54,6 @@ export type { StageMediaOptions } from './stage-media';
 export { startBots, BotsOptionsError } from './bots/bots';
 export type { StartBotsOptions, Bots, Bot, LocalEndpoint } from './bots/bots';
 export { BOT_SIMULCAST_LAYERS } from './bots/simulcast';
+export type { BotLayer } from './bots/simulcast';
 export { runLoadTest, formatLoadTestReport, LoadTestOptionsError } from './bots/load-test';
 export type { LoadTestOptions, LoadTestReport, SubscriberReport } from './bots/load-test';
