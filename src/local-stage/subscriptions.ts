@@ -78,7 +78,7 @@ export class RemoteSubscriptions {
     const target = jitterBufferTargetOf(config?.jitterBuffer?.minDelay);
     const changedTarget = target !== jitterBufferTargetOf(entry.config?.jitterBuffer?.minDelay);
     entry.config = config;
-    if (current && changedTarget) applyJitterBufferTarget(current.streams.map((s) => s.receiver), target);
+    if (current && !current.closed && changedTarget) applyJitterBufferTarget(current.pc.getTransceivers().map((t) => t.receiver), target);
     if (desired === 'none') {
       entry.retry.cancel();
       if (current) this.unsubscribe(id);
@@ -106,6 +106,11 @@ export class RemoteSubscriptions {
     try {
       // Audio first, then video: the order the tiles expect does not matter, but keep it stable.
       for (const kind of (['audio', 'video'] as const).filter((k) => kinds.includes(k))) pc.addTransceiver(kind, { direction: 'recvonly' });
+      // Set before the first packet, so that the jitter buffer starts at its target.
+      applyJitterBufferTarget(
+        pc.getTransceivers().map((t) => t.receiver),
+        jitterBufferTargetOf(entry.config?.jitterBuffer?.minDelay),
+      );
       const done = await negotiate(pc, host, {
         url: whepUrlWithLayer(host.whepUrl(id), entry.config),
         category: 'SUBSCRIBE_ERROR',
@@ -123,10 +128,6 @@ export class RemoteSubscriptions {
       subscription.streams = [...received.values()]
         .filter(({ track }) => kinds.includes(track.kind as LocalMediaKind))
         .map(({ track, receiver }) => new RemoteStageStream(id, track, track.kind === 'audio' ? latest.audioMuted : latest.videoMuted, receiver, () => host.layerState?.(id)));
-      applyJitterBufferTarget(
-        subscription.streams.map((s) => s.receiver),
-        jitterBufferTargetOf(entry.config?.jitterBuffer?.minDelay),
-      );
       onConnectionLost(pc, () => {
         if (!current()) return;
         this.unsubscribe(id, 'errored');

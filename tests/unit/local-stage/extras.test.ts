@@ -277,6 +277,17 @@ describe('subscribe configuration', () => {
     expect(t.http.calls.filter((c) => c.method === 'POST')).toHaveLength(1);
   });
 
+  it('a jitter buffer setting changed while the subscription is still connecting applies to it', async () => {
+    const t = createStage();
+    t.strategy.config = { jitterBuffer: { minDelay: 'low' } };
+    const { pc } = await subscribed(t, () => {
+      expect(FakePeerConnection.instances.at(-1)!.transceivers.map((tr) => tr.receiver.jitterBufferTarget)).toEqual([50, 50]);
+      t.strategy.config = { jitterBuffer: { minDelay: 1200 } };
+      t.stage.refreshStrategy();
+    });
+    expect(pc.transceivers.map((tr) => tr.receiver.jitterBufferTarget)).toEqual([1200, 1200]);
+  });
+
   it('no configuration: the default URL and the browser jitter buffer', async () => {
     const t = createStage();
     const { pc } = await subscribed(t);
