@@ -32,7 +32,9 @@ export interface SessionStrategy {
   subscribeSettings?(participant: Participant): SubscribeSettings;
   /**
    * Which simulcast layer to receive from a participant, given its layers now. Asked whenever the
-   * layers change and on `refresh()`; `setPreferredLayer()` wins over it. Default `'auto'`.
+   * set of layers changes and on `refresh()`; `setPreferredLayer()` wins over it. Default `'auto'`.
+   * An answer that is not a {@link LayerPreference} (or a throw) is reported as an `error` event and
+   * counts as `'auto'`.
    */
   preferredLayer?(participant: Participant, layers: StreamLayers): LayerPreference;
 }

@@ -33,10 +33,15 @@ type On = <E extends keyof DriverStageEventMap>(event: E, handler: DriverStageEv
 /** Attaches the stream event handlers through the engine's guarded `on`. @internal */
 export function attachStreamEvents(on: On, context: StreamEventsContext): void {
   on('stageStreamLayersChanged', (info, stream, layers) => {
-    const changed = applyLayers(context, info, stream, 'available', (current) =>
-      streamLayers(layers, current?.selected ?? stream.getSelectedLayer?.(), stream.isAdapting ?? current?.adapting ?? true),
-    );
-    if (changed && preferenceFollowsLayers(context, info.id)) context.refreshStrategy();
+    // The SDK may report this every couple of seconds (bitrates move): the strategy runs again only
+    // when the set of layers, or their order, changed, which is what a preference resolves against.
+    let reordered = false;
+    const changed = applyLayers(context, info, stream, 'available', (current) => {
+      const next = streamLayers(layers, current?.selected ?? stream.getSelectedLayer?.(), stream.isAdapting ?? current?.adapting ?? true);
+      reordered = labelsOf(current) !== labelsOf(next);
+      return next;
+    });
+    if (changed && reordered && preferenceFollowsLayers(context, info.id)) context.refreshStrategy();
   });
   on('stageStreamLayerSelected', (info, stream, layer, reason) => {
     applyLayers(context, info, stream, selectedReason(reason), (current) =>
@@ -50,6 +55,10 @@ export function attachStreamEvents(on: On, context: StreamEventsContext): void {
   });
   on('stageStreamSeiMessageReceived', (info, message) => inBandMessage(context, info, message));
   on('stageParticipantSubtitleCueReceived', (info, cue) => subtitleCue(context, info, cue));
+}
+
+function labelsOf(layers: StreamLayers | undefined): string {
+  return layers ? layers.available.map((layer) => layer.label).join('\n') : '';
 }
 
 function selectedReason(reason: DriverLayerSelectedReason | string): LayersChangeReason {

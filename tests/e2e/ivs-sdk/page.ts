@@ -16,6 +16,7 @@ import {
   type DriverStrategy,
   type StageDriver,
 } from 'aws-ivs-realtime';
+import type { LocalStageStream as SdkLocalStageStream, SimulcastLocalLayerConfiguration } from 'amazon-ivs-web-broadcast';
 import type { IvsSdkPageApi, IvsSdkRun, IvsSdkRunOptions, PageError, PublishedStream, StrategyAnswers } from './api';
 
 declare global {
@@ -57,31 +58,28 @@ async function sdkExport(name: string): Promise<unknown> {
   return named !== undefined ? named : (mod['default'] as Record<string, unknown> | undefined)?.[name];
 }
 
-interface Layer {
-  width: number;
-  height: number;
-  maxBitrateKbps: number;
-  maxFramerate: number;
+/** The SDK's class, when `value` is one; the test reads only what its public type declares. */
+function isSdkLocalStageStream(value: unknown, LocalStageStream: unknown): value is SdkLocalStageStream {
+  return typeof LocalStageStream === 'function' && value instanceof LocalStageStream;
 }
 
-/** What this test reads of the SDK's public `LocalStageStream.mediaConfig`. */
-interface MediaConfigView {
-  maxVideoBitrateKbps?: number;
-  maxFramerate?: number;
-  simulcast?: { enabled?: boolean; layers?: Layer[] };
-  inBandMessaging?: { enabled?: boolean };
+type Layer = SimulcastLocalLayerConfiguration;
+
+function isLayer(value: unknown): value is Layer {
+  return typeof value === 'object' && value !== null && ['width', 'height', 'maxBitrateKbps', 'maxFramerate'].every((key) => typeof (value as Record<string, unknown>)[key] === 'number');
 }
 
 async function published(strategy: DriverStrategy): Promise<PublishedStream[]> {
   const LocalStageStream = await sdkExport('LocalStageStream');
-  const presets = Object.values((await sdkExport('SimulcastLayerPresets')) ?? {}) as Layer[];
+  const presets = Object.values((await sdkExport('SimulcastLayerPresets')) ?? {}).filter(isLayer);
   const same = (a: Layer, b: Layer) => a.width === b.width && a.height === b.height && a.maxBitrateKbps === b.maxBitrateKbps && a.maxFramerate === b.maxFramerate;
   return strategy.stageStreamsToPublish().map((stream) => {
-    const config = (stream as { mediaConfig?: MediaConfigView }).mediaConfig;
+    // The SDK's public LocalStageStream.mediaConfig (StageStreamConfiguration).
+    const config = isSdkLocalStageStream(stream, LocalStageStream) ? stream.mediaConfig : undefined;
     const layers = config?.simulcast?.layers;
     return {
       kind: String(stream.streamType),
-      isSdkLocalStageStream: typeof LocalStageStream === 'function' && stream instanceof LocalStageStream,
+      isSdkLocalStageStream: isSdkLocalStageStream(stream, LocalStageStream),
       maxVideoBitrateKbps: config?.maxVideoBitrateKbps,
       maxFramerate: config?.maxFramerate,
       simulcast: config?.simulcast?.enabled,

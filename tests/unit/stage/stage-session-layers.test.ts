@@ -94,6 +94,12 @@ describe('StageSession simulcast layers', () => {
     expect(ctx.layersOfVideo()!.selected?.label).toBe('mid');
     ctx.stage.setLayers(ctx.info, ctx.video, threeLayers());
     expect(ctx.layersOfVideo()!.selected?.label).toBe('low');
+    // A bitrate moving (the SDK reports it every couple of seconds) is a layersChanged, not a new strategy run.
+    const refreshes = ctx.stage.calls.refreshStrategy;
+    const events = ctx.events.of('layersChanged').length;
+    ctx.stage.emit('stageStreamLayersChanged', ctx.info, ctx.video, ctx.video.layers.map((l) => ({ ...l, bitrateBps: l.bitrateBps - 1000 })));
+    expect(ctx.events.of('layersChanged')).toHaveLength(events + 1);
+    expect(ctx.stage.calls.refreshStrategy).toBe(refreshes);
   });
 
   it("uses the strategy's preferredLayer with the stream's layers; setPreferredLayer wins over it", async () => {
