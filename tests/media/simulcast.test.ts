@@ -206,8 +206,13 @@ describe('simulcast ingest and per-subscriber layers', () => {
     await viewer.subscribe(viewerToken, cam.participantId, streams, layers);
     // Adapting: the initial (lowest) layer first, then the highest at its next keyframe.
     await until('adapted to high', () => viewer.currentLayer(), (rid) => rid === 'high');
+    // Keyframes were asked for on the layers switched to, by their own SSRC; none yet on mid.
+    expect(cam.publisher.keyframeRequests.get('low')).toBeGreaterThanOrEqual(1);
+    expect(cam.publisher.keyframeRequests.get('high')).toBeGreaterThanOrEqual(1);
+    expect(cam.publisher.keyframeRequests.get('mid')).toBeUndefined();
     viewer.send({ type: 'preferLayer', publisherId: cam.participantId, layer: 'mid' });
     await until('switched to mid', () => viewer.currentLayer(), (rid) => rid === 'mid');
+    expect(cam.publisher.keyframeRequests.get('mid')).toBeGreaterThanOrEqual(1);
     const midStarted = viewer.video.length;
     await until('some mid frames', () => viewer.video.length, (n) => n > midStarted + 30);
 
