@@ -2,7 +2,7 @@
  * A real Chromium (fake camera) publishing 3 simulcast layers with `sendEncodings` rids through
  * ivs-local's WHIP endpoint, in VP8 and in H.264, and a Node WHEP viewer (werift) reading the size
  * of each keyframe it receives from the bitstream (VP8 key frame header, H.264 SPS): it starts on
- * the lowest layer, adapts to the top one, and goes back down on `preferLayer`. Inside the media
+ * the lowest layer, adapts to the highest active one, and goes back down on `preferLayer`. Inside the media
  * tier's network namespace. The offer is Chromium's own, with the RFC 8851 restrictions added to its
  * rid lines as the local driver does.
  */
@@ -138,7 +138,7 @@ async function joinEvents(ivs: LocalIvs, stageId: string, token: string): Promis
 }
 
 describe.each(['VP8', 'H264'])('Chromium publishing %s simulcast through ivs-local', (codec) => {
-  it('is served with its 3 layers; a viewer gets the lowest first, then the highest, then the lowest on preferLayer', async () => {
+  it('is served with its 3 layers; a viewer gets the lowest first, then the highest active one, then the lowest on preferLayer', async () => {
     const ivs = await startLocalIvs({ port: 0 });
     cleanup.push(() => ivs.close());
     const { id: stageId, mint } = await stage(ivs);
@@ -231,18 +231,22 @@ describe.each(['VP8', 'H264'])('Chromium publishing %s simulcast through ivs-loc
     await pc.setRemoteDescription({ type: 'answer', sdp: body });
     await connected(pc, 15_000);
 
-    // Chromium may start the top layer below its target size while its bandwidth estimate grows:
-    // the order of sizes is what is checked (lowest first, then larger).
-    await until('adapted to the top layer', () => viewer.frames.filter((f) => f.type === 'layerState').pop(), (f) => f?.type === 'layerState' && f.selected === 'high');
+    // Adapting moves up to the highest *active* layer: Chromium may hold its top layer back (or send
+    // it below its target size) while its bandwidth estimate grows or when the CPU is busy, so
+    // the check is the order: the lowest first, then a larger one, then the lowest on request.
+    const layerStates = () => viewer.frames.filter((f): f is Extract<ServerFrame, { type: 'layerState' }> => f.type === 'layerState');
+    await until('adapted above the lowest layer', () => layerStates().pop()?.selected, (rid) => rid === 'mid' || rid === 'high');
     await until('a larger keyframe', () => widths, (w) => w.length >= 2);
     expect(widths[0]).toBe(320);
     expect(widths[1]).toBeGreaterThan(320);
     viewer.ws.send(JSON.stringify({ type: 'preferLayer', publisherId: pub.participantId, layer: 'lowest' }));
     await until('back to the lowest layer', () => widths, (w) => w.length >= 3 && w.at(-1) === 320);
-    const selections = viewer.frames
-      .filter((f): f is Extract<ServerFrame, { type: 'layerState' }> => f.type === 'layerState')
+    const selections = layerStates()
       .map((f) => f.selected)
       .filter((rid, i, all) => rid !== all[i - 1]);
-    expect(selections).toEqual([null, 'low', 'high', 'low']);
+    expect(selections.slice(0, 2)).toEqual([null, 'low']);
+    expect(selections.at(-1)).toBe('low');
+    expect(selections.slice(2, -1).length).toBeGreaterThan(0);
+    expect(selections.slice(2, -1).every((rid) => rid === 'mid' || rid === 'high')).toBe(true);
   });
 });

@@ -217,8 +217,19 @@ describe('property-based fuzz of the stage routes', () => {
       { requiredKeys: [] },
     );
     const sdp = await offer('sendonly', [H264()]);
+    // Simulcast lines appended to the (last, video) section: rids, restrictions and lists, well-formed or not.
+    const rid = fc.oneof(fc.constantFrom('low', 'mid', 'high', '~mid', 'a,b', ''), fc.string({ maxLength: 8 }));
+    const ridLine = fc
+      .tuple(rid, fc.constantFrom('send', 'recv', 'sendx'), fc.oneof(fc.constantFrom('max-width=320;max-height=180;max-br=250000;max-fps=30', 'max-width=x', 'pt=96'), fc.string({ maxLength: 60 })))
+      .map(([r, direction, rest]) => `a=rid:${r} ${direction} ${rest}`);
+    const simulcastSdp = fc
+      .tuple(fc.array(ridLine, { maxLength: 5 }), fc.array(rid, { maxLength: 5 }), fc.boolean())
+      .map(([rids, list, extension]) =>
+        [sdp.trimEnd(), ...(extension ? ['a=extmap:9 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id'] : []), ...rids, `a=simulcast:send ${list.join(';')}`, ''].join('\r\n'),
+      );
     const body = fc.oneof(
       fc.constant(sdp),
+      simulcastSdp,
       fc.string({ maxLength: 200 }),
       fc.constant(sdp.replace('m=video', 'm=vid eo')),
       fc.constant(sdp.replace(/a=ice-ufrag:.*\r\n/g, '')),

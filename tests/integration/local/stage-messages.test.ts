@@ -3,6 +3,7 @@
  * ivs-local with tokens minted through the real IVSRealTimeClient. No media moves here (the relay
  * of in-band messages to WHEP subscribers and the layer switching are in tests/media/simulcast.test.ts).
  */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BOT_SIMULCAST_LAYERS, withSimulcast } from '../../../packages/ivs-local/src/bots/simulcast';
@@ -160,6 +161,35 @@ describe('simulcast WHIP offers and WHEP ?layer=', () => {
     const missingAnswer = await post(e, `/stage/${stage.id}/whip`, missing, token);
     expect(missingAnswer.status).toBe(400);
     expect((await errorOf(missingAnswer)).message).toMatch(/no "a=rid:mid send" line/);
+  });
+
+  it('random simulcast lines in a WHIP offer get 201 or a 400 {code, message}, never a 5xx', async () => {
+    const e = await env.start();
+    const stage = await createStage(e);
+    const sdp = await offer('sendonly', [H264()]);
+    const rid = fc.oneof(fc.constantFrom('low', 'mid', 'high', '~mid', 'a,b', ''), fc.string({ maxLength: 8 }));
+    const ridLine = fc
+      .tuple(rid, fc.constantFrom('send', 'recv', 'sendx'), fc.oneof(fc.constantFrom('max-width=320;max-height=180;max-br=250000;max-fps=30', 'max-width=x', 'pt=96'), fc.string({ maxLength: 60 })))
+      .map(([r, direction, rest]) => `a=rid:${r} ${direction} ${rest}`);
+    // Appended to the last (video) section, with or without the RTP stream id extension.
+    const body = fc
+      .tuple(fc.array(ridLine, { maxLength: 5 }), fc.array(rid, { maxLength: 5 }), fc.boolean())
+      .map(([rids, list, extension]) =>
+        [sdp.trimEnd(), ...(extension ? ['a=extmap:9 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id'] : []), ...rids, `a=simulcast:send ${list.join(';')}`, ''].join('\r\n'),
+      );
+    const { token } = await mint(e, stage.arn, { userId: 'cam', capabilities: ['PUBLISH'] });
+    const statuses = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const response = await post(e, `/stage/${stage.id}/whip`, b, token);
+        statuses.add(response.status);
+        if (response.status === 201) return;
+        expect(response.status).toBe(400);
+        expect(Object.keys(await errorOf(response)).sort()).toEqual(['code', 'message']);
+      }),
+      { numRuns: 100, seed: 1717 },
+    );
+    expect([...statuses].sort()).toEqual([201, 400]);
   });
 
   it('WHEP ?layer= other than lowest or highest is refused with 400 bad-request', async () => {

@@ -4,7 +4,7 @@
  * restrictions and `a=simulcast:send`, and each layer is its own RTP stream (own SSRC, sequence
  * numbers and timestamps) carrying the mid and rid header extensions, written to the DTLS transport.
  */
-import { RtpHeader, serializeSdesMid, serializeSdesRTPStreamID, type RTCRtpTransceiver } from 'werift';
+import { PictureLossIndication, RtcpPayloadSpecificFeedback, RtpHeader, serializeSdesMid, serializeSdesRTPStreamID, type RTCRtpTransceiver } from 'werift';
 import type { LocalLayerInfo } from 'aws-ivs-realtime/protocol';
 import { RtpLoop } from './media-source';
 
@@ -54,6 +54,8 @@ export class SimulcastSender {
   readonly #midId: number | undefined;
   readonly #ridId: number;
   readonly #mid: string;
+  /** Keyframe requests (RTCP PLI) received per layer, found by the SSRC they name. */
+  readonly keyframeRequests = new Map<string, number>();
 
   /** `answer`: the WHIP answer (the header extension ids it accepted). */
   constructor(transceiver: RTCRtpTransceiver, layers: readonly BotLayer[], payloadType: number, answer: string) {
@@ -65,6 +67,13 @@ export class SimulcastSender {
     this.#midId = extensions.get(MID_URI);
     this.#mid = transceiver.mid ?? '';
     for (const layer of layers) this.#loops.set(layer.rid, new RtpLoop(payloadType, 90000));
+    transceiver.sender.dtlsTransport?.onRtcp.subscribe((packet) => {
+      if (!(packet instanceof RtcpPayloadSpecificFeedback) || !(packet.feedback instanceof PictureLossIndication)) return;
+      const mediaSsrc = packet.feedback.mediaSsrc;
+      for (const [rid, loop] of this.#loops) {
+        if (loop.ssrc === mediaSsrc) this.keyframeRequests.set(rid, (this.keyframeRequests.get(rid) ?? 0) + 1);
+      }
+    });
   }
 
   /** The SSRC of a layer's RTP stream. */

@@ -3,7 +3,7 @@
  * Amazon IVS: the participant token as Bearer token, a complete (non-trickle) offer with H.264 and
  * Opus, the answer applied, `DELETE` on the `Location` to stop. It sends the bots' looped media.
  */
-import { MediaStreamTrack, RTCRtpCodecParameters, useOPUS, type RTCPeerConnection } from 'werift';
+import { MediaStreamTrack, RTCRtpCodecParameters, useOPUS, usePLI, type RTCPeerConnection } from 'werift';
 import { loopbackStunUrl } from '../stage-media/loopback-stun';
 import { createPeer } from '../stage-media/peer';
 import { botMedia, h264Payloads, RtpLoop } from './media-source';
@@ -52,6 +52,11 @@ export class WhipPublisher {
   framesSent = 0;
   /** The SSRC of each simulcast layer (empty without simulcast). */
   readonly layerSsrcs = new Map<string, number>();
+  /** Keyframe requests (PLI) received per simulcast layer. */
+  get keyframeRequests(): ReadonlyMap<string, number> {
+    return this.#layers?.keyframeRequests ?? new Map();
+  }
+  #layers: SimulcastSender | undefined;
   /** Simulcast layers not sent for now (as an encoder pauses a layer under load). */
   readonly pausedLayers = new Set<string>();
 
@@ -69,7 +74,9 @@ export class WhipPublisher {
   }
 
   static async start(options: WhipPublisherOptions): Promise<WhipPublisher> {
-    const video = new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, parameters: BOT_H264 });
+    // PLI feedback offered so the server's keyframe requests reach the bot (counted per layer; the
+    // loop has a keyframe every second anyway).
+    const video = new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, parameters: BOT_H264, rtcpFeedback: [usePLI()] });
     const settings = { hostAddresses: options.hostAddresses ?? ['127.0.0.1'], iceGatheringTimeoutMs: 3000, stunUrl: await loopbackStunUrl() };
     const pc = createPeer(settings, { audio: [useOPUS()], video: [video] }, { rtpStreamId: options.simulcast ?? false });
     const audioTrack = new MediaStreamTrack({ kind: 'audio' });
@@ -122,6 +129,7 @@ export class WhipPublisher {
         }
       });
       for (const { rid } of layers ? BOT_SIMULCAST_LAYERS : []) publisher.layerSsrcs.set(rid, layers!.ssrcOf(rid)!);
+      publisher.#layers = layers;
       return publisher;
     } catch (error) {
       await pc.close().catch(() => {});
