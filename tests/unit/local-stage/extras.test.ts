@@ -288,6 +288,20 @@ describe('subscribe configuration', () => {
     expect(pc.transceivers.map((tr) => tr.receiver.jitterBufferTarget)).toEqual([1200, 1200]);
   });
 
+  it('a subscribeConfiguration that throws is reported and the defaults are used', async () => {
+    const t = createStage();
+    Object.defineProperty(t.strategy, 'config', {
+      get() {
+        throw new Error('config boom');
+      },
+    });
+    const { pc } = await subscribed(t);
+    expect(named(t, 'error').map((e) => (e[1] as { message: string; fatal: boolean }).fatal)).toEqual([false]);
+    expect((named(t, 'error')[0]![1] as { message: string }).message).toMatch(/config boom.*default configuration/);
+    expect(t.http.calls.find((c) => c.method === 'POST')!.url).toBe('http://127.0.0.1:4000/stage/stage1/whep/p1');
+    expect(pc.transceivers.map((tr) => tr.receiver.jitterBufferTarget)).toEqual([null, null]);
+  });
+
   it('no configuration: the default URL and the browser jitter buffer', async () => {
     const t = createStage();
     const { pc } = await subscribed(t);
@@ -374,6 +388,17 @@ describe('subtitle cues', () => {
     ws.receive({ type: 'subtitleCue', participantId: 'p1', authorId: 'bot', cue });
     ws.receive({ type: 'subtitleCue', participantId: 'p1', authorId: 'bot', cue: { text: 3 } as never });
     expect(named(t, 'stageParticipantSubtitleCueReceived')).toHaveLength(1);
+  });
+
+  it('a cue about the local participant is delivered with the local participant, when its author is asked for', async () => {
+    const t = createStage();
+    t.strategy.subscribe = ['subtitles'];
+    const ws = await join(t, [view('bot')]);
+    ws.receive({ type: 'subtitleCue', participantId: 'p-self', authorId: 'bot', cue: { ...cue, targetParticipantId: 'p-self' } });
+    const [event] = named(t, 'stageParticipantSubtitleCueReceived');
+    expect(event![1]).toMatchObject({ id: 'p-self', isLocal: true });
+    // Subtitles only: no media subscription.
+    expect(t.http.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
   });
 
   it('sendSubtitleCue sends a checked cue while joined', async () => {
