@@ -3,49 +3,21 @@
  * namespace): PUBLISH_STARTED, names, what a viewer receives, leaving when the encoder vanishes,
  * and one WHEP session per (subscriber, publisher).
  */
-import {
-  CreateParticipantTokenCommand,
-  CreateStageCommand,
-  GetStageCommand,
-  IVSRealTimeClient,
-  ListParticipantEventsCommand,
-  ListParticipantsCommand,
-} from '@aws-sdk/client-ivs-realtime';
+import { GetStageCommand, ListParticipantEventsCommand, ListParticipantsCommand } from '@aws-sdk/client-ivs-realtime';
 import { RTCPeerConnection, useOPUS } from 'werift';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMediaStage } from './media-stage';
 import WebSocket from 'ws';
 import { startBots, type Bots } from '../../packages/ivs-local/src/bots/bots';
 import { WhepViewer } from '../../packages/ivs-local/src/bots/whep-viewer';
 import { WhipPublisher } from '../../packages/ivs-local/src/bots/whip-publisher';
-import { startLocalIvs, type LocalIvs } from '../../packages/ivs-local/src/server';
 import type { ServerFrame } from '../../src/local-stage/protocol';
 
-let ivs: LocalIvs;
-let client: IVSRealTimeClient;
-let stageArn: string;
-let stageId: string;
-const cleanup: Array<() => Promise<unknown>> = [];
-
-beforeEach(async () => {
-  ivs = await startLocalIvs({ port: 0 });
-  client = new IVSRealTimeClient({ endpoint: ivs.url, region: ivs.region, credentials: ivs.credentials, maxAttempts: 1 });
-  stageArn = (await client.send(new CreateStageCommand({ name: 'media' }))).stage!.arn!;
-  stageId = stageArn.split('/').pop()!;
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
-  client.destroy();
-  await ivs.close();
-});
-
-async function token(userId: string, capabilities: Array<'PUBLISH' | 'SUBSCRIBE'>): Promise<{ token: string; participantId: string }> {
-  const { participantToken } = await client.send(new CreateParticipantTokenCommand({ stageArn, userId, capabilities }));
-  return { token: participantToken!.token!, participantId: participantToken!.participantId! };
-}
+const stage = useMediaStage('media');
 
 async function viewer(): Promise<WhepViewer> {
-  const v = await WhepViewer.join({ url: ivs.url, stageId, token: (await token('viewer', ['SUBSCRIBE'])).token });
-  cleanup.push(() => v.close());
+  const v = await WhepViewer.join({ url: stage.ivs.url, stageId: stage.id, token: (await stage.token('viewer', ['SUBSCRIBE'])).token });
+  stage.cleanup(() => v.close());
   return v;
 }
 
@@ -61,8 +33,8 @@ async function until<T>(what: string, probe: () => T | Promise<T>, ok: (value: T
 
 describe('bots', () => {
   it('3 named bots publish video and audio that a viewer receives at the source rate; the control plane lists them as published', async () => {
-    const bots: Bots = await startBots({ endpoint: ivs.url, stageArn, count: 3 });
-    cleanup.push(() => bots.stop());
+    const bots: Bots = await startBots({ endpoint: stage.ivs.url, stageArn: stage.arn, count: 3 });
+    stage.cleanup(() => bots.stop());
     expect(bots.bots.map((b) => [b.userId, b.displayName])).toEqual([['bot-1', 'Bot 1'], ['bot-2', 'Bot 2'], ['bot-3', 'Bot 3']]);
     const v = await viewer();
     await until('3 streams with frames and audio', () => v.streams.filter((s) => s.frames > 20 && s.audioPackets > 50).length, (n) => n === 3);
@@ -70,16 +42,16 @@ describe('bots', () => {
       expect(s.fps()).toBeGreaterThan(12);
       expect(s.packetsLost).toBe(0);
     }
-    const sessionId = (await client.send(new GetStageCommand({ arn: stageArn }))).stage!.activeSessionId!;
-    const { participants } = await client.send(new ListParticipantsCommand({ stageArn, sessionId, filterByPublished: true }));
+    const sessionId = (await stage.client.send(new GetStageCommand({ arn: stage.arn }))).stage!.activeSessionId!;
+    const { participants } = await stage.client.send(new ListParticipantsCommand({ stageArn: stage.arn, sessionId, filterByPublished: true }));
     expect(participants?.map((p) => p.userId).sort()).toEqual(['bot-1', 'bot-2', 'bot-3']);
-    const { events } = await client.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId: bots.bots[0]!.participantId }));
+    const { events } = await stage.client.send(new ListParticipantEventsCommand({ stageArn: stage.arn, sessionId, participantId: bots.bots[0]!.participantId }));
     expect(events?.map((e) => e.name)).toEqual(['JOINED', 'PUBLISH_STARTED']);
   });
 
   it('an audio-only bot offers H.264 (as IVS requires) but sends audio only', async () => {
-    const bots = await startBots({ endpoint: ivs.url, stageArn, count: 1, audioOnly: true });
-    cleanup.push(() => bots.stop());
+    const bots = await startBots({ endpoint: stage.ivs.url, stageArn: stage.arn, count: 1, audioOnly: true });
+    stage.cleanup(() => bots.stop());
     const v = await viewer();
     const [stream] = await until('audio from the bot', () => v.streams, (s) => s.length === 1 && s[0]!.audioPackets > 50);
     expect(stream!.frames).toBe(0);
@@ -88,14 +60,14 @@ describe('bots', () => {
 
 describe('plain WHIP with media', () => {
   it('a publisher that vanishes without DELETE (a crashed encoder) leaves: the others see participantLeft within 5 s, LEFT is recorded', async () => {
-    const publisherToken = await token('encoder', ['PUBLISH']);
-    const publisher = await WhipPublisher.start({ whipUrl: `${ivs.url}/stage/${stageId}/whip`, token: publisherToken.token });
-    const watcher = new WebSocket(`${ivs.wsUrl}/stage/${stageId}/events`);
-    cleanup.push(async () => watcher.terminate());
+    const publisherToken = await stage.token('encoder', ['PUBLISH']);
+    const publisher = await WhipPublisher.start({ whipUrl: `${stage.ivs.url}/stage/${stage.id}/whip`, token: publisherToken.token });
+    const watcher = new WebSocket(`${stage.ivs.wsUrl}/stage/${stage.id}/events`);
+    stage.cleanup(async () => watcher.terminate());
     const frames: ServerFrame[] = [];
     watcher.on('message', (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
     await new Promise((r) => watcher.once('open', r));
-    watcher.send(JSON.stringify({ type: 'join', token: (await token('watcher', ['SUBSCRIBE'])).token }));
+    watcher.send(JSON.stringify({ type: 'join', token: (await stage.token('watcher', ['SUBSCRIBE'])).token }));
     await until('welcome listing the encoder as published', () => frames.find((f) => f.type === 'welcome'), (f) =>
       f?.type === 'welcome' && f.participants.some((p) => p.id === publisherToken.participantId && p.published),
     );
@@ -106,17 +78,17 @@ describe('plain WHIP with media', () => {
     console.log(`plain WHIP publisher gone ${elapsed} ms after its connection closed without DELETE`);
     expect(elapsed).toBeLessThan(5000);
     // The watcher is still in the stage: its session is still active.
-    const sessionId = (await client.send(new GetStageCommand({ arn: stageArn }))).stage!.activeSessionId!;
-    const { events } = await client.send(new ListParticipantEventsCommand({ stageArn, sessionId, participantId: publisherToken.participantId }));
+    const sessionId = (await stage.client.send(new GetStageCommand({ arn: stage.arn }))).stage!.activeSessionId!;
+    const { events } = await stage.client.send(new ListParticipantEventsCommand({ stageArn: stage.arn, sessionId, participantId: publisherToken.participantId }));
     expect(events?.map((e) => e.name)).toEqual(['JOINED', 'PUBLISH_STARTED', 'PUBLISH_STOPPED', 'LEFT']);
   });
 
   it('keeps one WHEP session per (subscriber, publisher): a new one replaces the old', async () => {
-    const bots = await startBots({ endpoint: ivs.url, stageArn, count: 1 });
-    cleanup.push(() => bots.stop());
-    const subscriber = await token('subscriber', ['SUBSCRIBE']);
-    const ws = new WebSocket(`${ivs.wsUrl}/stage/${stageId}/events`);
-    cleanup.push(async () => ws.terminate());
+    const bots = await startBots({ endpoint: stage.ivs.url, stageArn: stage.arn, count: 1 });
+    stage.cleanup(() => bots.stop());
+    const subscriber = await stage.token('subscriber', ['SUBSCRIBE']);
+    const ws = new WebSocket(`${stage.ivs.wsUrl}/stage/${stage.id}/events`);
+    stage.cleanup(async () => ws.terminate());
     await new Promise((r) => ws.once('open', r));
     const welcomed = new Promise((r) => ws.once('message', r));
     ws.send(JSON.stringify({ type: 'join', token: subscriber.token }));
@@ -128,13 +100,13 @@ describe('plain WHIP with media', () => {
       await pc.close();
       return sdp;
     };
-    const whep = `${ivs.url}/stage/${stageId}/whep/${bots.bots[0]!.participantId}`;
+    const whep = `${stage.ivs.url}/stage/${stage.id}/whep/${bots.bots[0]!.participantId}`;
     const headers = { 'content-type': 'application/sdp', authorization: `Bearer ${subscriber.token}` };
     const locations: string[] = [];
     for (let i = 0; i < 3; i++) {
       const response = await fetch(whep, { method: 'POST', headers, body: await offer() });
       expect(response.status).toBe(201);
-      locations.push(new URL(response.headers.get('location')!, ivs.url).href);
+      locations.push(new URL(response.headers.get('location')!, stage.ivs.url).href);
     }
     const del = (location: string) => fetch(location, { method: 'DELETE', headers: { authorization: headers.authorization } }).then((r) => r.status);
     expect(await del(locations[0]!)).toBe(404);

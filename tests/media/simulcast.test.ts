@@ -8,9 +8,9 @@
  * encodings is known (the assets are packetized the same way as the publisher does).
  */
 import { spawn } from 'node:child_process';
-import { CreateParticipantTokenCommand, CreateStageCommand, IVSRealTimeClient } from '@aws-sdk/client-ivs-realtime';
 import { useOPUS, type MediaStreamTrack, type RTCPeerConnection, type RtpPacket } from 'werift';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useMediaStage } from './media-stage';
 import WebSocket from 'ws';
 import { startBots } from '../../packages/ivs-local/src/bots/bots';
 import { botMedia, h264Payloads } from '../../packages/ivs-local/src/bots/media-source';
@@ -18,31 +18,9 @@ import { WhepViewer } from '../../packages/ivs-local/src/bots/whep-viewer';
 import { connected, gathered, WhipPublisher } from '../../packages/ivs-local/src/bots/whip-publisher';
 import { loopbackStunUrl } from '../../packages/ivs-local/src/stage-media/loopback-stun';
 import { codecFromStream, createPeer } from '../../packages/ivs-local/src/stage-media/peer';
-import { startLocalIvs, type LocalIvs } from '../../packages/ivs-local/src/server';
 import { LOCAL_IN_BAND_UUID, type LocalStreamInfo, type ServerFrame } from '../../src/local-stage/protocol';
 
-let ivs: LocalIvs;
-let client: IVSRealTimeClient;
-let stageArn: string;
-let stageId: string;
-const cleanup: Array<() => Promise<unknown>> = [];
-
-beforeEach(async () => {
-  ivs = await startLocalIvs({ port: 0 });
-  client = new IVSRealTimeClient({ endpoint: ivs.url, region: ivs.region, credentials: ivs.credentials, maxAttempts: 1 });
-  stageArn = (await client.send(new CreateStageCommand({ name: 'simulcast' }))).stage!.arn!;
-  stageId = stageArn.split('/').pop()!;
-});
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
-  client.destroy();
-  await ivs.close();
-});
-
-async function token(userId: string, capabilities: Array<'PUBLISH' | 'SUBSCRIBE'>): Promise<{ token: string; participantId: string }> {
-  const { participantToken } = await client.send(new CreateParticipantTokenCommand({ stageArn, userId, capabilities }));
-  return { token: participantToken!.token!, participantId: participantToken!.participantId! };
-}
+const stage = useMediaStage('simulcast');
 
 async function until<T>(what: string, probe: () => T, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -89,9 +67,9 @@ class Participant {
   }
 
   static async join(tokenValue: string): Promise<Participant> {
-    const ws = new WebSocket(`${ivs.url.replace(/^http/, 'ws')}/stage/${stageId}/events`);
+    const ws = new WebSocket(`${stage.ivs.url.replace(/^http/, 'ws')}/stage/${stage.id}/events`);
     const p = new Participant(ws);
-    cleanup.push(async () => {
+    stage.cleanup(async () => {
       ws.close();
       await p.pc?.close();
     });
@@ -135,7 +113,7 @@ class Participant {
     pc.addTransceiver('video', { direction: 'recvonly' });
     await pc.setLocalDescription(await pc.createOffer());
     await gathered(pc, 3000);
-    const response = await fetch(`${ivs.url}/stage/${stageId}/whep/${publisherId}${query}`, {
+    const response = await fetch(`${stage.ivs.url}/stage/${stage.id}/whep/${publisherId}${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/sdp', authorization: `Bearer ${tokenValue}` },
       body: pc.localDescription!.sdp,
@@ -179,10 +157,10 @@ function expectContinuous(video: Received[]): void {
 }
 
 async function simulcastPublisher(userId = 'cam'): Promise<{ publisher: WhipPublisher; participantId: string; token: string }> {
-  const t = await token(userId, ['PUBLISH', 'SUBSCRIBE']);
+  const t = await stage.token(userId, ['PUBLISH', 'SUBSCRIBE']);
   const claims = JSON.parse(Buffer.from(t.token.split('.')[1]!, 'base64url').toString()) as { whip_url: string };
   const publisher = await WhipPublisher.start({ whipUrl: claims.whip_url, token: t.token, simulcast: true });
-  cleanup.push(() => publisher.stop());
+  stage.cleanup(() => publisher.stop());
   return { publisher, participantId: t.participantId, token: t.token };
 }
 
@@ -190,7 +168,7 @@ describe('simulcast ingest and per-subscriber layers', () => {
   it('announces 3 layers lowest first; a viewer starts on the lowest, adapts up, follows preferLayer only at keyframes, as one continuous stream', async () => {
     const layers = await payloadLayers();
     const cam = await simulcastPublisher();
-    const viewerToken = (await token('viewer', ['SUBSCRIBE'])).token;
+    const viewerToken = (await stage.token('viewer', ['SUBSCRIBE'])).token;
     const viewer = await Participant.join(viewerToken);
     const streams = await until(
       'the 3 layers active',
@@ -237,7 +215,7 @@ describe('simulcast ingest and per-subscriber layers', () => {
   it('?layer=highest starts on the top layer; a layer that stops is unavailable and the viewer falls back to the next lower one', async () => {
     const layers = await payloadLayers();
     const cam = await simulcastPublisher();
-    const viewerToken = (await token('viewer', ['SUBSCRIBE'])).token;
+    const viewerToken = (await stage.token('viewer', ['SUBSCRIBE'])).token;
     const viewer = await Participant.join(viewerToken);
     const streams = await until(
       'layers active',
@@ -276,16 +254,16 @@ describe('simulcast ingest and per-subscriber layers', () => {
 
 describe('simulcast bots', () => {
   it('startBots({ simulcast: true }) publishes 3 layers per bot; a viewer receives each bot at the source frame rate', async () => {
-    const bots = await startBots({ endpoint: ivs.url, stageArn, count: 2, simulcast: true });
-    cleanup.push(() => bots.stop());
-    const v = await WhepViewer.join({ url: ivs.url, stageId, token: (await token('viewer', ['SUBSCRIBE'])).token });
-    cleanup.push(() => v.close());
+    const bots = await startBots({ endpoint: stage.ivs.url, stageArn: stage.arn, count: 2, simulcast: true });
+    stage.cleanup(() => bots.stop());
+    const v = await WhepViewer.join({ url: stage.ivs.url, stageId: stage.id, token: (await stage.token('viewer', ['SUBSCRIBE'])).token });
+    stage.cleanup(() => v.close());
     await until('2 streams with frames', () => v.streams.filter((s) => s.frames > 30).length, (n) => n === 2);
     for (const s of v.streams) {
       expect(s.fps()).toBeGreaterThan(12);
       expect(s.packetsLost).toBe(0);
     }
-    const watcher = await Participant.join((await token('watcher', ['SUBSCRIBE'])).token);
+    const watcher = await Participant.join((await stage.token('watcher', ['SUBSCRIBE'])).token);
     for (const bot of bots.bots) {
       expect(watcher.streamsOf(bot.participantId).find((s) => s.kind === 'video')?.layers?.map((l) => [l.rid, l.width, l.height, l.active])).toEqual([
         ['low', 160, 120, true],
@@ -302,15 +280,15 @@ describe('ivs-local bots --simulcast (built CLI)', () => {
       const child = spawn(process.execPath, ['packages/ivs-local/dist/bin/ivs-local.js', 'bots', ...args], {
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       });
-      cleanup.push(async () => child.kill());
+      stage.cleanup(async () => child.kill());
       let output = '';
       child.stdout.on('data', (d) => (output += String(d)));
       child.stderr.on('data', (d) => (output += String(d)));
       const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
       return { exited, output: () => output };
     };
-    const bots = run(['--stage', stageArn, '--count', '2', '--simulcast', '--duration', '4', '--endpoint', ivs.url]);
-    const watcher = await Participant.join((await token('watcher', ['SUBSCRIBE'])).token);
+    const bots = run(['--stage', stage.arn, '--count', '2', '--simulcast', '--duration', '4', '--endpoint', stage.ivs.url]);
+    const watcher = await Participant.join((await stage.token('watcher', ['SUBSCRIBE'])).token);
     const published = () =>
       watcher
         .of('participantJoined')
@@ -319,7 +297,7 @@ describe('ivs-local bots --simulcast (built CLI)', () => {
     expect(await bots.exited).toBe(0);
     expect(bots.output()).toMatch(/bots stopped \(bot-1: \d+ frames, bot-2: \d+ frames\)/);
 
-    const both = run(['--stage', stageArn, '--simulcast', '--audio-only', '--endpoint', ivs.url]);
+    const both = run(['--stage', stage.arn, '--simulcast', '--audio-only', '--endpoint', stage.ivs.url]);
     expect(await both.exited).toBe(2);
     expect(both.output()).toMatch(/simulcast .* cannot be combined with audioOnly/);
   });
@@ -328,21 +306,21 @@ describe('ivs-local bots --simulcast (built CLI)', () => {
 describe('in-band messages with the published video', () => {
   it('reach the two participants subscribed to the sender, with their payload; not the others; too large or too fast is refused', async () => {
     const layers = await payloadLayers();
-    const cam = await token('host', ['PUBLISH', 'SUBSCRIBE']);
+    const cam = await stage.token('host', ['PUBLISH', 'SUBSCRIBE']);
     const host = await Participant.join(cam.token);
     const claims = JSON.parse(Buffer.from(cam.token.split('.')[1]!, 'base64url').toString()) as { whip_url: string };
     const publisher = await WhipPublisher.start({ whipUrl: claims.whip_url, token: cam.token, simulcast: true });
-    cleanup.push(() => publisher.stop());
+    stage.cleanup(() => publisher.stop());
 
     const viewers: Participant[] = [];
     for (const name of ['a', 'b']) {
-      const t = (await token(name, ['SUBSCRIBE'])).token;
+      const t = (await stage.token(name, ['SUBSCRIBE'])).token;
       const v = await Participant.join(t);
       const streams = await until('streams', () => v.streamsOf(cam.participantId), (s) => s.length > 0);
       await v.subscribe(t, cam.participantId, streams, layers);
       viewers.push(v);
     }
-    const bystander = await Participant.join((await token('c', ['SUBSCRIBE'])).token);
+    const bystander = await Participant.join((await stage.token('c', ['SUBSCRIBE'])).token);
     await until('subscriber count', () => host.of('subscriberCount').pop()?.count, (n) => n === 2);
 
     const payload = Buffer.from('{"slide":7,"at":"00:01:02"}');
