@@ -13,80 +13,20 @@ import {
 } from '@aws-sdk/client-ivs-realtime';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createStageMediaModule, type StageMediaOptions } from '../../../packages/ivs-local/src/stage-media';
-import type { ServerFrame } from '../../../src/local-stage/protocol';
-import { startEmulator, stopEmulator, type Emulator } from './helpers';
-import { createStage, mint } from './stage-helpers';
+import type { StageMediaOptions } from '../../../packages/ivs-local/src/stage-media';
+import type { Emulator } from './helpers';
+import { createStage, EventsClient, joinStage, mint, StageTestEnv } from './stage-helpers';
 
-let emulator: Emulator | undefined;
-let clockOffsetMs = 0;
-const sockets: WebSocket[] = [];
+const env = new StageTestEnv();
 
-async function start(options: StageMediaOptions = {}): Promise<Emulator> {
-  emulator = await startEmulator({
-    modules: [(context) => createStageMediaModule(context.hub, { heartbeatIntervalMs: 1000, now: () => new Date(Date.now() + clockOffsetMs), ...options })],
-  });
-  return emulator;
+/** The emulator of one test; heartbeats every second unless the test says otherwise. */
+function start(options: StageMediaOptions = {}): Promise<Emulator> {
+  return env.start({ heartbeatIntervalMs: 1000, ...options });
 }
 
-beforeEach(() => {
-  clockOffsetMs = 0;
-});
-
-afterEach(async () => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await stopEmulator(emulator);
-  emulator = undefined;
-});
-
-/** A raw events-socket client that records every frame it receives. */
-class Client {
-  readonly frames: ServerFrame[] = [];
-  readonly ws: WebSocket;
-  closeCode: number | undefined;
-  readonly opened: Promise<void>;
-  readonly closed: Promise<number>;
-
-  constructor(e: Emulator, stageId: string) {
-    this.ws = new WebSocket(`${e.ivs.wsUrl}/stage/${stageId}/events`);
-    sockets.push(this.ws);
-    this.ws.on('message', (data) => this.frames.push(JSON.parse(String(data)) as ServerFrame));
-    this.opened = new Promise((resolve, reject) => {
-      this.ws.once('open', () => resolve());
-      this.ws.once('error', reject);
-    });
-    this.closed = new Promise((resolve) => this.ws.once('close', (code) => resolve((this.closeCode = code))));
-  }
-
-  send(frame: unknown): void {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
-  }
-
-  /** Resolves with the first recorded frame (past or future) matching `predicate`. */
-  async next<T extends ServerFrame['type']>(
-    type: T,
-    predicate: (frame: Extract<ServerFrame, { type: T }>) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<Extract<ServerFrame, { type: T }>> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.frames.find((f) => f.type === type && predicate(f as Extract<ServerFrame, { type: T }>));
-      if (found) return found as Extract<ServerFrame, { type: T }>;
-      if (Date.now() > deadline) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
-
-async function joinStage(e: Emulator, stageId: string, token: string): Promise<Client> {
-  const client = new Client(e, stageId);
-  await client.opened;
-  client.send({ type: 'join', token });
-  await client.next('welcome');
-  return client;
-}
+afterEach(() => env.stop());
 
 describe('local stage events socket', () => {
   it('welcomes a joining participant with itself, the roster and its subscriber count', async () => {
@@ -95,7 +35,7 @@ describe('local stage events socket', () => {
     const alice = await mint(e, stage.arn, { userId: 'alice', attributes: { role: 'host' } });
     const bob = await mint(e, stage.arn, { userId: 'bob', capabilities: ['SUBSCRIBE'] });
 
-    const a = await joinStage(e, stage.id, alice.token);
+    const a = await joinStage(env, stage.id, alice.token);
     const welcomeA = await a.next('welcome');
     expect(welcomeA.self).toMatchObject({
       id: alice.participantId,
@@ -108,7 +48,7 @@ describe('local stage events socket', () => {
     expect(welcomeA.participants).toEqual([]);
     expect(welcomeA.subscriberCount).toBe(0);
 
-    const b = await joinStage(e, stage.id, bob.token);
+    const b = await joinStage(env, stage.id, bob.token);
     const welcomeB = await b.next('welcome');
     expect(welcomeB.self).toMatchObject({ id: bob.participantId, capabilities: { publish: false, subscribe: true } });
     expect(welcomeB.participants.map((p) => p.id)).toEqual([alice.participantId]);
@@ -123,7 +63,7 @@ describe('local stage events socket', () => {
     const { token } = await mint(e, stage.arn);
     const [header, claims, signature] = token.split('.');
     const forged = `${header}.${claims}.${signature!.slice(0, -4)}AAAA`;
-    const client = new Client(e, stage.id);
+    const client = new EventsClient(env, stage.id);
     await client.opened;
     client.send({ type: 'join', token: forged });
     const error = await client.next('error');
@@ -135,8 +75,8 @@ describe('local stage events socket', () => {
     const e = await start();
     const stage = await createStage(e);
     const { token } = await mint(e, stage.arn, { duration: 1 });
-    clockOffsetMs = 2 * 60_000;
-    const client = new Client(e, stage.id);
+    env.clockOffsetMs = 2 * 60_000;
+    const client = new EventsClient(env, stage.id);
     await client.opened;
     client.send({ type: 'join', token });
     expect((await client.next('error')).code).toBe('token-expired');
@@ -148,7 +88,7 @@ describe('local stage events socket', () => {
     const one = await createStage(e);
     const two = await createStage(e);
     const { token } = await mint(e, one.arn);
-    const client = new Client(e, two.id);
+    const client = new EventsClient(env, two.id);
     await client.opened;
     client.send({ type: 'join', token });
     expect((await client.next('error')).code).toBe('token-wrong-stage');
@@ -158,7 +98,7 @@ describe('local stage events socket', () => {
     const e = await start();
     const stage = await createStage(e);
     const { token } = await mint(e, stage.arn);
-    const client = await joinStage(e, stage.id, token);
+    const client = await joinStage(env, stage.id, token);
     client.send('not json');
     expect((await client.next('error')).code).toBe('bad-request');
     client.send({ type: 'teleport' });
@@ -170,8 +110,8 @@ describe('local stage events socket', () => {
     const e = await start();
     const stage = await createStage(e);
     const alice = await mint(e, stage.arn);
-    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
-    const a = new Client(e, stage.id);
+    const b = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
+    const a = new EventsClient(env, stage.id);
     await a.opened;
     a.send({ type: 'join', token: alice.token });
     a.send({ type: 'mute', kind: 'audio', muted: true });
@@ -183,7 +123,7 @@ describe('local stage events socket', () => {
   it('closes a socket whose first frame is not join', async () => {
     const e = await start();
     const stage = await createStage(e);
-    const client = new Client(e, stage.id);
+    const client = new EventsClient(env, stage.id);
     await client.opened;
     client.send({ type: 'mute', kind: 'audio', muted: true });
     expect((await client.next('error')).code).toBe('bad-request');
@@ -195,9 +135,9 @@ describe('local stage events socket', () => {
     const stage = await createStage(e);
     const alice = await mint(e, stage.arn);
     const bob = await mint(e, stage.arn);
-    const first = await joinStage(e, stage.id, alice.token);
-    const watcher = await joinStage(e, stage.id, bob.token);
-    const second = await joinStage(e, stage.id, alice.token);
+    const first = await joinStage(env, stage.id, alice.token);
+    const watcher = await joinStage(env, stage.id, bob.token);
+    const second = await joinStage(env, stage.id, alice.token);
     expect((await first.next('left')).reason).toBe('token-reused');
     expect(await first.closed).toBe(4000);
     expect((await second.next('welcome')).self.id).toBe(alice.participantId);
@@ -211,12 +151,12 @@ describe('local stage events socket', () => {
     const stage = await createStage(e);
     const alice = await mint(e, stage.arn);
     const bob = await mint(e, stage.arn);
-    const a = await joinStage(e, stage.id, alice.token);
-    const b = await joinStage(e, stage.id, bob.token);
+    const a = await joinStage(env, stage.id, alice.token);
+    const b = await joinStage(env, stage.id, bob.token);
     a.send({ type: 'mute', kind: 'video', muted: true });
     const change = await b.next('muteChanged');
     expect(change).toEqual({ type: 'muteChanged', participantId: alice.participantId, kind: 'video', muted: true });
-    const c = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const c = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
     const late = (await c.next('welcome')).participants.find((p) => p.id === alice.participantId);
     expect(late).toMatchObject({ videoMuted: true, audioMuted: false });
   });
@@ -224,8 +164,8 @@ describe('local stage events socket', () => {
   it('DeleteStage ends every session with left stage-deleted', async () => {
     const e = await start();
     const stage = await createStage(e);
-    const a = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
-    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const a = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
+    const b = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
     await e.realtime.send(new DeleteStageCommand({ arn: stage.arn }));
     expect((await a.next('left')).reason).toBe('stage-deleted');
     expect((await b.next('left')).reason).toBe('stage-deleted');
@@ -236,15 +176,15 @@ describe('local stage events socket', () => {
     const e = await start();
     const stage = await createStage(e);
     const alice = await mint(e, stage.arn);
-    const a = await joinStage(e, stage.id, alice.token);
-    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const a = await joinStage(env, stage.id, alice.token);
+    const b = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
     await e.realtime.send(new DisconnectParticipantCommand({ stageArn: stage.arn, participantId: alice.participantId, reason: 'moderated' }));
     const left = await a.next('left');
     expect(left.reason).toBe('participant-disconnected');
     const seen = await b.next('participantLeft');
     expect(seen).toEqual({ type: 'participantLeft', participantId: alice.participantId, reason: 'participant-disconnected' });
     // The token is revoked: joining again is refused.
-    const again = new Client(e, stage.id);
+    const again = new EventsClient(env, stage.id);
     await again.opened;
     again.send({ type: 'join', token: alice.token });
     expect((await again.next('error')).code).toBe('participant-disconnected');
@@ -255,7 +195,7 @@ describe('local stage events socket', () => {
     const e = await start();
     const stage = await createStage(e);
     const alice = await mint(e, stage.arn, { userId: 'alice' });
-    const a = await joinStage(e, stage.id, alice.token);
+    const a = await joinStage(env, stage.id, alice.token);
     const { stage: live } = await e.realtime.send(new GetStageCommand({ arn: stage.arn }));
     expect(live?.activeSessionId).toBeTruthy();
     const sessionId = live!.activeSessionId!;
@@ -273,11 +213,11 @@ describe('local stage events socket', () => {
     const e = await start({ reconnectGraceMs: 1500 });
     const stage = await createStage(e);
     const alice = await mint(e, stage.arn);
-    const a = await joinStage(e, stage.id, alice.token);
-    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const a = await joinStage(env, stage.id, alice.token);
+    const b = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
     (a.ws as unknown as { _socket: { destroy(): void } })._socket.destroy();
     await new Promise((r) => setTimeout(r, 300));
-    const again = await joinStage(e, stage.id, alice.token);
+    const again = await joinStage(env, stage.id, alice.token);
     expect((await again.next('welcome')).self.id).toBe(alice.participantId);
     await b.next('metadataChanged', (f) => f.participant.id === alice.participantId);
     await new Promise((r) => setTimeout(r, 1700));
@@ -288,8 +228,8 @@ describe('local stage events socket', () => {
     const e = await start();
     const stage = await createStage(e);
     const ghost = await mint(e, stage.arn);
-    const g = await joinStage(e, stage.id, ghost.token);
-    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const g = await joinStage(env, stage.id, ghost.token);
+    const b = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
     const started = Date.now();
     (g.ws as unknown as { _socket: { destroy(): void } })._socket.destroy();
     const left = await b.next('participantLeft', (f) => f.participantId === ghost.participantId, 5000);
@@ -301,8 +241,8 @@ describe('local stage events socket', () => {
     const e = await start({ heartbeatIntervalMs: 1000 });
     const stage = await createStage(e);
     const ghost = await mint(e, stage.arn);
-    const g = await joinStage(e, stage.id, ghost.token);
-    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const g = await joinStage(env, stage.id, ghost.token);
+    const b = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
     // Stop reading from the socket: pings go unanswered, as with a frozen or vanished client.
     const started = Date.now();
     g.ws.pause();
@@ -315,8 +255,8 @@ describe('local stage events socket', () => {
     const e = await start();
     const stage = await createStage(e);
     const { token } = await mint(e, stage.arn, { duration: 1 });
-    clockOffsetMs = decodeJwt(token).exp! * 1000 - Date.now() - 700; // the token has 0.7 s left
-    const client = await joinStage(e, stage.id, token);
+    env.clockOffsetMs = decodeJwt(token).exp! * 1000 - Date.now() - 700; // the token has 0.7 s left
+    const client = await joinStage(env, stage.id, token);
     expect((await client.next('left', () => true, 3000)).reason).toBe('token-expired');
     expect(await client.closed).toBe(4000);
   });
@@ -326,8 +266,8 @@ describe('local stage events socket', () => {
     const stage = await createStage(e);
     const signer = await selfSigner(e, stage.arn);
     const alice = { participantId: 'alice-1', ...(await signer.sign('alice-1', { role: 'guest' }, { publish: false })) };
-    const a = await joinStage(e, stage.id, alice.token);
-    const b = await joinStage(e, stage.id, (await mint(e, stage.arn)).token);
+    const a = await joinStage(env, stage.id, alice.token);
+    const b = await joinStage(env, stage.id, (await mint(e, stage.arn)).token);
 
     // A token for another participant is refused and the session goes on.
     a.send({ type: 'exchangeToken', token: (await mint(e, stage.arn)).token, requestId: 'r1' });
