@@ -9,7 +9,7 @@
  */
 export * from './local-stage/protocol';
 export { TypedEmitter } from './core/emitter';
-/** The IVS facts (API limits, CreateRoom defaults, region names) and wire constants both packages use. */
-export { IVS_LIMITS, IVS_CHAT_ROOM_DEFAULTS, AWS_REGION_PATTERN, ROOM_DELETED_EVENT } from './core/ivs-limits';
+/** The IVS facts (API and stage limits, CreateRoom defaults, region names) and wire constants both packages use. */
+export { IVS_LIMITS, IVS_STAGE_LIMITS, IVS_CHAT_ROOM_DEFAULTS, AWS_REGION_PATTERN, ROOM_DELETED_EVENT } from './core/ivs-limits';
 export { codePointLength } from './core/checks';
 export type { EventMap, Listener } from './core/emitter';

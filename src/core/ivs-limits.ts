@@ -64,9 +64,12 @@ export const IVS_STAGE_LIMITS = Object.freeze({
   /** `STAGE_MIN_FRAMERATE` / `STAGE_MAX_FRAMERATE`. */
   videoMinFramerate: 10,
   videoMaxFramerate: 30,
-  /** `insertSeiMessage`: payload "greater than 0KB and less than 1KB"; `repeatCount` 0–30. */
+  /** `insertSeiMessage`: payload "greater than 0KB and less than 1KB"; `repeatCount` 0–30; at most 10 KB per second. */
   inBandPayloadMaxBytes: 1024,
   inBandRepeatCountMax: 30,
+  inBandBytesPerSecond: 10 * 1024,
+  /** `SUBTITLE_MAX_LANGUAGE_LABEL_BYTES`: `StageSubtitleCue.languageLabel`, in UTF-8 bytes. */
+  subtitleLanguageLabelMaxBytes: 96,
   /** Jitter buffer `minDelay` in ms, when given as a number. */
   jitterBufferMaxDelayMs: 4000,
 });

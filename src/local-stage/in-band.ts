@@ -5,19 +5,16 @@
  */
 import { ValidationError } from '../core/errors';
 import type { DriverSeiMessage } from '../stage/driver';
-import type { LocalSubtitleCue } from './protocol';
+import { IVS_STAGE_LIMITS } from '../core/ivs-limits';
+import { LOCAL_SUBTITLE_MAX_TEXT_BYTES as SUBTITLE_MAX_TEXT_BYTES, type LocalSubtitleCue } from './protocol';
 
-/** Payload size limits of one in-band message, in bytes. */
-export const IN_BAND_MIN_BYTES = 1;
-export const IN_BAND_MAX_BYTES = 1024;
-/** `repeatCount` limits. */
-export const IN_BAND_MAX_REPEAT = 30;
-/** At most this many payload bytes per rolling second (as Amazon IVS documents for SEI messages). */
-export const IN_BAND_BYTES_PER_SECOND = 10 * 1024;
-
-/** Subtitle cue limits of the local stage (UTF-8 bytes). */
-export const SUBTITLE_MAX_TEXT_BYTES = 1024;
-export const SUBTITLE_MAX_LABEL_BYTES = 96;
+const IN_BAND_MIN_BYTES = 1;
+const {
+  inBandPayloadMaxBytes: IN_BAND_MAX_BYTES,
+  inBandRepeatCountMax: IN_BAND_MAX_REPEAT,
+  inBandBytesPerSecond: IN_BAND_BYTES_PER_SECOND,
+  subtitleLanguageLabelMaxBytes: SUBTITLE_MAX_LABEL_BYTES,
+} = IVS_STAGE_LIMITS;
 
 const byteLength = (text: string) => new TextEncoder().encode(text).byteLength;
 

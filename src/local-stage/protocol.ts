@@ -14,6 +14,12 @@ export const LOCAL_STAGE_PROTOCOL_VERSION = 1;
  */
 export const LOCAL_IN_BAND_UUID = '7e5f0ac6c8f44e4b9d6b1b6a2f1c9e01';
 
+/**
+ * The longest subtitle cue `text` the local stage carries, in UTF-8 bytes: the local stage's own
+ * limit (Amazon IVS's `SUBTITLE_MAX_TEXT_BYTES` has no value in its public types).
+ */
+export const LOCAL_SUBTITLE_MAX_TEXT_BYTES = 1024;
+
 /** Media kinds a participant can publish. */
 export type LocalMediaKind = 'audio' | 'video';
 

@@ -5,15 +5,16 @@
  * repeatCount 0–30, at most 10 KB/s; `StageSubtitleCue`: a 2-letter language code, a label of at
  * most 96 bytes); the cue text limit is ivs-local's (the SDK's value is not in its public types).
  */
-import { LOCAL_IN_BAND_UUID, type LocalSubtitleCue } from 'aws-ivs-realtime/protocol';
+import { IVS_STAGE_LIMITS, LOCAL_IN_BAND_UUID, LOCAL_SUBTITLE_MAX_TEXT_BYTES as SUBTITLE_MAX_TEXT_BYTES, type LocalSubtitleCue } from 'aws-ivs-realtime/protocol';
 import type { Member, StageRoom } from './room';
 
-export const IN_BAND_MAX_BYTES = 1024;
-export const IN_BAND_MAX_REPEAT_COUNT = 30;
-/** Decoded payload bytes one publisher may send per second (repeats not counted). */
-export const IN_BAND_BYTES_PER_SECOND = 10 * 1024;
-export const SUBTITLE_MAX_TEXT_BYTES = 1024;
-export const SUBTITLE_MAX_LANGUAGE_LABEL_BYTES = 96;
+/** Decoded payload bytes one publisher may send per second (`inBandBytesPerSecond`) do not count repeats. */
+const {
+  inBandPayloadMaxBytes: IN_BAND_MAX_BYTES,
+  inBandRepeatCountMax: IN_BAND_MAX_REPEAT_COUNT,
+  inBandBytesPerSecond: IN_BAND_BYTES_PER_SECOND,
+  subtitleLanguageLabelMaxBytes: SUBTITLE_MAX_LANGUAGE_LABEL_BYTES,
+} = IVS_STAGE_LIMITS;
 /** Layer choices remembered per subscriber (one per publisher; a stage has at most 12). */
 const MAX_LAYER_PREFERENCES = 64;
 const MAX_ID_LENGTH = 128;
