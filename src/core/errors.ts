@@ -370,6 +370,15 @@ export interface IvsRealtimeErrorByCode {
 }
 
 /**
+ * An error of a failed join, as a StageSession reports it (this SDK's errors pass through). Here, not
+ * with the engine's error mapping, because `join()` needs it before the engine has loaded. @internal
+ */
+export function asJoinError(error: unknown): IvsRealtimeError {
+  if (error instanceof IvsRealtimeError) return error;
+  return new StageError('join', `Joining the stage failed: ${messageOf(error)}`, { cause: error });
+}
+
+/**
  * Whether `value` is an error of this SDK, optionally with the given `code` — also when it was
  * created by another copy of the package (a server bundle and a package from node_modules, two
  * installed versions), where `instanceof` fails because each copy has its own classes. It checks

@@ -4,7 +4,7 @@
  * never end. (Internal module: not part of the public API.)
  */
 import { StageError, ValidationError, type AbortedError } from '../core/errors';
-export { asJoinError as joinErrorOf } from './reasons';
+export { asJoinError as joinErrorOf } from '../core/errors';
 import { chunkLoadFailure, loadOnce } from '../core/load-once';
 import { assertTokenUsable, type ParticipantTokenClaims } from '../core/token';
 import type { StageDriver } from './driver';

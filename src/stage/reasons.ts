@@ -2,7 +2,7 @@
  * Translation of the driver's left reasons and errors into this SDK's {@link LeftReason} and error
  * classes. One place, table-tested.
  */
-import { IvsRealtimeError, StageError, TokenError, messageOf, type StageErrorCategory } from '../core/errors';
+import { StageError, TokenError, type IvsRealtimeError, type StageErrorCategory } from '../core/errors';
 import { DriverErrorCode, type DriverLeftReason, type DriverStageError } from './driver';
 import type { LeftReason } from './types';
 
@@ -137,10 +137,4 @@ export function isDriverStageError(value: unknown): value is DriverStageError {
     typeof (value as { code?: unknown }).code === 'number' &&
     typeof (value as { category?: unknown }).category === 'string'
   );
-}
-
-/** An error of a failed join, as the session reports it (this SDK's errors pass through). @internal */
-export function asJoinError(error: unknown): IvsRealtimeError {
-  if (error instanceof IvsRealtimeError) return error;
-  return new StageError('join', `Joining the stage failed: ${messageOf(error)}`, { cause: error });
 }

@@ -19,7 +19,7 @@
  *   before the stage leaves refines the reason (TOKEN_EXPIRED → `token-expired`).
  * The driver's `leave()` is called at most once per connection, and never after the driver left. (Internal module: not part of the public API.)
  */
-import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError, messageOf, type IvsRealtimeError } from '../core/errors';
+import { AbortedError, InvalidStateError, StageError, TokenError, ValidationError, asJoinError, messageOf, type IvsRealtimeError } from '../core/errors';
 import type { ParticipantTokenClaims } from '../core/token';
 import { resolveMediaDevices, type MediaDevicesLike } from '../core/media-devices';
 import type { DriverConnectionState, DriverLeftReason, DriverStage, DriverStageError, DriverStageEventMap } from './driver';
@@ -30,7 +30,7 @@ import type { PublishConfig, PublishMediaOptions } from './media-options';
 import { ParticipantStore, type StoreChange } from './participant-store';
 import { attachStreamEvents } from './stream-events';
 import { createDriverStrategy } from './driver-strategy';
-import { asJoinError, isDriverStageError, isExchangeError, isGiveUpError, mapDriverError, mapLeftReason } from './reasons';
+import { isDriverStageError, isExchangeError, isGiveUpError, mapDriverError, mapLeftReason } from './reasons';
 import type { EngineHost, EngineJoin, EngineModule, LeftReason, Participant, StageEngineApi } from './types';
 
 /**
